@@ -1,0 +1,51 @@
+/**
+ * Writes that never leave a half file or folder behind: write to a temporary name beside the target,
+ * then rename over it (rename is atomic within one file system).
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+/** A temporary sibling path for `target`, starting with a dot so that readers listing a folder skip it. */
+export function tempSibling(target: string): string {
+  return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+}
+
+export function writeFileAtomic(target: string, content: string | Uint8Array): void {
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = tempSibling(target);
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, target);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Replaces folder `target` with a folder filled by `fill`: the new content is built in a temporary folder,
+ * the old folder is moved aside, the new one renamed in, and the old one removed. If `fill` throws, the old
+ * folder stays as it was.
+ */
+export async function replaceDirAtomic(target: string, fill: (dir: string) => Promise<void> | void): Promise<void> {
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = tempSibling(target);
+  mkdirSync(tmp, { recursive: true });
+  try {
+    await fill(tmp);
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
+  const old = tempSibling(target);
+  let moved = false;
+  try {
+    renameSync(target, old);
+    moved = true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  renameSync(tmp, target);
+  if (moved) rmSync(old, { recursive: true, force: true });
+}

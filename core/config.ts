@@ -1,0 +1,117 @@
+/**
+ * yardstick.yaml: operations (where data comes from, where it goes, when). Loose config in, normalised
+ * config out: a zod schema with a description and default per field, cross-field rules, and errors that
+ * name file:line:column and the field.
+ */
+import { isAbsolute, resolve, dirname } from "node:path";
+import { z } from "zod";
+import { InputError } from "./errors.ts";
+import { readYamlFile, validateYaml, type YamlSource } from "./yaml-source.ts";
+
+const repoName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"');
+const login = z.string().regex(/^[A-Za-z0-9_.\-[\]]+$/, "must be a GitHub login");
+
+export const configSchema = z
+  .object({
+    dataDir: z.string().min(1).default("./data").describe("Folder for the lake, the warehouse, the site and the run ledger (relative to this file)"),
+    github: z
+      .object({
+        url: z
+          .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+          .default("https://api.github.com/graphql")
+          .describe("GraphQL endpoint: GitHub, GitHub Enterprise Server (https://HOST/api/graphql) or the simulator"),
+        tokenEnv: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the NAME of an environment variable")
+          .default("GITHUB_TOKEN")
+          .describe("Name of the environment variable that holds the token (never the token itself)"),
+        orgs: z.array(login).default([]).describe("Organisations: every non-archived repository is read"),
+        repos: z.array(repoName).default([]).describe("Repositories read in addition to the organisations"),
+        pageSize: z.number().int().min(1).max(100).default(25).describe("Pull requests per GraphQL page"),
+      })
+      .strict(),
+    teams: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).regex(/^[^\s].*$/, "must not start with a space"),
+            members: z.array(login).default([]),
+            repos: z.array(repoName).default([]),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe("Teams: a pull request belongs to its author's team, else to its repository's team"),
+    schedule: z
+      .object({
+        cron: z.string().default("0 2 * * *"),
+        timezone: z.string().default("UTC"),
+      })
+      .strict()
+      .default({ cron: "0 2 * * *", timezone: "UTC" }),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    if (cfg.github.orgs.length === 0 && cfg.github.repos.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["github"], message: "names no organisation (orgs) and no repository (repos): nothing to read" });
+    }
+    const seen = new Set<string>();
+    cfg.teams.forEach((team, i) => {
+      if (seen.has(team.name)) ctx.addIssue({ code: "custom", path: ["teams", i, "name"], message: `team "${team.name}" is defined twice` });
+      seen.add(team.name);
+    });
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** The normalised configuration every stage receives. Paths are absolute. */
+export interface Config {
+  file: string;
+  dataDir: string;
+  github: { url: string; tokenEnv: string; orgs: string[]; repos: string[]; pageSize: number };
+  teams: { name: string; members: string[]; repos: string[] }[];
+  schedule: { cron: string; timezone: string };
+}
+
+/** Folders inside the data folder. One writer per stage owns each. */
+export function dataPaths(dataDir: string) {
+  return {
+    lake: resolve(dataDir, "lake"),
+    state: resolve(dataDir, "state"),
+    warehouse: resolve(dataDir, "warehouse", "warehouse.duckdb"),
+    build: resolve(dataDir, "build"),
+    site: resolve(dataDir, "site"),
+    ledger: resolve(dataDir, "ledger", "runs.ndjson"),
+    lock: resolve(dataDir, "yardstick.lock"),
+  };
+}
+
+export function loadConfig(file: string): Config {
+  const source = readYamlFile(file, "configuration file");
+  return normaliseConfig(source);
+}
+
+export function normaliseConfig(source: YamlSource): Config {
+  const parsed = validateYaml(source, configSchema, "configuration file");
+  const base = dirname(resolve(source.file));
+  return {
+    file: resolve(source.file),
+    dataDir: isAbsolute(parsed.dataDir) ? parsed.dataDir : resolve(base, parsed.dataDir),
+    github: { ...parsed.github, url: parsed.github.url.replace(/\/$/, "") },
+    teams: parsed.teams,
+    schedule: parsed.schedule,
+  };
+}
+
+/** Reads the token from the variable the configuration names; a missing one is bad input naming the variable. */
+export function readToken(config: Config, env: NodeJS.ProcessEnv = process.env): string {
+  const token = env[config.github.tokenEnv];
+  if (!token) {
+    throw new InputError(
+      `environment variable ${config.github.tokenEnv} is not set: it must hold a GitHub token (github.tokenEnv in ${config.file})`,
+    );
+  }
+  return token;
+}

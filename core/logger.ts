@@ -1,0 +1,53 @@
+/**
+ * The one logger every stage receives (effects are injected, never imported globally). Human lines go to
+ * stderr so that data on stdout (`--format json`) stays clean; `json` mode prints one object per line.
+ */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFormat = "text" | "json";
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+export interface LoggerOptions {
+  format?: LogFormat;
+  level?: LogLevel;
+  write?: (line: string) => void;
+  now?: () => Date;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const format = options.format ?? "text";
+  const min = ORDER[options.level ?? "info"];
+  const write = options.write ?? ((line: string) => process.stderr.write(line + "\n"));
+  const now = options.now ?? (() => new Date());
+  const log = (level: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
+    if (ORDER[level] < min) return;
+    if (format === "json") {
+      write(JSON.stringify({ ts: now().toISOString(), level, msg: message, ...fields }));
+      return;
+    }
+    const extra = Object.entries(fields)
+      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+      .join(" ");
+    const prefix = level === "info" ? "" : `${level}: `;
+    write(`${prefix}${message}${extra ? `  ${extra}` : ""}`);
+  };
+  return {
+    debug: (m, f) => log("debug", m, f),
+    info: (m, f) => log("info", m, f),
+    warn: (m, f) => log("warn", m, f),
+    error: (m, f) => log("error", m, f),
+  };
+}
+
+/** A logger that keeps its lines, for tests and for callers that show them later. */
+export function createMemoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return Object.assign(createLogger({ write: (l) => lines.push(l), level: "debug" }), { lines });
+}

@@ -1,0 +1,106 @@
+/**
+ * YAML files that keep their source positions, so that every validation error can name file:line:column.
+ * Used for yardstick.yaml and metrics.yaml alike: parse → validate with zod → map each issue back to the
+ * node it is about.
+ */
+import { readFileSync } from "node:fs";
+import { isMap, isNode, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { z } from "zod";
+import { InputError, type InputProblem, type SourcePosition } from "./errors.ts";
+
+export interface YamlSource {
+  file: string;
+  value: unknown;
+  /** Position of the node at a path (falls back to the nearest ancestor that exists). */
+  positionOf(path: readonly PropertyKey[]): SourcePosition | undefined;
+}
+
+/** Reads and parses a YAML file. A missing file or a syntax error is an InputError naming the file (and line). */
+export function readYamlFile(file: string, what: string): YamlSource {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(error)})`;
+    throw new InputError(`${what} ${file} ${reason}`, [{ field: "", message: `${what} ${reason}` }]);
+  }
+  return parseYaml(text, file, what);
+}
+
+export function parseYaml(text: string, file: string, what: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      `${what} ${file} is not valid YAML`,
+      doc.errors.map((e) => ({ field: "", message: e.message.split("\n")[0] ?? e.message, position: at(e.pos[0]) })),
+    );
+  }
+  return {
+    file,
+    value: doc.toJS(),
+    positionOf(path) {
+      let node: unknown = doc.contents;
+      let last: Node | undefined = isNode(node) ? node : undefined;
+      for (const key of path) {
+        if (isMap(node)) {
+          const pair = node.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === key);
+          if (!pair) break;
+          // Point at the value when there is one, else at the key.
+          node = pair.value ?? pair.key;
+          if (isNode(pair.value)) last = pair.value;
+          else if (isNode(pair.key)) last = pair.key;
+        } else if (isSeq(node) && typeof key === "number") {
+          node = node.items[key];
+          if (isNode(node)) last = node;
+          else break;
+        } else break;
+      }
+      return last?.range ? at(last.range[0]) : { file, line: 1, column: 1 };
+    },
+  };
+}
+
+/** Renders a zod path the way a person writes it: `teams[0].members`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+/** Validates a parsed YAML file with a zod schema; on failure throws one InputError listing every problem. */
+export function validateYaml<S extends z.ZodType>(source: YamlSource, schema: S, what: string): z.output<S> {
+  const result = schema.safeParse(source.value ?? {});
+  if (result.success) return result.data;
+  const problems: InputProblem[] = result.error.issues.map((issue) => ({
+    field: fieldPath(issue.path),
+    message: describeIssue(issue, source, issue.path),
+    position: source.positionOf(issue.path),
+  }));
+  throw new InputError(`${what} ${source.file} is invalid`, problems);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, source: YamlSource, path: readonly PropertyKey[]): string {
+  const got = valueAt(source.value, path);
+  const shown = got === undefined ? "nothing" : JSON.stringify(got);
+  if (issue.code === "unrecognized_keys") return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  if (issue.code === "invalid_type" && got === undefined) return `is required (${issue.message})`;
+  return `${issue.message}: got ${shown}`;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = value;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}

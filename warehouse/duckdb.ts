@@ -1,0 +1,71 @@
+/**
+ * DuckDB access with the close discipline DuckDB needs: one read-write process per file, every connection
+ * closed before its instance (a live connection keeps the OS lock even after `instance.closeSync()`).
+ * Never use `DuckDBInstance.fromCache()` here: the cache keeps instances, and so locks, alive.
+ */
+import { existsSync } from "node:fs";
+import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { YardstickError } from "../core/errors.ts";
+
+export interface Db {
+  connection: DuckDBConnection;
+  /** Runs a statement with positional `?` or `$name` parameters and returns plain row objects. */
+  all<T = Record<string, unknown>>(sql: string, params?: unknown[] | Record<string, unknown>): Promise<T[]>;
+  run(sql: string, params?: unknown[] | Record<string, unknown>): Promise<void>;
+  close(): void;
+}
+
+export type OpenMode = "read_only" | "read_write";
+
+/** Opens `path` (or ":memory:"); the caller must `close()` it, best with `withDb`. */
+export async function openDb(path: string, mode: OpenMode = "read_only"): Promise<Db> {
+  if (mode === "read_only" && path !== ":memory:" && !existsSync(path)) {
+    throw new YardstickError(`no warehouse at ${path}: run \`yardstick build\` (or \`yardstick run\`) first`);
+  }
+  const options: Record<string, string> = {};
+  if (mode === "read_only" && path !== ":memory:") options.access_mode = "READ_ONLY";
+  const instance = await DuckDBInstance.create(path, options);
+  let connection: DuckDBConnection | undefined;
+  try {
+    connection = await instance.connect();
+    // Timestamps are UTC everywhere; set per connection (ICU loads lazily, so it cannot be an open option).
+    await connection.run("SET TimeZone = 'UTC'");
+  } catch (error) {
+    connection?.closeSync();
+    instance.closeSync();
+    throw error;
+  }
+  const conn = connection;
+  let closed = false;
+  return {
+    connection: conn,
+    async all<T>(sql: string, params?: unknown[] | Record<string, unknown>) {
+      const reader = await conn.runAndReadAll(sql, params as never);
+      return reader.getRowObjectsJson() as T[];
+    },
+    async run(sql: string, params?: unknown[] | Record<string, unknown>) {
+      await conn.run(sql, params as never);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** Opens a database for the length of `work`, closing it however `work` ends. */
+export async function withDb<T>(path: string, mode: OpenMode, work: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDb(path, mode);
+  try {
+    return await work(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Quotes a string as a SQL literal. Only for values DuckDB cannot take as parameters (COPY targets, paths). */
+export function sqlLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
