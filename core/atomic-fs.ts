@@ -28,7 +28,10 @@ export function writeFileAtomic(target: string, content: string | Uint8Array): v
  * the old folder is moved aside, the new one renamed in, and the old one removed. If `fill` throws, the old
  * folder stays as it was.
  */
-export async function replaceDirAtomic(target: string, fill: (dir: string) => Promise<void> | void): Promise<void> {
+export async function replaceDirAtomic(
+  target: string,
+  fill: (dir: string) => Promise<void> | void,
+): Promise<void> {
   mkdirSync(dirname(target), { recursive: true });
   const tmp = tempSibling(target);
   mkdirSync(tmp, { recursive: true });

@@ -3,25 +3,29 @@
  * config out: a zod schema with a description and default per field, cross-field rules, and errors that
  * name file:line:column and the field.
  */
-import { isAbsolute, resolve, dirname } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { InputError } from "./errors.ts";
 import { readYamlFile, validateYaml, type YamlSource } from "./yaml-source.ts";
 
-const repoName = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"');
+const repoName = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"');
 const login = z.string().regex(/^[A-Za-z0-9_.\-[\]]+$/, "must be a GitHub login");
 
 export const configSchema = z
   .object({
-    dataDir: z.string().min(1).default("./data").describe("Folder for the lake, the warehouse, the site and the run ledger (relative to this file)"),
+    dataDir: z
+      .string()
+      .min(1)
+      .default("./data")
+      .describe("Folder for the lake, the warehouse, the site and the run ledger (relative to this file)"),
     github: z
       .object({
         url: z
           .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
           .default("https://api.github.com/graphql")
-          .describe("GraphQL endpoint: GitHub, GitHub Enterprise Server (https://HOST/api/graphql) or the simulator"),
+          .describe(
+            "GraphQL endpoint: GitHub, GitHub Enterprise Server (https://HOST/api/graphql) or the simulator",
+          ),
         tokenEnv: z
           .string()
           .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the NAME of an environment variable")
@@ -36,7 +40,10 @@ export const configSchema = z
       .array(
         z
           .object({
-            name: z.string().min(1).regex(/^[^\s].*$/, "must not start with a space"),
+            name: z
+              .string()
+              .min(1)
+              .regex(/^[^\s].*$/, "must not start with a space"),
             members: z.array(login).default([]),
             repos: z.array(repoName).default([]),
           })
@@ -55,11 +62,20 @@ export const configSchema = z
   .strict()
   .superRefine((cfg, ctx) => {
     if (cfg.github.orgs.length === 0 && cfg.github.repos.length === 0) {
-      ctx.addIssue({ code: "custom", path: ["github"], message: "names no organisation (orgs) and no repository (repos): nothing to read" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["github"],
+        message: "names no organisation (orgs) and no repository (repos): nothing to read",
+      });
     }
     const seen = new Set<string>();
     cfg.teams.forEach((team, i) => {
-      if (seen.has(team.name)) ctx.addIssue({ code: "custom", path: ["teams", i, "name"], message: `team "${team.name}" is defined twice` });
+      if (seen.has(team.name))
+        ctx.addIssue({
+          code: "custom",
+          path: ["teams", i, "name"],
+          message: `team "${team.name}" is defined twice`,
+        });
       seen.add(team.name);
     });
   });

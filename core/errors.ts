@@ -27,7 +27,9 @@ export interface InputProblem {
 
 export function formatProblem(p: InputProblem): string {
   const where = p.position ? ` (${formatPosition(p.position)})` : "";
-  return p.field ? `${p.field}${where}: ${p.message}` : `${p.position ? formatPosition(p.position) + ": " : ""}${p.message}`;
+  return p.field
+    ? `${p.field}${where}: ${p.message}`
+    : `${p.position ? formatPosition(p.position) + ": " : ""}${p.message}`;
 }
 
 export class YardstickError extends Error {

@@ -38,7 +38,11 @@ export function parseYaml(text: string, file: string, what: string): YamlSource 
   if (doc.errors.length > 0) {
     throw new InputError(
       `${what} ${file} is not valid YAML`,
-      doc.errors.map((e) => ({ field: "", message: e.message.split("\n")[0] ?? e.message, position: at(e.pos[0]) })),
+      doc.errors.map((e) => ({
+        field: "",
+        message: e.message.split("\n")[0] ?? e.message,
+        position: at(e.pos[0]),
+      })),
     );
   }
   return {
@@ -80,18 +84,26 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 export function validateYaml<S extends z.ZodType>(source: YamlSource, schema: S, what: string): z.output<S> {
   const result = schema.safeParse(source.value ?? {});
   if (result.success) return result.data;
-  const problems: InputProblem[] = result.error.issues.map((issue) => ({
-    field: fieldPath(issue.path),
-    message: describeIssue(issue, source, issue.path),
-    position: source.positionOf(issue.path),
-  }));
+  const problems: InputProblem[] = result.error.issues.map((issue) => {
+    // An unknown key is best shown where the key itself is written.
+    const at =
+      issue.code === "unrecognized_keys" && issue.keys[0] !== undefined
+        ? [...issue.path, issue.keys[0]]
+        : issue.path;
+    return {
+      field: fieldPath(at),
+      message: describeIssue(issue, source, issue.path),
+      position: source.positionOf(at),
+    };
+  });
   throw new InputError(`${what} ${source.file} is invalid`, problems);
 }
 
 function describeIssue(issue: z.core.$ZodIssue, source: YamlSource, path: readonly PropertyKey[]): string {
   const got = valueAt(source.value, path);
   const shown = got === undefined ? "nothing" : JSON.stringify(got);
-  if (issue.code === "unrecognized_keys") return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  if (issue.code === "unrecognized_keys")
+    return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
   if (issue.code === "invalid_type" && got === undefined) return `is required (${issue.message})`;
   return `${issue.message}: got ${shown}`;
 }
