@@ -1,0 +1,60 @@
+with source as (
+
+    select * from {{ source('github', 'pull_requests') }}
+
+),
+
+-- Delivery is at-least-once: the same pull request can sit in several batches. The latest extraction wins;
+-- ties (one run writing a pull request twice) fall to the later updatedAt, then the later run id.
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by pull_request_id
+            order by _extracted_at desc, updated_at desc, _run_id desc
+        ) as extraction_rank
+    from source
+
+),
+
+latest as (
+
+    select * from ranked
+    where extraction_rank = 1
+
+),
+
+renamed as (
+
+    select
+        cast(pull_request_id as varchar) as pull_request_id,
+        cast(repository as varchar) as repository,
+        cast({{ json_text('payload', 'number') }} as integer) as number,
+        {{ json_text('payload', 'title') }} as title,
+        {{ json_text('payload', 'url') }} as url,
+        {{ json_text('payload', 'author.login') }} as author_login,
+        {{ json_text('payload', 'author.__typename') }} as author_type,
+        {{ json_text('payload', 'state') }} as state,
+        cast({{ json_text('payload', 'isDraft') }} as boolean) as is_draft,
+        {{ utc_timestamp(json_text('payload', 'createdAt')) }} as created_at,
+        {{ utc_timestamp(json_text('payload', 'updatedAt')) }} as updated_at,
+        {{ utc_timestamp(json_text('payload', 'closedAt')) }} as closed_at,
+        {{ utc_timestamp(json_text('payload', 'mergedAt')) }} as merged_at,
+        cast({{ json_text('payload', 'additions') }} as integer) as additions,
+        cast({{ json_text('payload', 'deletions') }} as integer) as deletions,
+        cast({{ json_text('payload', 'changedFiles') }} as integer) as changed_files,
+        {{ json_text('payload', 'baseRefName') }} as base_ref_name,
+        {{ json_text('payload', 'headRefName') }} as head_ref_name,
+        {{ json_text('payload', 'mergeCommit.oid') }} as merge_commit_oid,
+        cast({{ json_text('payload', 'commits.totalCount') }} as integer) as commit_count,
+        cast({{ json_text('payload', 'reviews.totalCount') }} as integer) as review_count,
+        cast(_extracted_at as timestamp) as extracted_at,
+        cast(_run_id as varchar) as run_id,
+        -- Kept whole so that later models (commits, reviews, AI signals) need no re-extraction.
+        payload
+    from latest
+
+)
+
+select * from renamed

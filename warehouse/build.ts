@@ -1,0 +1,167 @@
+/**
+ * The build stage: lake → `dbt build` → a NEW DuckDB file → published over `<data>/warehouse/warehouse.duckdb`
+ * with one atomic rename, only when every model and test passed. Readers never see a half-built warehouse,
+ * and a failed build leaves the last good one in place and says why, in dbt's words.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { type Config, dataPaths } from "../core/config.ts";
+import { YardstickError } from "../core/errors.ts";
+import type { Logger } from "../core/logger.ts";
+import { writeBuildInputs } from "./build-inputs.ts";
+import { runDbt } from "./dbt-runner.ts";
+import { withDb } from "./duckdb.ts";
+
+export interface BuildOptions {
+  config: Config;
+  /** Repository root (dbt_project.yml, profiles.yml, .venv). */
+  root: string;
+  logger: Logger;
+  /** Names the build's temporary files; letters, digits, `.`, `_` and `-` only. */
+  runId: string;
+  /** Clock for durationMs; defaults to Date.now. */
+  now?: () => number;
+}
+
+export interface BuildResult {
+  /** The published warehouse, `<data>/warehouse/warehouse.duckdb`. */
+  warehousePath: string;
+  /** Rows per mart table (fct_*, dim_*) in the published warehouse. */
+  rows: Record<string, number>;
+  /** dbt data tests and unit tests. */
+  tests: { passed: number; failed: number };
+  durationMs: number;
+}
+
+/** Folders of the build stage under `<data>/build`. */
+export function buildPaths(dataDir: string, runId: string) {
+  const build = dataPaths(dataDir).build;
+  // The new file is named warehouse.duckdb inside a per-run folder, not warehouse-<runId>.duckdb: dbt-duckdb
+  // names the catalog after the file and writes it into every view, so a view built in "warehouse-<runId>"
+  // would stop resolving once the file is renamed to warehouse.duckdb.
+  const runDir = join(build, `warehouse-${runId}`);
+  return {
+    build,
+    inputs: join(build, "inputs"),
+    runDir,
+    newWarehouse: join(runDir, "warehouse.duckdb"),
+    target: join(build, "target"),
+    logs: join(build, "logs"),
+  };
+}
+
+/**
+ * Builds the warehouse from the lake and publishes it. Throws YardstickError (with dbt's text) when dbt
+ * fails; the published warehouse is then untouched and the new file removed.
+ * Example: `const { rows } = await buildWarehouse({ config, root, logger, runId })`.
+ */
+export async function buildWarehouse(options: BuildOptions): Promise<BuildResult> {
+  const { config, root, logger, runId } = options;
+  const now = options.now ?? Date.now;
+  const started = now();
+  if (!/^[A-Za-z0-9_.-]+$/.test(runId)) {
+    throw new YardstickError(`run id "${runId}" cannot name a file: use letters, digits, ".", "_" and "-"`);
+  }
+  const data = dataPaths(config.dataDir);
+  const paths = buildPaths(config.dataDir, runId);
+
+  const lakeFiles = pullRequestFiles(data.lake);
+  if (lakeFiles === 0) {
+    throw new YardstickError(
+      `the lake at ${data.lake} has no pull requests yet: run \`yardstick extract\` first`,
+    );
+  }
+  logger.info(`build: ${lakeFiles} pull request file(s) in the lake at ${data.lake}`);
+
+  const inputs = await writeBuildInputs(config, paths.inputs);
+  logger.info(
+    `build: wrote build inputs (${inputs.rows.teamMembers} team member(s), ${inputs.rows.teamRepos} team repositor${inputs.rows.teamRepos === 1 ? "y" : "ies"})`,
+  );
+
+  rmSync(paths.runDir, { recursive: true, force: true });
+  mkdirSync(paths.runDir, { recursive: true });
+  try {
+    logger.info(`build: dbt build into ${paths.newWarehouse}`);
+    let result: Awaited<ReturnType<typeof runDbt>>;
+    try {
+      result = await runDbt(["build"], {
+        root,
+        env: {
+          YARDSTICK_LAKE: data.lake,
+          YARDSTICK_INPUTS: paths.inputs,
+          YARDSTICK_BUILD_DB: paths.newWarehouse,
+        },
+        logger,
+        targetPath: paths.target,
+        logPath: paths.logs,
+      });
+    } catch (error) {
+      const kept = existsSync(data.warehouse)
+        ? `the published warehouse at ${data.warehouse} is unchanged`
+        : "no warehouse has been published yet";
+      const reason = error instanceof Error ? error.message : String(error);
+      const exitCode = error instanceof YardstickError ? error.exitCode : undefined;
+      throw new YardstickError(`warehouse build failed; ${kept}.\n${reason}`, exitCode, { cause: error });
+    }
+
+    const rows = await countMartRows(paths.newWarehouse);
+    const tests = { passed: 0, failed: 0 };
+    for (const node of result.nodes) {
+      if (node.resourceType !== "test" && node.resourceType !== "unit_test") continue;
+      if (node.status === "pass" || node.status === "warn") tests.passed += 1;
+      else if (node.status === "fail" || node.status === "error") tests.failed += 1;
+    }
+
+    publish(paths.newWarehouse, data.warehouse);
+    const durationMs = now() - started;
+    const counts = Object.entries(rows)
+      .map(([table, n]) => `${table} ${n}`)
+      .join(", ");
+    logger.info(
+      `build: published ${data.warehouse} (${counts || "no marts"}; ${tests.passed} tests passed) in ${(durationMs / 1000).toFixed(1)}s`,
+    );
+    return { warehousePath: data.warehouse, rows, tests, durationMs };
+  } finally {
+    rmSync(paths.runDir, { recursive: true, force: true });
+  }
+}
+
+/** Counts non-temporary Parquet files of the pull request stream (dot files are being written). */
+function pullRequestFiles(lake: string): number {
+  const dir = join(lake, "raw", "github", "pull_requests");
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir).filter((name) => name.endsWith(".parquet") && !name.startsWith(".")).length;
+}
+
+/** Rows per mart table, from the new file opened read-only (and closed before it is renamed). */
+async function countMartRows(file: string): Promise<Record<string, number>> {
+  return await withDb(file, "read_only", async (db) => {
+    const tables = await db.all<{ table_name: string }>(
+      `select table_name from information_schema.tables
+       where table_schema = 'main' and table_type = 'BASE TABLE'
+         and (table_name like 'fct\\_%' escape '\\' or table_name like 'dim\\_%' escape '\\')
+       order by table_name`,
+    );
+    const rows: Record<string, number> = {};
+    for (const { table_name } of tables) {
+      const quoted = `"${table_name.replace(/"/g, '""')}"`;
+      const [row] = await db.all<{ n: number }>(`select count(*)::integer as n from main.${quoted}`);
+      rows[table_name] = row?.n ?? 0;
+    }
+    return rows;
+  });
+}
+
+/** Renames the new file over the published one (readers holding the old file keep reading it). */
+function publish(newFile: string, published: string): void {
+  if (existsSync(`${newFile}.wal`)) {
+    // dbt closes its connection and so checkpoints; a leftover log means the file is not whole.
+    throw new YardstickError(
+      `dbt left ${newFile}.wal behind: the new warehouse is incomplete and was not published`,
+    );
+  }
+  mkdirSync(dirname(published), { recursive: true });
+  // A stale log beside the published file would be replayed onto the new file at its next open.
+  rmSync(`${published}.wal`, { force: true });
+  renameSync(newFile, published);
+}
