@@ -1,0 +1,107 @@
+/**
+ * Evaluates metrics against the warehouse, read-only: request → plan (metric-ir.ts) → SQL (metric-compiler.ts)
+ * → rows in the shared metric result shape. Each value carries its sample size `n` and definition hash; below
+ * a metric's `min_sample` the value is withheld (null, `insufficient: true`) rather than shown as a number.
+ */
+import { EXIT, YardstickError } from "../core/errors.ts";
+import { type Db, withDb } from "../warehouse/duckdb.ts";
+import { compileMetricQuery } from "./metric-compiler.ts";
+import { type PlanRequest, planMetricQuery } from "./metric-ir.ts";
+import { type MetricRequestInput, resolveMetricRequest } from "./metric-request.ts";
+import type { Grain } from "./metric-schema.ts";
+import type { Metric, MetricsFile } from "./metrics-file.ts";
+
+/**
+ * The shared metric result row: `{ metric, period, ...dimensions, value, n, definition_hash }`, e.g.
+ * `{ metric: "merged_pull_requests", period: "2024-03-04", team: "platform", value: 12, n: 12, definition_hash: "sha256:…" }`.
+ */
+export interface MetricRow {
+  metric: string;
+  /** Start of the period (YYYY-MM-DD, UTC); weeks start on Monday. */
+  period: string;
+  value: number | null;
+  /** Rows aggregated into the value. */
+  n: number;
+  definition_hash: string;
+  /** Present (true) when n is below the metric's min_sample and the value is withheld. */
+  insufficient?: true;
+  [dimension: string]: string | number | boolean | null | undefined;
+}
+
+export interface EvaluateOptions {
+  warehousePath: string;
+  metrics: MetricsFile;
+  names: readonly string[];
+  by: readonly string[];
+  grain: Grain;
+  /** First day included (YYYY-MM-DD, UTC) of the metric's time dimension. */
+  from?: string | undefined;
+  /** Last day included (YYYY-MM-DD, UTC). */
+  to?: string | undefined;
+  /** Equality filters on allowed dimensions, e.g. `{ team: "platform" }`; values are bound as parameters. */
+  where?: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * Evaluates `names` sliced `by` dimensions per `grain`. Rows come in the order of `names`, then period, then
+ * dimension values; a period without rows is absent. Bad names, slices or dates throw an InputError.
+ */
+export async function evaluateMetrics(options: EvaluateOptions): Promise<MetricRow[]> {
+  const input: MetricRequestInput = {
+    names: options.names,
+    by: options.by,
+    grain: options.grain,
+    from: options.from,
+    to: options.to,
+    where: options.where,
+  };
+  const request = resolveMetricRequest(options.metrics, input);
+  return withDb(options.warehousePath, "read_only", async (db) => {
+    const rows: MetricRow[] = [];
+    for (const metric of request.metrics) rows.push(...(await evaluateOne(db, metric, request)));
+    return rows;
+  });
+}
+
+async function evaluateOne(db: Db, metric: Metric, request: PlanRequest): Promise<MetricRow[]> {
+  const compiled = compileMetricQuery(planMetricQuery(metric, request));
+  let result: Record<string, unknown>[];
+  try {
+    result = await db.all(compiled.sql, [...compiled.parameters]);
+  } catch (error) {
+    throw new YardstickError(
+      `metric ${metric.name} could not be evaluated: ${(error as Error).message}`,
+      EXIT.failure,
+      {
+        cause: error,
+      },
+    );
+  }
+  return result.map((r) => toMetricRow(metric, request.by, r));
+}
+
+function toMetricRow(metric: Metric, by: readonly string[], r: Record<string, unknown>): MetricRow {
+  const n = Number(r.n);
+  const insufficient = metric.min_sample !== undefined && n < metric.min_sample;
+  const dimensions = Object.fromEntries(by.map((d) => [d, (r[d] ?? null) as string | boolean | null]));
+  // Built in this order so that JSON output reads metric, period, dimensions, value, n, hash.
+  return {
+    metric: metric.name,
+    period: String(r.period),
+    ...dimensions,
+    value: insufficient || r.value === null || r.value === undefined ? null : Number(r.value),
+    n,
+    definition_hash: metric.definitionHash,
+    ...(insufficient ? { insufficient: true as const } : {}),
+  };
+}
+
+/** The data watermark: the latest `extracted_at` in fct_pull_requests, as an ISO string (null when empty). */
+export async function dataWatermark(warehousePath: string): Promise<string | null> {
+  return withDb(warehousePath, "read_only", async (db) => {
+    const [row] = await db.all<{ ms: number | null }>(
+      "select epoch_ms(max(extracted_at))::DOUBLE as ms from fct_pull_requests",
+    );
+    return row?.ms === null || row?.ms === undefined ? null : new Date(row.ms).toISOString();
+  });
+}

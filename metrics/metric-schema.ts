@@ -1,0 +1,172 @@
+/**
+ * The shape of metrics.yaml, close to dbt MetricFlow's latest spec (simple metrics with `agg`, `agg_params`,
+ * `expr`, `filter`) so the file could move to the dbt Semantic Layer almost unchanged. Everything an analyst
+ * can get wrong about one metric is checked here; rules across metrics (unique names) live in metrics-file.ts.
+ */
+import { z } from "zod";
+import { findModel, isCategorical, isTemporal } from "./warehouse-contract.ts";
+
+export const AGGREGATIONS = [
+  "count",
+  "count_distinct",
+  "sum",
+  "average",
+  "min",
+  "max",
+  "median",
+  "percentile",
+] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+export const GRAINS = ["day", "week", "month"] as const;
+export type Grain = (typeof GRAINS)[number];
+
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, "must be lower_snake_case (a-z, 0-9, _), starting with a letter")
+  .max(63, "must be at most 63 characters");
+
+// expr and filter are SQL written by analysts and reviewed like code; the compiler pastes them into the
+// query, so they must stay one expression and never smuggle in a second statement.
+const sqlExpression = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .refine((s) => !s.includes(";"), "must be one SQL expression (no ';')");
+
+const aggParamsSchema = z
+  .object({
+    percentile: z
+      .number()
+      .gt(0, "must be between 0 and 1 (exclusive), e.g. 0.9")
+      .lt(1, "must be between 0 and 1 (exclusive), e.g. 0.9")
+      .optional()
+      .describe("The percentile for agg: percentile, as a fraction: 0.9 is p90"),
+    use_discrete_percentile: z
+      .boolean()
+      .default(false)
+      .describe("true: an actual value of the data (quantile_disc); false: interpolated (quantile_cont)"),
+  })
+  .strict();
+
+export const metricSchema = z
+  .object({
+    name: identifier.describe("Stable id used by the CLI, dashboards and hashes: lower_snake_case"),
+    label: z.string().trim().min(1).describe("Human name shown on dashboards"),
+    description: z.string().trim().min(1).describe("What is counted and what is left out, for the reader"),
+    owner: z.string().trim().min(1).describe("Who answers questions about this definition (team or person)"),
+    type: z
+      .enum(["simple"])
+      .describe("Metric type; v0 has only simple metrics (one aggregation over one model)"),
+    model: z.string().min(1).describe("The warehouse model aggregated, e.g. fct_pull_requests"),
+    agg: z.enum(AGGREGATIONS).describe("How rows are aggregated"),
+    agg_params: aggParamsSchema.optional().describe("Parameters of the aggregation (percentile)"),
+    expr: sqlExpression.describe("SQL over the model's columns that is aggregated, e.g. time_to_merge_hours"),
+    filter: sqlExpression.optional().describe("SQL boolean over the model's columns: rows that count"),
+    time_dimension: z.string().min(1).describe("Timestamp column that places a row in a period"),
+    unit: z.enum(["count", "hours", "days", "ratio", "percent"]).describe("Unit of the value"),
+    direction: z
+      .enum(["higher_is_better", "lower_is_better", "neutral"])
+      .describe("Which way is an improvement, for arrows and colours"),
+    min_sample: z
+      .number()
+      .int("must be a whole number")
+      .min(1)
+      .optional()
+      .describe("Below this many rows the value is reported as insufficient data (null)"),
+    dimensions: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Columns the metric may be sliced by (--by), e.g. team, repository, author_type"),
+  })
+  .strict()
+  .superRefine((metric, ctx) => {
+    checkAggregation(metric, ctx);
+    checkColumns(metric, ctx);
+  });
+
+export const metricsFileSchema = z
+  .object({
+    version: z.literal(1, { error: "must be 1 (the only metrics.yaml version)" }),
+    metrics: z.array(metricSchema).min(1, "must define at least one metric"),
+  })
+  .strict();
+
+export type MetricDefinition = z.output<typeof metricSchema>;
+
+type Metric = z.output<typeof metricSchema>;
+type Ctx = z.RefinementCtx;
+
+function checkAggregation(metric: Metric, ctx: Ctx): void {
+  const percentile = metric.agg_params?.percentile;
+  if (metric.agg === "percentile" && percentile === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["agg_params", "percentile"],
+      message: "is required when agg is percentile (a fraction between 0 and 1, e.g. 0.9)",
+    });
+  }
+  // MetricFlow's rule: a median is the 0.5 percentile and nothing else.
+  if (metric.agg === "median" && percentile !== undefined && percentile !== 0.5) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["agg_params", "percentile"],
+      message: `must be 0.5 or absent when agg is median: got ${percentile}`,
+    });
+  }
+  if (metric.agg_params !== undefined && metric.agg !== "percentile" && metric.agg !== "median") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["agg_params"],
+      message: `applies only to agg median or percentile, not ${metric.agg}`,
+    });
+  }
+}
+
+function checkColumns(metric: Metric, ctx: Ctx): void {
+  const model = findModel(metric.model);
+  if (!model) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["model"],
+      message: `is not a known warehouse model: got "${metric.model}"`,
+    });
+    return;
+  }
+  const columns = model.columns;
+  const timeType = Object.hasOwn(columns, metric.time_dimension) ? columns[metric.time_dimension] : undefined;
+  if (!timeType) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["time_dimension"],
+      message: `is not a column of ${model.name}: got "${metric.time_dimension}"`,
+    });
+  } else if (!isTemporal(timeType)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["time_dimension"],
+      message: `must be a timestamp column; ${metric.time_dimension} is ${timeType}`,
+    });
+  }
+  const seen = new Set<string>();
+  metric.dimensions.forEach((dimension, i) => {
+    const type = Object.hasOwn(columns, dimension) ? columns[dimension] : undefined;
+    if (!type) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dimensions", i],
+        message: `is not a column of ${model.name}: got "${dimension}"`,
+      });
+    } else if (!isCategorical(type)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["dimensions", i],
+        message: `must be a category (varchar or boolean column); ${dimension} is ${type}`,
+      });
+    }
+    if (seen.has(dimension)) {
+      ctx.addIssue({ code: "custom", path: ["dimensions", i], message: `lists "${dimension}" twice` });
+    }
+    seen.add(dimension);
+  });
+}
