@@ -40,7 +40,15 @@ describe("yardstick.yaml", () => {
 
   it("names file, line, column and field of every problem at once", () => {
     const file = configFile(
-      ["dataDir: ./data", "github:", "  url: ftp://example.com/graphql", "  repos: [not-a-repo]", "teams:", "  - name: a", "    memberz: [x]"].join("\n"),
+      [
+        "dataDir: ./data",
+        "github:",
+        "  url: ftp://example.com/graphql",
+        "  repos: [not-a-repo]",
+        "teams:",
+        "  - name: a",
+        "    memberz: [x]",
+      ].join("\n"),
     );
     const report = inputError(() => loadConfig(file)).report();
     expect(report).toContain(`github.url (${file}:3:8): must be an http(s) URL`);

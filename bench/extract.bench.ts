@@ -1,0 +1,62 @@
+/**
+ * Extraction throughput against the simulator: a first full read of an organisation, then a nightly run
+ * with nothing changed. `npm run bench -- extract [pullRequests=5000] [repositories=20]`.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Config } from "../core/config.ts";
+import { createLogger } from "../core/logger.ts";
+import { extract } from "../extractors/extract.ts";
+import { createGitHubClient } from "../extractors/github/github-client.ts";
+import { generateOrg } from "../simulator/org-generator.ts";
+import { startSimulator } from "../simulator/server.ts";
+import type { Benchmark } from "./run.ts";
+
+const bench: Benchmark = {
+  description: "full and unchanged-nightly extraction of a simulated organisation",
+  async run(args) {
+    const pullRequests = Number(args[0] ?? 5000);
+    const repositories = Number(args[1] ?? 20);
+    const org = generateOrg({ seed: 5, pullRequests, repositories, teams: 4, days: 365 });
+    const sim = await startSimulator({ dataset: org.dataset, rateLimit: { limit: 1_000_000 } });
+    const dataDir = mkdtempSync(join(tmpdir(), "ys-bench-extract-"));
+    const logger = createLogger({ level: "warn" });
+    const config: Config = {
+      file: join(dataDir, "yardstick.yaml"),
+      dataDir,
+      github: {
+        url: sim.url,
+        tokenEnv: "T",
+        orgs: [org.dataset.repositories[0]!.owner],
+        repos: [],
+        pageSize: 25,
+      },
+      teams: [],
+      schedule: { cron: "0 2 * * *", timezone: "UTC" },
+    };
+    const client = createGitHubClient({ url: sim.url, token: "bench", logger, requestIntervalMs: 0 });
+    try {
+      const t0 = performance.now();
+      const full = await extract({ config, client, logger, runId: "full" });
+      const t1 = performance.now();
+      const nightly = await extract({ config, client, logger, runId: "nightly" });
+      const t2 = performance.now();
+      return {
+        pullRequests,
+        repositories,
+        fullSeconds: Number(((t1 - t0) / 1000).toFixed(2)),
+        fullRowsPerSecond: Math.round(full.streams[0]!.rows / ((t1 - t0) / 1000)),
+        fullRequests: full.requests,
+        fullPoints: full.points,
+        nightlySeconds: Number(((t2 - t1) / 1000).toFixed(2)),
+        nightlyRequests: nightly.requests,
+        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      };
+    } finally {
+      await sim.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+};
+export default bench;

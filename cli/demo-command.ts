@@ -1,0 +1,74 @@
+/**
+ * `yardstick demo`: the whole pipeline against a simulated GitHub organisation on a free loopback port,
+ * with a throw-away configuration and data folder. Ends with the path of the page.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { loadConfig } from "../core/config.ts";
+import type { Logger } from "../core/logger.ts";
+import { runPipeline } from "../jobs/pipeline.ts";
+import { generateOrg } from "../simulator/org-generator.ts";
+import { startSimulator } from "../simulator/server.ts";
+
+export const DEMO_TOKEN_ENV = "YARDSTICK_DEMO_TOKEN";
+
+export interface DemoOptions {
+  root: string;
+  seed: number;
+  dataDir: string;
+  metricsFile: string;
+  logger: Logger;
+  /** The simulated organisation ends here (default: the start of today, UTC, so the pages look current). */
+  end?: Date;
+}
+
+export async function runDemo(options: DemoOptions): Promise<string> {
+  const { logger } = options;
+  const end = options.end ?? startOfTodayUtc();
+  const org = generateOrg({ seed: options.seed, end });
+  const token = randomBytes(16).toString("hex");
+  const simulator = await startSimulator({ dataset: org.dataset, tokens: [token] });
+  logger.info(
+    `demo: simulated GitHub at ${simulator.url} (seed ${options.seed}, ${org.dataset.pullRequests.length} pull requests)`,
+  );
+  try {
+    // Throw-away: the demo folder is rebuilt every time, so nothing from an earlier demo leaks in.
+    rmSync(options.dataDir, { recursive: true, force: true });
+    mkdirSync(options.dataDir, { recursive: true });
+    const configFile = join(options.dataDir, "yardstick.yaml");
+    writeFileSync(
+      configFile,
+      "# Written by `yardstick demo` for a simulated organisation; safe to delete.\n" +
+        stringify({
+          dataDir: ".",
+          github: {
+            url: simulator.url,
+            tokenEnv: DEMO_TOKEN_ENV,
+            orgs: [...new Set(org.dataset.repositories.map((r) => r.owner))],
+          },
+          teams: org.teams,
+        }),
+    );
+    const config = loadConfig(configFile);
+    const result = await runPipeline({
+      config,
+      root: options.root,
+      metricsFile: options.metricsFile,
+      logger,
+      env: { ...process.env, [DEMO_TOKEN_ENV]: token },
+      client: { requestIntervalMs: 0, retryAfterBaseMs: 10 },
+    });
+    const page = result.pages.find((p) => p.endsWith("index.html")) ?? result.pages[0];
+    if (!page) throw new Error("the demo published no page");
+    return page;
+  } finally {
+    await simulator.close();
+  }
+}
+
+function startOfTodayUtc(): Date {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}

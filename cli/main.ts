@@ -1,0 +1,234 @@
+/**
+ * The `yardstick` command. Thin: parses arguments, loads configuration, calls the stages, and is the one
+ * place that turns errors into messages and exit codes (0 ok, 1 the work failed, 2 bad input).
+ */
+import { copyFileSync, existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command, CommanderError, Option } from "commander";
+import { dataPaths, loadConfig, readToken } from "../core/config.ts";
+import { EXIT, InputError, YardstickError } from "../core/errors.ts";
+import { createLogger, type LogFormat, type Logger } from "../core/logger.ts";
+import { buildDashboards } from "../dashboards/build-dashboards.ts";
+import { extract } from "../extractors/extract.ts";
+import { createGitHubClient } from "../extractors/github/github-client.ts";
+import { newRunId, runPipeline } from "../jobs/pipeline.ts";
+import { loadMetricsFile } from "../metrics/metrics-file.ts";
+import { buildWarehouse } from "../warehouse/build.ts";
+import { ensurePythonEnv } from "../warehouse/python-env.ts";
+import { runDemo } from "./demo-command.ts";
+import { runDoctor } from "./doctor-command.ts";
+import { metricsCommand } from "./metrics-command.ts";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+interface GlobalOptions {
+  logFormat: LogFormat;
+  verbose?: boolean;
+}
+
+interface FileOptions {
+  config: string;
+  metrics: string;
+}
+
+/** Adds --config (and --metrics where definitions are read) to a command. */
+function withFiles(command: Command, metrics = false): Command {
+  command.option("--config <file>", "the configuration file", "./yardstick.yaml");
+  if (metrics) command.option("--metrics <file>", "the metric definitions", "./metrics.yaml");
+  return command;
+}
+
+function loggerFor(opts: GlobalOptions): Logger {
+  return createLogger({ format: opts.logFormat, level: opts.verbose ? "debug" : "info" });
+}
+
+function parseDateFlag(flag: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new InputError(`${flag} must be a date written YYYY-MM-DD: got "${value}"`);
+  }
+  return new Date(`${value}T00:00:00Z`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command("yardstick")
+    .description(
+      "Engineering metrics you can trust: pull requests, CI, deployments and incidents from GitHub, one\n" +
+        "metrics.yaml for every team, and static dashboards that compare AI-authored and unmarked work.\n\n" +
+        "Operators: `yardstick init`, edit yardstick.yaml, `yardstick doctor`, then `yardstick run` nightly.\n" +
+        "Analysts: `yardstick metrics check|list|query` against the warehouse.\n" +
+        "Try it: `yardstick demo` runs the whole pipeline against a simulated GitHub organisation.",
+    )
+    .addOption(
+      new Option("--log-format <format>", "text for people, json for log collectors")
+        .choices(["text", "json"])
+        .default("text"),
+    )
+    .option("-v, --verbose", "show debug lines")
+    .showHelpAfterError()
+    .exitOverride();
+
+  const globals = () => program.opts<GlobalOptions>();
+
+  withFiles(program.command("init"))
+    .description("write a commented yardstick.yaml to start from (never overwrites one)")
+    .action((opts: FileOptions) => {
+      const target = resolve(opts.config);
+      if (existsSync(target))
+        throw new InputError(`${target} already exists: edit it, or pass --config <new file>`);
+      copyFileSync(join(ROOT, "yardstick.example.yaml"), target);
+      process.stdout.write(
+        `wrote ${target}: set github.orgs or github.repos and your teams, then run \`yardstick doctor\`\n`,
+      );
+    });
+
+  withFiles(program.command("doctor"))
+    .description("check Node, Python, dbt and both DuckDB versions, the data folder and the token variable")
+    .action(async (opts: FileOptions) => {
+      process.exitCode = await runDoctor({
+        root: ROOT,
+        configFile: opts.config,
+        write: (l) => process.stdout.write(l + "\n"),
+      });
+    });
+
+  withFiles(program.command("extract"))
+    .description("read what changed on GitHub since the last run into the lake")
+    .option("--since <date>", "backfill: re-read everything updated on or after YYYY-MM-DD")
+    .option("--full", "ignore the cursors and re-read everything")
+    .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
+      const cfg = loadConfig(opts.config);
+      const since = parseDateFlag("--since", opts.since);
+      const logger = loggerFor(globals());
+      const client = createGitHubClient({ url: cfg.github.url, token: readToken(cfg), logger });
+      const summary = await extract({
+        config: cfg,
+        client,
+        logger,
+        runId: newRunId(new Date()),
+        since,
+        full: opts.full,
+      });
+      logger.info(summaryLine(summary.streams, summary.requests, summary.points, summary.durationMs));
+    });
+
+  withFiles(program.command("build"))
+    .description("build a new warehouse from the lake with dbt; publish it only if every test passes")
+    .action(async (opts: FileOptions) => {
+      const cfg = loadConfig(opts.config);
+      const logger = loggerFor(globals());
+      await ensurePythonEnv({ root: ROOT, logger });
+      const result = await buildWarehouse({ config: cfg, root: ROOT, logger, runId: newRunId(new Date()) });
+      logger.info(`published ${result.warehousePath}`, { rows: result.rows });
+    });
+
+  program.addCommand(metricsCommand());
+
+  withFiles(program.command("dashboards"), true)
+    .description("render the static pages from the warehouse into <dataDir>/site")
+    .action(async (opts: FileOptions) => {
+      const cfg = loadConfig(opts.config);
+      loadMetricsFile(opts.metrics);
+      const logger = loggerFor(globals());
+      const paths = dataPaths(cfg.dataDir);
+      const { pages } = await buildDashboards({
+        warehousePath: paths.warehouse,
+        metricsFile: opts.metrics,
+        siteDir: paths.site,
+        now: new Date(),
+        logger,
+      });
+      for (const page of pages) process.stdout.write(page + "\n");
+    });
+
+  withFiles(program.command("run"), true)
+    .description("the nightly job: extract → build → metrics → dashboards, with a ledger entry per stage")
+    .option("--since <date>", "backfill from YYYY-MM-DD")
+    .option("--full", "ignore the cursors and re-read everything")
+    .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
+      const cfg = loadConfig(opts.config);
+      const since = parseDateFlag("--since", opts.since);
+      const logger = loggerFor(globals());
+      const result = await runPipeline({
+        config: cfg,
+        root: ROOT,
+        metricsFile: opts.metrics,
+        logger,
+        since,
+        full: opts.full,
+      });
+      logger.info(`run ${result.runId} done`);
+      for (const page of result.pages) process.stdout.write(page + "\n");
+    });
+
+  program
+    .command("demo")
+    .description("run the whole pipeline against a simulated GitHub organisation and print the page's path")
+    .option("--metrics <file>", "the metric definitions", "./metrics.yaml")
+    .option("--seed <n>", "seed of the simulated organisation", "7")
+    .option("--data <dir>", "throw-away data folder (recreated on every demo)", "./data/demo")
+    .action(async (opts: { seed: string; data: string; metrics: string }) => {
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(seed)) throw new InputError(`--seed must be an integer: got "${opts.seed}"`);
+      const logger = loggerFor(globals());
+      const page = await runDemo({
+        root: ROOT,
+        seed,
+        dataDir: resolve(opts.data),
+        metricsFile: opts.metrics,
+        logger,
+      });
+      process.stdout.write(`\nYour dashboard: ${page}\n`);
+    });
+
+  return program;
+}
+
+export function summaryLine(
+  streams: { stream: string; rows: number }[],
+  requests: number,
+  points: number,
+  durationMs: number,
+): string {
+  const rows = streams.map((s) => `${s.stream} ${s.rows}`).join(", ");
+  return `extracted ${rows} · ${requests} requests · ${points} points · ${(durationMs / 1000).toFixed(1)}s`;
+}
+
+/** Runs the CLI and returns the exit code (tests call this; `main` exits with it). */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message (and the help for a bad flag); help and version are not errors.
+    if (
+      error.code === "commander.helpDisplayed" ||
+      error.code === "commander.version" ||
+      error.exitCode === 0
+    )
+      return EXIT.ok;
+    return EXIT.badInput;
+  }
+  if (error instanceof InputError) {
+    process.stderr.write(`error: ${error.report()}\n`);
+    return EXIT.badInput;
+  }
+  if (error instanceof YardstickError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return EXIT.failure;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

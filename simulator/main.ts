@@ -1,0 +1,121 @@
+/**
+ * Runs the simulator in the foreground, for developers and operators trying Yardstick without a GitHub
+ * token:
+ *
+ *   node --import tsx simulator/main.ts --seed 7 [--dataset f.json] [--port 8787]
+ *
+ * Prints the GraphQL URL and a yardstick.yaml snippet that points at it, then serves until interrupted.
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { InputError, YardstickError } from "../core/errors.ts";
+import { type Dataset, loadDataset, saveDataset } from "./dataset.ts";
+import type { TeamDefinition } from "./ground-truth.ts";
+import { generateOrg } from "./org-generator.ts";
+import { startSimulator } from "./server.ts";
+
+const integer = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer`);
+  return n;
+};
+
+const program = new Command("simulator")
+  .description(
+    "A local stand-in for GitHub's GraphQL API (GitHub's official schema, costs and rate limits) serving a\n" +
+      "generated organisation or a dataset file. Point yardstick.yaml's github.url at the printed URL.",
+  )
+  .option("--seed <n>", "seed of the generated organisation", integer("--seed"), 1)
+  .option(
+    "--dataset <file>",
+    "serve this dataset file instead of generating one (format: simulator/README.md)",
+  )
+  .option("--save-dataset <file>", "write the served dataset to this file (to edit it, or to share it)")
+  .option("--teams <n>", "teams in the generated organisation", integer("--teams"), 2)
+  .option("--repositories <n>", "repositories in the generated organisation", integer("--repositories"), 3)
+  .option(
+    "--pull-requests <n>",
+    "pull requests in the generated organisation",
+    integer("--pull-requests"),
+    200,
+  )
+  .option("--days <n>", "days of history", integer("--days"), 90)
+  .option("--end <date>", 'last moment of history: "today" (UTC midnight) or an ISO date', "today")
+  .option("--host <host>", "interface to listen on", "127.0.0.1")
+  .option("--port <n>", "port (0 picks a free one)", integer("--port"), 8787)
+  .option("--token <token...>", "accept only these tokens (default: any non-empty token)")
+  .option("--rate-limit <points>", "points per hour per token", integer("--rate-limit"), 5000)
+  .action(async (opts) => {
+    let dataset: Dataset;
+    let teams: TeamDefinition[] = [];
+    if (opts.dataset) {
+      dataset = loadDataset(opts.dataset);
+    } else {
+      const end =
+        opts.end === "today"
+          ? new Date(new Date().toISOString().slice(0, 10) + "T00:00:00Z")
+          : new Date(opts.end);
+      if (Number.isNaN(end.getTime()))
+        throw new InputError(`--end must be "today" or an ISO date, got ${opts.end}`);
+      const org = generateOrg({
+        seed: opts.seed,
+        teams: opts.teams,
+        repositories: opts.repositories,
+        pullRequests: opts.pullRequests,
+        days: opts.days,
+        end,
+      });
+      dataset = org.dataset;
+      teams = org.teams;
+    }
+    if (opts.saveDataset) saveDataset(opts.saveDataset, dataset);
+    const simulator = await startSimulator({
+      dataset,
+      host: opts.host,
+      port: opts.port,
+      tokens: opts.token,
+      rateLimit: { limit: opts.rateLimit },
+    });
+    const out = process.stdout;
+    out.write(`GitHub GraphQL simulator listening on ${simulator.url}\n`);
+    out.write(
+      `Serving ${dataset.repositories.length} repositories and ${dataset.pullRequests.length} pull requests` +
+        (opts.dataset ? ` from ${opts.dataset}` : ` (seed ${opts.seed})`) +
+        ". Any bearer token works unless --token is given.\n\n",
+    );
+    out.write(yamlSnippet(simulator.url, dataset, teams));
+    out.write("\nPress Ctrl+C to stop.\n");
+    const stop = () => {
+      simulator.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+
+/** The yardstick.yaml lines that point Yardstick at this simulator. */
+function yamlSnippet(url: string, dataset: Dataset, teams: TeamDefinition[]): string {
+  const lines = ["# yardstick.yaml", "github:", `  url: ${url}`];
+  const orgs = dataset.organizations.map((o) => o.login);
+  if (orgs.length > 0) lines.push(`  orgs: [${orgs.join(", ")}]`);
+  else lines.push(`  repos: [${dataset.repositories.map((r) => `${r.owner}/${r.name}`).join(", ")}]`);
+  if (teams.length > 0) {
+    lines.push("teams:");
+    for (const team of teams) {
+      lines.push(
+        `  - name: ${team.name}`,
+        `    members: [${team.members.join(", ")}]`,
+        `    repos: [${team.repos.join(", ")}]`,
+      );
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  const report = error instanceof InputError ? error.report() : message;
+  process.stderr.write(`simulator: ${report}\n`);
+  process.exit(error instanceof YardstickError ? error.exitCode : 1);
+});

@@ -1,0 +1,176 @@
+/**
+ * A local stand-in for GitHub's GraphQL API: a real `node:http` server on loopback that speaks GitHub's
+ * schema, errors, point costs and rate-limit headers over a dataset. Tests, the demo and benchmarks point
+ * the extractor's `github.url` at it instead of https://api.github.com/graphql.
+ *
+ * @example
+ *   const sim = await startSimulator({ dataset: generateOrg({ seed: 7 }).dataset });
+ *   // POST sim.url with `Authorization: bearer <any token>` and {"query": "..."}
+ *   await sim.close();
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Dataset } from "./dataset.ts";
+import { DatasetIndex } from "./dataset-index.ts";
+import { GraphQLEndpoint } from "./graphql-endpoint.ts";
+import { RateLimiter, type RateLimitState } from "./rate-limit.ts";
+
+export interface SimulatorOptions {
+  dataset: Dataset;
+  /** Interface to listen on; loopback by default. */
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Accepted bearer tokens; by default any non-empty token is accepted. */
+  tokens?: string[];
+  /** Primary rate limit, in points per hour per token (GitHub's default for a PAT: 5,000). */
+  rateLimit?: { limit: number };
+  /** Clock for rate-limit windows (tests move it to cross a reset). */
+  clock?: () => Date;
+  /** Login that `viewer` returns. */
+  viewerLogin?: string;
+}
+
+export interface Simulator {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:PORT/graphql. */
+  url: string;
+  /** How many requests reached the GraphQL endpoint, rejected ones included. */
+  requestCount(): number;
+  /** Serves another dataset from the next request on (incremental-extraction tests). */
+  setDataset(dataset: Dataset): void;
+  close(): Promise<void>;
+}
+
+const GRAPHQL_DOCS = "https://docs.github.com/graphql";
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/** Starts the simulator; resolves once it is listening. */
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const accepted = options.tokens ? new Set(options.tokens) : undefined;
+  const limiter = new RateLimiter(options.rateLimit?.limit, options.clock);
+  const endpoint = new GraphQLEndpoint(
+    new DatasetIndex(options.dataset),
+    limiter,
+    options.viewerLogin ?? "yardstick-simulator",
+  );
+  let requests = 0;
+  let requestSerial = 0;
+  const requestPrefix = randomBytes(2).toString("hex").toUpperCase();
+
+  const server = createServer((req, res) => {
+    requestSerial += 1;
+    res.setHeader(
+      "x-github-request-id",
+      `${requestPrefix}:${requestSerial.toString(16).toUpperCase().padStart(6, "0")}`,
+    );
+    const path = (req.url ?? "/").split("?")[0];
+    if (path !== "/graphql" && path !== "/api/graphql") {
+      return sendJson(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+    }
+    requests += 1;
+    if (req.method !== "POST") {
+      return sendJson(res, 404, { message: "Not Found", documentation_url: GRAPHQL_DOCS });
+    }
+    const token = bearerToken(req.headers.authorization);
+    if (!token) {
+      return sendJson(res, 401, {
+        message: "This endpoint requires you to be authenticated.",
+        documentation_url:
+          "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql",
+      });
+    }
+    if (accepted && !accepted.has(token)) {
+      return sendJson(res, 401, { message: "Bad credentials", documentation_url: GRAPHQL_DOCS });
+    }
+    readBody(req)
+      .then(async (text) => {
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = undefined;
+        }
+        if (!body || typeof body !== "object" || Array.isArray(body)) {
+          return sendJson(res, 400, { message: "Problems parsing JSON", documentation_url: GRAPHQL_DOCS });
+        }
+        const result = await endpoint.handle(token, body as Record<string, unknown>);
+        setRateLimitHeaders(res, result.rateLimit);
+        sendJson(res, 200, result.body);
+      })
+      .catch((error: unknown) => {
+        if (error instanceof BodyTooLarge) {
+          return sendJson(res, 413, { message: "Request body too large", documentation_url: GRAPHQL_DOCS });
+        }
+        sendJson(res, 500, {
+          errors: [{ message: `Simulator failure: ${(error as Error).message ?? String(error)}` }],
+        });
+      });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}/graphql`,
+    requestCount: () => requests,
+    setDataset: (dataset) => endpoint.setIndex(new DatasetIndex(dataset)),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive sockets would hold close() open until they time out.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^(?:bearer|token)\s+(\S+)\s*$/i.exec(header ?? "");
+  return match?.[1];
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function setRateLimitHeaders(res: ServerResponse, state: RateLimitState): void {
+  res.setHeader("x-ratelimit-limit", String(state.limit));
+  res.setHeader("x-ratelimit-remaining", String(state.remaining));
+  res.setHeader("x-ratelimit-used", String(state.used));
+  res.setHeader("x-ratelimit-reset", String(Math.floor(state.resetAt.getTime() / 1000)));
+  res.setHeader("x-ratelimit-resource", "graphql");
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "x-github-media-type": "github.v4; format=json",
+  });
+  res.end(text);
+}

@@ -1,0 +1,130 @@
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Config } from "../core/config.ts";
+import { createMemoryLogger } from "../core/logger.ts";
+import { extract } from "../extractors/extract.ts";
+import { createGitHubClient } from "../extractors/github/github-client.ts";
+import type { Dataset } from "../simulator/dataset.ts";
+import { generateOrg } from "../simulator/org-generator.ts";
+import { type Simulator, startSimulator } from "../simulator/server.ts";
+import { filesContaining, readLakePullRequests } from "./helpers/lake.ts";
+
+const TOKEN = "ghp_simulatedTokenThatMustNeverBeWritten0001";
+
+function configFor(sim: Simulator, dataDir: string, org: string): Config {
+  return {
+    file: join(dataDir, "yardstick.yaml"),
+    dataDir,
+    github: { url: sim.url, tokenEnv: "GITHUB_TOKEN", orgs: [org], repos: [], pageSize: 25 },
+    teams: [],
+    schedule: { cron: "0 2 * * *", timezone: "UTC" },
+  };
+}
+
+describe("extracting pull requests from the simulated organisation", () => {
+  const org = generateOrg({ seed: 11 });
+  let sim: Simulator;
+  let dataDir: string;
+  let clock = new Date("2026-11-02T00:00:00Z");
+  const now = () => new Date(clock);
+  const run = (config: Config, runId: string) =>
+    extract({
+      config,
+      client: createGitHubClient({
+        url: sim.url,
+        token: TOKEN,
+        logger: createMemoryLogger(),
+        requestIntervalMs: 0,
+        retryAfterBaseMs: 1,
+      }),
+      logger: createMemoryLogger(),
+      runId,
+      now,
+    });
+
+  beforeAll(async () => {
+    sim = await startSimulator({ dataset: org.dataset, tokens: [TOKEN] });
+    dataDir = mkdtempSync(join(tmpdir(), "ys-extract-"));
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it("lands every pull request of every repository in the lake, with its raw payload", async () => {
+    const owner = org.dataset.repositories[0]!.owner;
+    const summary = await run(configFor(sim, dataDir, owner), "run1");
+    const lake = await readLakePullRequests(dataDir);
+    expect(summary.repositories.sort()).toEqual(
+      org.dataset.repositories.map((r) => `${r.owner}/${r.name}`).sort(),
+    );
+    expect(lake).toHaveLength(org.dataset.pullRequests.length);
+    const expected = org.dataset.pullRequests.map((pr) => `${pr.repository}#${pr.title}`).sort();
+    expect(lake.map((row) => `${row.repository}#${row.title}`).sort()).toEqual(expected);
+    expect(new Set(lake.map((row) => row.id)).size).toBe(org.dataset.pullRequests.length);
+    expect(summary.streams[0]!.rows).toBe(org.dataset.pullRequests.length);
+    expect(summary.requests).toBeGreaterThan(org.dataset.repositories.length);
+    expect(summary.points).toBeGreaterThan(0);
+  });
+
+  it("reads nothing on a second run when nothing changed", async () => {
+    clock = new Date("2026-11-03T00:00:00Z");
+    const owner = org.dataset.repositories[0]!.owner;
+    const summary = await run(configFor(sim, dataDir, owner), "run2");
+    expect(summary.streams[0]!.rows).toBe(0);
+    expect(await readLakePullRequests(dataDir)).toHaveLength(org.dataset.pullRequests.length);
+  });
+
+  it("re-reads exactly the pull requests updated since the previous run", async () => {
+    clock = new Date("2026-11-04T00:00:00Z");
+    const changed = new Set([3, 17, 42]);
+    const dataset: Dataset = {
+      ...org.dataset,
+      pullRequests: org.dataset.pullRequests.map((pr, i) =>
+        changed.has(i) ? { ...pr, title: `${pr.title} (edited)`, updatedAt: "2026-11-03T12:00:00Z" } : pr,
+      ),
+    };
+    sim.setDataset(dataset);
+    const owner = org.dataset.repositories[0]!.owner;
+    const summary = await run(configFor(sim, dataDir, owner), "run3");
+    expect(summary.streams[0]!.rows).toBe(changed.size);
+    const lake = await readLakePullRequests(dataDir);
+    const edited = lake
+      .filter((row) => row.title.endsWith("(edited)"))
+      .map((row) => row.title)
+      .sort();
+    expect(edited).toEqual([...changed].map((i) => `${org.dataset.pullRequests[i]!.title} (edited)`).sort());
+  });
+
+  it("never writes the token into the lake, the cursors or anything else", () => {
+    expect(filesContaining(dataDir, TOKEN)).toEqual([]);
+  });
+
+  it("leaves no temporary file in the lake", () => {
+    const files = readdirSync(join(dataDir, "lake", "raw", "github", "pull_requests"));
+    expect(files.filter((f) => f.startsWith("."))).toEqual([]);
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  it("fails with a clear message when a configured repository does not exist", async () => {
+    const config = {
+      ...configFor(sim, mkdtempSync(join(tmpdir(), "ys-extract-")), "x"),
+      github: { ...configFor(sim, dataDir, "x").github, orgs: [], repos: ["nobody/nothing"] },
+    };
+    await expect(run(config, "run4")).rejects.toThrow(/nobody\/nothing/);
+  });
+
+  it("rejects a wrong token without echoing it", async () => {
+    const client = createGitHubClient({
+      url: sim.url,
+      token: "wrong-token-value",
+      logger: createMemoryLogger(),
+      requestIntervalMs: 0,
+    });
+    const error = await client.query("query { viewer { login } }", {}).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/401|credentials/i);
+    expect((error as Error).message).not.toContain("wrong-token-value");
+  });
+});

@@ -1,0 +1,29 @@
+/** Independent reference computations for checking metric values (plain JS, not the SQL under test). */
+
+/** Continuous median (linear interpolation between the two middle values), like quantile_cont(x, 0.5). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = (sorted.length - 1) / 2;
+  const lo = sorted[Math.floor(mid)]!;
+  const hi = sorted[Math.ceil(mid)]!;
+  return lo + (hi - lo) * (mid - Math.floor(mid));
+}
+
+/** Monday (UTC) of the ISO week an instant falls in, as YYYY-MM-DD. */
+export function weekStart(iso: string): string {
+  const d = new Date(iso);
+  const day = (d.getUTCDay() + 6) % 7; // Monday = 0
+  const monday = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - day));
+  return monday.toISOString().slice(0, 10);
+}
+
+export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
