@@ -4,7 +4,7 @@
  * Never use `DuckDBInstance.fromCache()` here: the cache keeps instances, and so locks, alive.
  */
 import { existsSync } from "node:fs";
-import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { YardstickError } from "../core/errors.ts";
 
 export interface Db {
