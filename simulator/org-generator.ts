@@ -111,6 +111,10 @@ interface Org {
   outsiders: string[];
   repos: { full: string; team: TeamDefinition | undefined; weight: number }[];
   startMs: number;
+  /** Weight of each day of the window for opening a pull request. */
+  dayWeights: (readonly [number, number])[];
+  /** Every team member, once. */
+  members: string[];
   endMs: number;
 }
 
@@ -209,7 +213,14 @@ function buildOrg(
     return { full, team, weight: (0.6 + repoRng.float() * 0.8) * (teamless ? 0.6 : 1) };
   });
   const endMs = Math.floor(end.getTime() / 1000) * 1000;
-  return { login, teams, humans, outsiders, repos, startMs: endMs - days * DAY, endMs };
+  const startMs = endMs - days * DAY;
+  const dayWeights = Array.from({ length: days }, (_, d) => {
+    const weekday = new Date(startMs + d * DAY).getUTCDay();
+    const rhythm = weekday === 0 ? 0.08 : weekday === 6 ? 0.12 : 1;
+    return [d, rhythm * (1 + (0.3 * d) / days)] as const; // activity grows a little over the window
+  });
+  const members = [...new Set(teams.flatMap((t) => t.members))];
+  return { login, teams, humans, outsiders, repos, startMs, endMs, dayWeights, members };
 }
 
 interface Draft {
@@ -406,14 +417,8 @@ function dependabotPullRequest(
 
 /** A weekday-heavy day, at a working hour (UTC), strictly before `end`. */
 function pickCreatedAt(rng: Rng, org: Org): number {
-  const days = Math.round((org.endMs - org.startMs) / DAY);
-  const choices = Array.from({ length: days }, (_, d) => {
-    const weekday = new Date(org.startMs + d * DAY).getUTCDay();
-    const rhythm = weekday === 0 ? 0.08 : weekday === 6 ? 0.12 : 1;
-    return [d, rhythm * (1 + (0.3 * d) / days)] as const; // activity grows a little over the window
-  });
   for (;;) {
-    const day = rng.weighted(choices);
+    const day = rng.weighted(org.dayWeights);
     const hour = Math.min(22, Math.max(6, 14 + rng.normal() * 2.5));
     const ms = org.startMs + day * DAY + Math.floor(hour * HOUR) + rng.int(0, 59) * 1000;
     if (ms < org.endMs) return Math.floor(ms / 1000) * 1000;
@@ -421,7 +426,7 @@ function pickCreatedAt(rng: Rng, org: Org): number {
 }
 
 function pickHuman(rng: Rng, org: Org, team: TeamDefinition | undefined): string {
-  const everyone = [...new Set(org.teams.flatMap((t) => t.members))];
+  const everyone = org.members;
   if (team) {
     const others = everyone.filter((m) => !team.members.includes(m));
     const where = rng.weighted([
