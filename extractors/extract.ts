@@ -19,6 +19,9 @@ import { sweepTemporaries, writeLakeBatch } from "./lake-writer.ts";
 /** The next run re-reads this much before the previous scan began, so nothing updated mid-run is missed. */
 export const WATERMARK_OVERLAP_MS = 60 * 60 * 1000;
 
+/** Rows per Parquet batch: large enough for few files, small enough to bound memory on a huge repository. */
+export const LAKE_BATCH_ROWS = 2000;
+
 export interface ExtractOptions {
   config: Config;
   client: GitHubClient;
@@ -108,11 +111,10 @@ async function extractPartition<Response extends { rateLimit?: RateLimitInfo | n
   const scanStartedAt = ctx.now();
   let rows = 0;
   let files = 0;
-  for await (const page of paginate(ctx.client, stream, repo, ctx.config.github.pageSize)) {
-    ctx.cost.requests++;
-    ctx.cost.points += page.rateLimit?.cost ?? 0;
-    const fresh =
-      watermark === null ? page.nodes : page.nodes.filter((n) => stream.cursorValue(n) >= watermark);
+  // Pages are buffered into batches of a few thousand rows: fewer, larger Parquet files. The cursor only
+  // moves after the last batch of the partition is durable, so buffering never weakens at-least-once.
+  let pending: { values: Record<string, string | number | boolean | null>; payload: unknown }[] = [];
+  const flush = async () => {
     const file = await writeLakeBatch({
       lakeDir: ctx.lakeDir,
       source: stream.source,
@@ -120,13 +122,22 @@ async function extractPartition<Response extends { rateLimit?: RateLimitInfo | n
       runId: ctx.runId,
       extractedAt: ctx.now(),
       columns: stream.columns,
-      rows: fresh.map((node) => ({ values: stream.toRow(node, repo), payload: node })),
+      rows: pending,
     });
-    rows += fresh.length;
     if (file) files++;
+    pending = [];
+  };
+  for await (const page of paginate(ctx.client, stream, repo, ctx.config.github.pageSize)) {
+    ctx.cost.requests++;
+    ctx.cost.points += page.rateLimit?.cost ?? 0;
+    const fresh = watermark === null ? page.nodes : page.nodes.filter((n) => stream.cursorValue(n) >= watermark);
+    for (const node of fresh) pending.push({ values: stream.toRow(node, repo), payload: node });
+    rows += fresh.length;
+    if (pending.length >= LAKE_BATCH_ROWS) await flush();
     // Newest first: once a page holds a record older than the watermark, the rest are older still.
     if (fresh.length < page.nodes.length) break;
   }
+  await flush();
   ctx.cursors.set(key, {
     watermark: new Date(scanStartedAt.getTime() - WATERMARK_OVERLAP_MS).toISOString(),
     savedAt: ctx.now().toISOString(),

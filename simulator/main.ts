@@ -21,7 +21,7 @@ const integer = (name: string) => (value: string) => {
 
 const program = new Command("simulator")
   .description(
-    "A local stand-in for GitHub's GraphQL API (GitHub's official schema, costs and rate limits) serving a\n" +
+    "A local stand-in for GitHub's GraphQL API (GitHub's official schema, costs and rate limits) serving a " +
       "generated organisation or a dataset file. Point yardstick.yaml's github.url at the printed URL.",
   )
   .option("--seed <n>", "seed of the generated organisation", integer("--seed"), 1)

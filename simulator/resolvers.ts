@@ -197,7 +197,15 @@ class DatasetView {
 
   repository(r: IndexedRepository): Obj {
     const { repo, nameWithOwner } = r;
-    const lastMerged = [...r.pullRequests].reverse().find((p) => p.pr.mergeCommitOid);
+    let lastMerged: IndexedPullRequest | undefined;
+    for (const p of r.pullRequests) {
+      if (
+        p.pr.mergeCommitOid &&
+        p.pr.mergedAt &&
+        (!lastMerged || p.pr.mergedAt > (lastMerged.pr.mergedAt ?? ""))
+      )
+        lastMerged = p;
+    }
     return {
       __typename: "Repository",
       id: r.nodeId,
@@ -225,7 +233,7 @@ class DatasetView {
         name: repo.defaultBranch,
         prefix: "refs/heads/",
         repository: () => this.repository(r),
-        target: lastMerged ? this.mergeCommit(lastMerged) : null,
+        target: lastMerged ? this.mergeCommit(lastMerged) : this.initialCommit(r),
       }),
       pullRequest: ({ number }: { number: number }) => {
         const pr = r.byNumber.get(number);
@@ -425,6 +433,22 @@ class DatasetView {
           toNode: (x) => this.pullRequest(x),
         })) satisfies Resolver<ConnectionArgs>,
     };
+  }
+
+  /** The head of a default branch no pull request has merged into: a stand-in commit. */
+  initialCommit(r: IndexedRepository): Obj {
+    const at = r.repo.pushedAt ?? r.repo.createdAt;
+    return this.commit(r, {
+      oid: syntheticOid(`initial:${r.nodeId}`),
+      message: "Initial commit",
+      authorName: r.repo.owner,
+      authorEmail: "",
+      authorLogin: null,
+      authoredDate: at,
+      committerName: "GitHub",
+      committerEmail: "noreply@github.com",
+      committedDate: at,
+    });
   }
 
   /** The commit a merge created on the default branch (squash or merge commit). */

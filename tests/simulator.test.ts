@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Octokit } from "@octokit/core";
+import { throttling } from "@octokit/plugin-throttling";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../core/errors.ts";
 import { REPO_PULL_REQUESTS_QUERY } from "../extractors/github/queries/pull-requests.query.ts";
@@ -380,6 +382,36 @@ describe("GraphQL server", () => {
       expect(refused.headers.get("x-ratelimit-remaining")).toBe("0");
       now = new Date(now.getTime() + HOUR + 1000);
       expect((await post(tight.url, query)).body.data?.rateLimit.remaining).toBe(1);
+    } finally {
+      await tight.close();
+    }
+  });
+
+  it("speaks GitHub closely enough for octokit: data through octokit.graphql, RATE_LIMITED to its throttling plugin", async () => {
+    const tight = await startSimulator({ dataset: org.dataset, rateLimit: { limit: 1 } });
+    try {
+      const retryAfters: number[] = [];
+      const octokit = new (Octokit.plugin(throttling))({
+        auth: "octokit-token",
+        baseUrl: tight.url.replace(/\/graphql$/, ""),
+        throttle: {
+          onRateLimit: (retryAfter: number) => {
+            retryAfters.push(retryAfter);
+            return false;
+          },
+          onSecondaryRateLimit: () => false,
+        },
+      });
+      const data = await octokit.graphql<Json>(REPO_PULL_REQUESTS_QUERY, {
+        owner: "acme",
+        name: "web-app",
+        after: null,
+        pageSize: 3,
+      });
+      expect(data.repository.pullRequests.nodes).toHaveLength(3);
+      await expect(octokit.graphql("{ viewer { login } }")).rejects.toThrow();
+      expect(retryAfters).toHaveLength(1);
+      expect(retryAfters[0]).toBeGreaterThan(3500); // the hour's window, in seconds
     } finally {
       await tight.close();
     }
