@@ -47,14 +47,8 @@ export async function runDoctor(options: DoctorOptions): Promise<number> {
   if (py.dbtCore) report("ok", "dbt-core", `${py.dbtCore} (dbt-duckdb ${py.dbtDuckdb ?? "missing"})`);
   else report("fail", "dbt", py.problems.join("; ") || "not installed: run `npm run setup`");
   if (py.duckdb) {
-    const same = majorMinor(py.duckdb) === majorMinor(nodeDuckdb);
-    report(
-      same ? "ok" : "fail",
-      "duckdb (python)",
-      same
-        ? py.duckdb
-        : `${py.duckdb} does not match Node's ${nodeDuckdb}: files written by one may be unreadable by the other; reinstall with \`npm run setup\``,
-    );
+    const pair = compareDuckdbVersions(nodeDuckdb, py.duckdb);
+    report(pair.ok ? "ok" : "fail", "duckdb (python)", pair.message);
   }
 
   try {
@@ -88,6 +82,18 @@ export async function runDoctor(options: DoctorOptions): Promise<number> {
   }
   if (badConfig) return EXIT.badInput;
   return worst === "fail" ? EXIT.failure : EXIT.ok;
+}
+
+/**
+ * Node and Python DuckDB must share major.minor: a file written by a newer storage format cannot be read by
+ * the older side (DuckDB 2.0 files are unreadable by 1.5).
+ */
+export function compareDuckdbVersions(node: string, python: string): { ok: boolean; message: string } {
+  if (majorMinor(node) === majorMinor(python)) return { ok: true, message: python };
+  return {
+    ok: false,
+    message: `${python} does not match Node's ${node} (major.minor must agree, or files written by one may be unreadable by the other); reinstall with \`npm run setup\``,
+  };
 }
 
 function majorMinor(version: string): string {

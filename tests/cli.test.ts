@@ -132,3 +132,15 @@ describe("the yardstick command", () => {
     expect(again.stderr).toContain("already exists");
   });
 });
+
+describe("doctor's DuckDB version check", () => {
+  it("accepts the same major.minor and refuses a different one", async () => {
+    const { compareDuckdbVersions } = await import("../cli/doctor-command.ts");
+    expect(compareDuckdbVersions("1.5.6", "1.5.2").ok).toBe(true);
+    expect(compareDuckdbVersions("v1.5.6", "1.5.6").ok).toBe(true);
+    const refused = compareDuckdbVersions("1.5.6", "2.0.0");
+    expect(refused.ok).toBe(false);
+    expect(refused.message).toContain("2.0.0 does not match Node's 1.5.6");
+    expect(compareDuckdbVersions("1.5.6", "1.4.4").ok).toBe(false);
+  });
+});
