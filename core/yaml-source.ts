@@ -17,15 +17,18 @@ export interface YamlSource {
 
 /** Reads and parses a YAML file. A missing file or a syntax error is an InputError naming the file (and line). */
 export function readYamlFile(file: string, what: string): YamlSource {
-  let text: string;
+  return parseYaml(readInputFile(file, what), file, what);
+}
+
+/** Reads a file the user named; a missing or unreadable one is an InputError naming it (exit 2). */
+export function readInputFile(file: string, what: string): string {
   try {
-    text = readFileSync(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(error)})`;
     throw new InputError(`${what} ${file} ${reason}`, [{ field: "", message: `${what} ${reason}` }]);
   }
-  return parseYaml(text, file, what);
 }
 
 export function parseYaml(text: string, file: string, what: string): YamlSource {

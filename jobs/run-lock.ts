@@ -5,6 +5,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { YardstickError } from "../core/errors.ts";
+import { isProcessAlive } from "../core/process-alive.ts";
 
 export interface RunLock {
   release(): void;
@@ -28,7 +29,7 @@ export function acquireRunLock(file: string, what = "run"): RunLock {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = readHolder(file);
-      if (holder && isAlive(holder.pid)) {
+      if (holder && isProcessAlive(holder.pid)) {
         throw new YardstickError(
           `another Yardstick ${holder.what} (pid ${holder.pid}, since ${holder.since}) holds ${file}; wait for it to finish`,
         );
@@ -44,14 +45,5 @@ function readHolder(file: string): { pid: number; what: string; since: string } 
     return JSON.parse(readFileSync(file, "utf8"));
   } catch {
     return null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

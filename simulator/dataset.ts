@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { writeFileAtomic } from "../core/atomic-fs.ts";
 import { InputError, type InputProblem } from "../core/errors.ts";
-import { fieldPath, parseYaml, validateYaml } from "../core/yaml-source.ts";
+import { fieldPath, parseYaml, readInputFile, validateYaml } from "../core/yaml-source.ts";
 
 export type ActorType = "User" | "Bot";
 export type PullRequestState = "OPEN" | "CLOSED" | "MERGED";
@@ -256,14 +256,7 @@ export function parseDataset(value: unknown, file = "<dataset>"): Dataset {
  * (exit code 2) naming the file, the field path and the line and column.
  */
 export function loadDataset(file: string): Dataset {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(error)})`;
-    throw new InputError(`${WHAT} ${file} ${reason}`, [{ field: "", message: `${WHAT} ${reason}` }]);
-  }
+  const text = readInputFile(file, WHAT);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -6,6 +6,7 @@
  * anything else (a missing, half-made or stale environment) is rebuilt from scratch, because pip cannot
  * reliably downgrade or remove packages in place.
  */
+
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
@@ -14,6 +15,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../core/atomic-fs.ts";
 import { InputError, YardstickError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
+import { isProcessAlive } from "../core/process-alive.ts";
 
 /** The oldest Python that dbt-core 1.12 supports. */
 export const MIN_PYTHON: readonly [number, number] = [3, 10];
@@ -279,7 +281,7 @@ async function withSetupLock<T>(root: string, logger: Logger, work: () => Promis
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = Number(readFileSafe(lock));
-      if (!Number.isInteger(owner) || owner <= 0 || !isAlive(owner)) {
+      if (!Number.isInteger(owner) || owner <= 0 || !isProcessAlive(owner)) {
         rmSync(lock, { force: true });
         continue;
       }
@@ -300,15 +302,6 @@ function readFileSafe(file: string): string {
     return readFileSync(file, "utf8");
   } catch {
     return "";
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
