@@ -4,7 +4,6 @@
  * fields get their defaults, `state` is derived from the timestamps, and every problem names the file, the
  * field path and (when it can) the line and column. Format and example: simulator/README.md.
  */
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { writeFileAtomic } from "../core/atomic-fs.ts";
 import { InputError, type InputProblem } from "../core/errors.ts";
