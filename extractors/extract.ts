@@ -130,7 +130,8 @@ async function extractPartition<Response extends { rateLimit?: RateLimitInfo | n
   for await (const page of paginate(ctx.client, stream, repo, ctx.config.github.pageSize)) {
     ctx.cost.requests++;
     ctx.cost.points += page.rateLimit?.cost ?? 0;
-    const fresh = watermark === null ? page.nodes : page.nodes.filter((n) => stream.cursorValue(n) >= watermark);
+    const fresh =
+      watermark === null ? page.nodes : page.nodes.filter((n) => stream.cursorValue(n) >= watermark);
     for (const node of fresh) pending.push({ values: stream.toRow(node, repo), payload: node });
     rows += fresh.length;
     if (pending.length >= LAKE_BATCH_ROWS) await flush();

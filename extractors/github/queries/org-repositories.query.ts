@@ -4,7 +4,7 @@ query OrgRepositories($org: String!, $after: String) {
   organization(login: $org) {
     repositories(first: 100, after: $after, isArchived: false, orderBy: {field: PUSHED_AT, direction: DESC}) {
       pageInfo { hasNextPage endCursor }
-      nodes { id nameWithOwner isFork pushedAt }
+      nodes { id databaseId nameWithOwner isFork isArchived pushedAt updatedAt createdAt defaultBranchRef { name target { oid } } }
     }
   }
   rateLimit { cost remaining resetAt limit }
@@ -15,7 +15,14 @@ export interface OrgRepositoriesResponse {
   organization: {
     repositories: {
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
-      nodes: { id: string; nameWithOwner: string; isFork: boolean; pushedAt: string | null }[];
+      nodes: {
+        id: string;
+        nameWithOwner: string;
+        isFork: boolean;
+        pushedAt: string | null;
+        updatedAt: string;
+        defaultBranchRef: { name: string; target: { oid: string } | null } | null;
+      }[];
     };
   } | null;
   rateLimit: { cost: number; remaining: number; resetAt: string; limit: number } | null;

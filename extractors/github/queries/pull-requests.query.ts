@@ -1,10 +1,10 @@
 /**
- * Pull requests of one repository, most recently updated first. The extractor stops paging at the first
- * pull request updated before its watermark. Each node lands in the lake as its raw JSON payload, so the
- * fields below are also the contract that `stg_github__pull_requests` reads.
- *
- * Commits and reviews ride along (first page only) in v0; the extraction issue batches the rest by node id.
+ * Pull requests of one repository, most recently updated first: the per-repository scan, used for
+ * repositories named outside the configured organisations and when search cannot be used. The extractor
+ * stops paging at the first pull request updated before its watermark.
  */
+import { PULL_REQUEST_FIELDS } from "./pull-request-fields.ts";
+
 export const REPO_PULL_REQUESTS_QUERY = /* GraphQL */ `
 query RepoPullRequests($owner: String!, $name: String!, $after: String, $pageSize: Int!) {
   repository(owner: $owner, name: $name) {
@@ -12,49 +12,12 @@ query RepoPullRequests($owner: String!, $name: String!, $after: String, $pageSiz
     pullRequests(first: $pageSize, after: $after, orderBy: {field: UPDATED_AT, direction: DESC}) {
       totalCount
       pageInfo { hasNextPage endCursor }
-      nodes {
-        id
-        fullDatabaseId
-        number
-        url
-        title
-        body
-        state
-        isDraft
-        createdAt
-        updatedAt
-        closedAt
-        mergedAt
-        additions
-        deletions
-        changedFiles
-        baseRefName
-        headRefName
-        author { __typename login }
-        mergeCommit { oid }
-        commits(first: 100) {
-          totalCount
-          nodes {
-            commit {
-              oid
-              message
-              authoredDate
-              committedDate
-              author { name email date user { login } }
-              committer { name email date }
-            }
-          }
-        }
-        reviews(first: 50) {
-          totalCount
-          nodes { id state submittedAt author { __typename login } }
-        }
-      }
+      nodes { ...PullRequestFields }
     }
   }
   rateLimit { cost remaining resetAt limit }
 }
-`;
+${PULL_REQUEST_FIELDS}`;
 
 /** Variables of REPO_PULL_REQUESTS_QUERY. */
 export interface RepoPullRequestsVariables {
@@ -73,7 +36,22 @@ export interface GhPullRequestNode {
   id: string;
   number: number;
   updatedAt: string;
+  repository?: { nameWithOwner: string };
+  headRefOid?: string;
+  commits?: { totalCount: number; nodes: { commit: { id: string; oid: string } }[] };
+  reviews?: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: unknown[];
+  };
   [field: string]: unknown;
+}
+
+export interface RateLimitFields {
+  cost: number;
+  remaining: number;
+  resetAt: string;
+  limit: number;
 }
 
 export interface RepoPullRequestsResponse {
@@ -85,5 +63,5 @@ export interface RepoPullRequestsResponse {
       nodes: GhPullRequestNode[];
     };
   } | null;
-  rateLimit: { cost: number; remaining: number; resetAt: string; limit: number } | null;
+  rateLimit: RateLimitFields | null;
 }
