@@ -69,10 +69,137 @@ export interface DatasetRepository {
   createdAt: string;
 }
 
+/** A commit on a repository's default branch (history is ordered oldest first per repository). */
+export interface DatasetBranchCommit {
+  repository: string;
+  oid: string;
+  message: string;
+  authorName: string;
+  authorEmail: string;
+  authorLogin: string | null;
+  authoredDate: string;
+  committerName: string;
+  committerEmail: string;
+  committedDate: string;
+  /** Parent oids: two for a merge commit, one otherwise, none for the root. */
+  parents: string[];
+  /** The pull request this commit landed with (its merge, squash or one of its rebased commits), if any. */
+  pullRequestNumber: number | null;
+}
+
+export type CheckStatus = "QUEUED" | "IN_PROGRESS" | "COMPLETED" | "WAITING" | "PENDING" | "REQUESTED";
+export type CheckConclusion =
+  | "SUCCESS"
+  | "FAILURE"
+  | "CANCELLED"
+  | "TIMED_OUT"
+  | "SKIPPED"
+  | "NEUTRAL"
+  | "STALE"
+  | "ACTION_REQUIRED"
+  | "STARTUP_FAILURE";
+
+/** A check run (a job of a workflow run). */
+export interface DatasetCheckRun {
+  name: string;
+  status: CheckStatus;
+  conclusion: CheckConclusion | null;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+/** A check suite on a commit: for GitHub Actions, one workflow run (with its jobs as check runs). */
+export interface DatasetCheckSuite {
+  repository: string;
+  commitOid: string;
+  /** App slug, e.g. "github-actions". */
+  app: string;
+  /** Workflow name; null for suites of apps that are not Actions. */
+  workflowName: string | null;
+  /** Event that triggered the run: pull_request, push, schedule, workflow_dispatch… */
+  event: string;
+  runNumber: number;
+  branch: string | null;
+  status: CheckStatus;
+  conclusion: CheckConclusion | null;
+  createdAt: string;
+  updatedAt: string;
+  checkRuns: DatasetCheckRun[];
+}
+
+export type StatusState = "ERROR" | "EXPECTED" | "FAILURE" | "PENDING" | "SUCCESS";
+
+/** A legacy commit status (e.g. from Jenkins). */
+export interface DatasetCommitStatus {
+  repository: string;
+  commitOid: string;
+  context: string;
+  state: StatusState;
+  createdAt: string;
+  targetUrl: string | null;
+}
+
+export type DeploymentStatusState =
+  | "ERROR"
+  | "FAILURE"
+  | "INACTIVE"
+  | "IN_PROGRESS"
+  | "PENDING"
+  | "QUEUED"
+  | "SUCCESS"
+  | "WAITING"
+  | "DESTROYED"
+  | "ABANDONED";
+
+export interface DatasetDeploymentStatus {
+  state: DeploymentStatusState;
+  createdAt: string;
+  description: string;
+  logUrl: string | null;
+  environmentUrl: string | null;
+}
+
+export interface DatasetDeployment {
+  repository: string;
+  /** Stable per repository, increasing with creation (the dataset's own key; GitHub ids are derived). */
+  number: number;
+  environment: string;
+  commitOid: string;
+  ref: string;
+  task: string;
+  description: string;
+  creator: DatasetActor | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Oldest first; the last is the latest status. */
+  statuses: DatasetDeploymentStatus[];
+}
+
+/** An issue (incidents are issues with an incident label). Shares its number space with pull requests. */
+export interface DatasetIssue {
+  repository: string;
+  number: number;
+  title: string;
+  body: string;
+  author: DatasetActor | null;
+  labels: string[];
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  stateReason: "COMPLETED" | "NOT_PLANNED" | "REOPENED" | null;
+}
+
 export interface Dataset {
   organizations: { login: string }[];
   repositories: DatasetRepository[];
   pullRequests: DatasetPullRequest[];
+  /** Default-branch history of every repository. */
+  defaultBranchCommits: DatasetBranchCommit[];
+  /** CI on pull request head commits and default-branch commits. */
+  checkSuites: DatasetCheckSuite[];
+  commitStatuses: DatasetCommitStatus[];
+  deployments: DatasetDeployment[];
+  issues: DatasetIssue[];
 }
 
 const timestamp = z.iso.datetime({ error: 'must be an ISO-8601 UTC timestamp like "2026-06-01T12:00:00Z"' });
@@ -139,12 +266,135 @@ const repositorySchema = z
   })
   .strict();
 
+const repositoryRef = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"');
+const checkStatus = z.enum(["QUEUED", "IN_PROGRESS", "COMPLETED", "WAITING", "PENDING", "REQUESTED"]);
+const checkConclusion = z.enum([
+  "SUCCESS",
+  "FAILURE",
+  "CANCELLED",
+  "TIMED_OUT",
+  "SKIPPED",
+  "NEUTRAL",
+  "STALE",
+  "ACTION_REQUIRED",
+  "STARTUP_FAILURE",
+]);
+
+const branchCommitSchema = commitSchema
+  .extend({
+    repository: repositoryRef,
+    parents: z.array(oid).default([]),
+    pullRequestNumber: z.number().int().min(1).nullable().default(null),
+  })
+  .strict();
+
+const checkSuiteSchema = z
+  .object({
+    repository: repositoryRef,
+    commitOid: oid,
+    app: z.string().min(1).default("github-actions"),
+    workflowName: z.string().nullable().default(null),
+    event: z.string().min(1).default("push"),
+    runNumber: z.number().int().min(1).default(1),
+    branch: z.string().nullable().default(null),
+    status: checkStatus.default("COMPLETED"),
+    conclusion: checkConclusion.nullable().default(null),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    checkRuns: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            status: checkStatus.default("COMPLETED"),
+            conclusion: checkConclusion.nullable().default(null),
+            startedAt: timestamp.nullable().default(null),
+            completedAt: timestamp.nullable().default(null),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
+const commitStatusSchema = z
+  .object({
+    repository: repositoryRef,
+    commitOid: oid,
+    context: z.string().min(1),
+    state: z.enum(["ERROR", "EXPECTED", "FAILURE", "PENDING", "SUCCESS"]),
+    createdAt: timestamp,
+    targetUrl: z.string().nullable().default(null),
+  })
+  .strict();
+
+const deploymentStatusState = z.enum([
+  "ERROR",
+  "FAILURE",
+  "INACTIVE",
+  "IN_PROGRESS",
+  "PENDING",
+  "QUEUED",
+  "SUCCESS",
+  "WAITING",
+  "DESTROYED",
+  "ABANDONED",
+]);
+
+const deploymentSchema = z
+  .object({
+    repository: repositoryRef,
+    number: z.number().int().min(1),
+    environment: z.string().min(1),
+    commitOid: oid,
+    ref: z.string().min(1).default("main"),
+    task: z.string().default("deploy"),
+    description: z.string().default(""),
+    creator: actorSchema.nullable().default(null),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    statuses: z
+      .array(
+        z
+          .object({
+            state: deploymentStatusState,
+            createdAt: timestamp,
+            description: z.string().default(""),
+            logUrl: z.string().nullable().default(null),
+            environmentUrl: z.string().nullable().default(null),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
+const issueSchema = z
+  .object({
+    repository: repositoryRef,
+    number: z.number().int().min(1),
+    title: z.string(),
+    body: z.string().default(""),
+    author: actorSchema.nullable().default(null),
+    labels: z.array(z.string()).default([]),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    closedAt: timestamp.nullable().default(null),
+    stateReason: z.enum(["COMPLETED", "NOT_PLANNED", "REOPENED"]).nullable().default(null),
+  })
+  .strict();
+
 /** The JSON file's schema, cross-field rules included (repository known, numbers unique, state consistent). */
 export const datasetSchema = z
   .object({
     organizations: z.array(z.object({ login }).strict()).default([]),
     repositories: z.array(repositorySchema),
     pullRequests: z.array(pullRequestSchema).default([]),
+    defaultBranchCommits: z.array(branchCommitSchema).default([]),
+    checkSuites: z.array(checkSuiteSchema).default([]),
+    commitStatuses: z.array(commitStatusSchema).default([]),
+    deployments: z.array(deploymentSchema).default([]),
+    issues: z.array(issueSchema).default([]),
   })
   .strict()
   .superRefine((data, ctx) => {
@@ -231,6 +481,11 @@ function normalise(parsed: z.output<typeof datasetSchema>): Dataset {
       commits: pr.commits,
       reviews: pr.reviews,
     })),
+    defaultBranchCommits: parsed.defaultBranchCommits,
+    checkSuites: parsed.checkSuites,
+    commitStatuses: parsed.commitStatuses,
+    deployments: parsed.deployments,
+    issues: parsed.issues,
   };
 }
 

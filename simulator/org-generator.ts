@@ -150,7 +150,16 @@ export function generateOrg(options: GenerateOrgOptions = {}): GeneratedOrg {
       createdAt: iso(createdMs),
     };
   });
-  const dataset: Dataset = { organizations: [{ login: org.login }], repositories, pullRequests };
+  const dataset: Dataset = {
+    organizations: [{ login: org.login }],
+    repositories,
+    pullRequests,
+    defaultBranchCommits: [],
+    checkSuites: [],
+    commitStatuses: [],
+    deployments: [],
+    issues: [],
+  };
   return { dataset, truth: { pullRequests: truth }, teams: org.teams };
 }
 
