@@ -5,11 +5,65 @@ import { Octokit } from "@octokit/core";
 import { throttling } from "@octokit/plugin-throttling";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../core/errors.ts";
-import { REPO_PULL_REQUESTS_QUERY } from "../extractors/github/queries/pull-requests.query.ts";
 import { type Dataset, loadDataset, saveDataset } from "../simulator/dataset.ts";
 import { evolveOrg } from "../simulator/org-evolver.ts";
 import { type GeneratedOrg, generateOrg } from "../simulator/org-generator.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
+
+/**
+ * A fixed pull request document for these tests (the extractor's own evolves; its costs are checked
+ * against this one, worked out by hand below).
+ */
+const REPO_PULL_REQUESTS_QUERY = /* GraphQL */ `
+query RepoPullRequests($owner: String!, $name: String!, $after: String, $pageSize: Int!) {
+  repository(owner: $owner, name: $name) {
+    nameWithOwner
+    pullRequests(first: $pageSize, after: $after, orderBy: {field: UPDATED_AT, direction: DESC}) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id
+        fullDatabaseId
+        number
+        url
+        title
+        body
+        state
+        isDraft
+        createdAt
+        updatedAt
+        closedAt
+        mergedAt
+        additions
+        deletions
+        changedFiles
+        baseRefName
+        headRefName
+        author { __typename login }
+        mergeCommit { oid }
+        commits(first: 100) {
+          totalCount
+          nodes {
+            commit {
+              oid
+              message
+              authoredDate
+              committedDate
+              author { name email date user { login } }
+              committer { name email date }
+            }
+          }
+        }
+        reviews(first: 50) {
+          totalCount
+          nodes { id state submittedAt author { __typename login } }
+        }
+      }
+    }
+  }
+  rateLimit { cost remaining resetAt limit }
+}
+`;
 
 // biome-ignore lint/suspicious/noExplicitAny: GraphQL JSON from the wire, checked field by field by the tests
 type Json = any;

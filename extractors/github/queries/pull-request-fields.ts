@@ -2,6 +2,9 @@
  * The pull request fields every pull request query selects (per repository or through search), so that a
  * pull request lands in the lake with the same payload whichever way it was found. Commits beyond the
  * last one and reviews beyond the first page are read by their own batched queries.
+ *
+ * Cost: GitHub charges as if every connection were full, so `reviews(first: 10) { comments }` costs 10
+ * per pull request where `first: 50` would cost 50 (most pull requests have fewer than 10 reviews).
  */
 export const PULL_REQUEST_FIELDS = /* GraphQL */ `
 fragment PullRequestFields on PullRequest {
@@ -43,7 +46,7 @@ fragment PullRequestFields on PullRequest {
       ... on ReviewRequestedEvent { createdAt requestedReviewer { __typename ... on User { login } ... on Bot { login } ... on Team { slug } } }
     }
   }
-  reviews(first: 50) {
+  reviews(first: 10) {
     totalCount
     pageInfo { hasNextPage endCursor }
     nodes { ...ReviewFields }
