@@ -24,6 +24,7 @@ export interface BuildDashboardsOptions {
 }
 
 const SLICE = "team";
+const GRAIN = "week";
 
 /** Builds and publishes the dashboards; returns the absolute paths of the pages written. */
 export async function buildDashboards(options: BuildDashboardsOptions): Promise<{ pages: string[] }> {
@@ -38,7 +39,7 @@ export async function buildDashboards(options: BuildDashboardsOptions): Promise<
         warehousePath: options.warehousePath,
         metrics,
         names: [metric.name],
-        grain: "week",
+        grain: GRAIN,
       } as const;
       rows.push(...(await evaluateMetrics({ ...common, by: [] })));
       if (metric.dimensions.includes(SLICE))
@@ -49,6 +50,7 @@ export async function buildDashboards(options: BuildDashboardsOptions): Promise<
       title: options.title ?? "Engineering metrics overview",
       generatedAt: options.now,
       watermark: await dataWatermark(options.warehousePath),
+      grain: GRAIN,
       rows,
       definitions: metrics.metrics.map((m) => ({
         name: m.name,

@@ -64,7 +64,16 @@ table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nu
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); }
 th { background: var(--panel); font-weight: 600; }
 td.num, th.num { text-align: right; }
-td.insufficient { color: var(--muted); font-style: italic; text-align: right; }
+td.insufficient .value { color: var(--muted); font-style: italic; }
+td.none { color: var(--muted); }
+td .n { color: var(--muted); font-size: 0.8em; margin-left: 4px; white-space: nowrap; }
+th[scope="row"] { background: none; font-weight: 400; white-space: nowrap; }
+tr.partial th[scope="row"], tr.partial td { background: var(--panel); }
+.partial { font-style: italic; }
+span.partial { color: var(--muted); }
+caption { caption-side: bottom; text-align: left; color: var(--muted); font-size: 0.85rem; padding-top: 4px; }
+.table-wrap { overflow-x: auto; }
+.note { color: var(--muted); font-size: 0.9rem; margin: 4px 0 8px; }
 dl.definitions dt { font-weight: 600; margin-top: 12px; }
 dl.definitions dd { margin: 0 0 0 16px; }
 code { font: 0.85em ui-monospace, SFMono-Regular, Menlo, monospace; overflow-wrap: anywhere; }
@@ -74,6 +83,7 @@ code { font: 0.85em ui-monospace, SFMono-Regular, Menlo, monospace; overflow-wra
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
   .metric, table, svg.chart { break-inside: avoid; }
+  .table-wrap { overflow: visible; }
   a { color: inherit; text-decoration: none; }
 }
 `;

@@ -1,11 +1,15 @@
 /**
- * The overview page: per metric, a weekly chart (inline SVG), the numbers with their n, and the definition
- * hash; then the definitions themselves and the data watermark. Self-contained and deterministic: rows are
- * sorted here, numbers are formatted with a fixed locale, and the only time on the page is `generatedAt`.
+ * The overview page: per metric, a chart over the periods (inline SVG, chronological), a table with one row
+ * per period (newest first) and one column per slice where every value has its n, partial periods marked,
+ * and the definition hash; then the definitions themselves and the data watermark. Self-contained and
+ * deterministic: rows are sorted here, numbers are formatted with a fixed locale, and the only instants on
+ * the page are `generatedAt` and the watermark (which alone decides what is partial).
  */
 import { escapeHtml, jsonForScript } from "../core/html.ts";
 import type { MetricRow } from "../metrics/metric-evaluator.ts";
-import { renderPage } from "./layout.ts";
+import type { Grain } from "../metrics/metric-schema.ts";
+import { formatInstant, renderPage } from "./layout.ts";
+import { axisPeriods, isPartialPeriod } from "./periods.ts";
 import { renderLineChartSvg } from "./svg-chart.ts";
 
 export interface MetricDefinitionSummary {
@@ -19,7 +23,10 @@ export interface MetricDefinitionSummary {
 export interface OverviewPageInput {
   title: string;
   generatedAt: Date;
+  /** Latest extraction time (ISO) in the warehouse: periods ending after it are marked partial. */
   watermark: string | null;
+  /** The period length every row was evaluated at. */
+  grain: Grain;
   rows: readonly MetricRow[];
   definitions: readonly MetricDefinitionSummary[];
 }
@@ -34,6 +41,7 @@ export function renderOverviewPage(input: OverviewPageInput): string {
       d,
       i,
       input.rows.filter((r) => r.metric === d.name),
+      { grain: input.grain, watermark: input.watermark },
     ),
   );
   const body = [
@@ -43,6 +51,7 @@ export function renderOverviewPage(input: OverviewPageInput): string {
       title: input.title,
       generatedAt: input.generatedAt.toISOString(),
       watermark: input.watermark,
+      grain: input.grain,
       definitions: input.definitions,
       rows: sortRows(input.rows),
     })}</script>`,
@@ -55,10 +64,13 @@ interface Slice {
   label: string;
 }
 
+const PERIOD_HEADING: Record<Grain, string> = { day: "Day", week: "Week of", month: "Month" };
+
 function renderMetricSection(
   d: MetricDefinitionSummary,
   index: number,
   unsorted: readonly MetricRow[],
+  context: { grain: Grain; watermark: string | null },
 ): string {
   const rows = sortRows(unsorted);
   const head = `<section class="metric" id="metric-${escapeHtml(d.name)}">
@@ -68,51 +80,111 @@ function renderMetricSection(
 </section>`;
   if (rows.length === 0) return `${head}\n<p class="muted">No data for this metric yet.</p>\n${foot}`;
 
-  const periods = axisPeriods(rows.map((r) => r.period));
+  const periods = axisPeriods(
+    rows.map((r) => r.period),
+    context.grain,
+  );
+  const partial = new Set(periods.filter((p) => isPartialPeriod(p, context.grain, context.watermark)));
+  const firstPartial = periods.findIndex((p) => partial.has(p));
   const slices = uniqueSlices(rows);
-  const byKey = new Map(rows.map((r) => [`${sliceOf(r).key}\u0000${r.period}`, r]));
+  const byKey = new Map(rows.map((r) => [cellKey(sliceOf(r), r.period), r]));
+  const series = slices.map((s) => ({
+    name: s.label,
+    values: periods.map((p) => {
+      const row = byKey.get(cellKey(s, p));
+      return row && !row.insufficient ? row.value : null;
+    }),
+  }));
   const chart = renderLineChartSvg({
     id: `chart${index}`,
-    label: `${d.label} per week`,
+    label: `${d.label} per ${context.grain}`,
     categories: periods,
-    series: slices.map((s) => ({
-      name: s.label,
-      values: periods.map((p) => {
-        const row = byKey.get(`${s.key}\u0000${p}`);
-        return row && !row.insufficient ? row.value : null;
-      }),
-    })),
+    series,
+    ...(firstPartial >= 0 ? { partialFrom: firstPartial } : {}),
   });
-  const body = rows
-    .map((r) => {
-      const value = r.insufficient
-        ? `<td class="insufficient">insufficient data</td>`
-        : `<td class="num">${escapeHtml(formatValue(r.value, d.unit))}</td>`;
-      return `<tr><td>${escapeHtml(r.period)}</td><td>${escapeHtml(sliceOf(r).label)}</td>${value}<td class="num">${escapeHtml(formatCount(r.n))}</td></tr>`;
-    })
-    .join("\n");
-  const table = `<table>
-<thead><tr><th>Week of</th><th>Slice</th><th class="num">Value (${escapeHtml(d.unit)})</th><th class="num">n</th></tr></thead>
-<tbody>
-${body}
-</tbody>
-</table>`;
-  return `${head}\n${chart}\n${table}\n${foot}`;
+  const charted =
+    firstPartial >= 0 && series.some((s) => s.values.slice(firstPartial).some((v) => v !== null));
+  const note =
+    partial.size === 0
+      ? ""
+      : `\n<p class="note partial-note">${escapeHtml(partialNote([...partial], charted, context))}</p>`;
+  const table = renderPivotTable(d, [...periods].reverse(), slices, byKey, partial, context.grain);
+  return `${head}\n${chart}${note}\n${table}\n${foot}`;
+}
+
+function partialNote(
+  partial: readonly string[],
+  charted: boolean,
+  context: { grain: Grain; watermark: string | null },
+): string {
+  const { grain } = context;
+  const one = partial.length === 1;
+  const what = one ? `The ${grain} of ${partial[0]} is` : `The ${grain}s of ${partial.join(", ")} are`;
+  const how = charted
+    ? `The chart draws ${one ? "it" : "them"} dashed, with hollow diamonds; the table marks ${one ? "it" : "them"} "(partial)".`
+    : `${one ? "It has" : "They have"} no value to chart yet; the table marks ${one ? "it" : "them"} "(partial)".`;
+  return `${what} partial: the data was taken at ${formatInstant(context.watermark!)}, before the ${grain} ended, so its numbers can still change. ${how}`;
 }
 
 /**
- * The x axis: for weekly rows every Monday from the first to the last period, so weeks without data show as
- * gaps instead of being silently joined; for any other grain, the periods present.
+ * One row per period (newest first: the question a leader asks is "how are we doing lately"), one column per
+ * slice ("All" first). Each cell shows the value and its n, and carries the same numbers in data attributes
+ * so that tests and tools read them without parsing prose.
  */
-function axisPeriods(periods: readonly string[]): string[] {
-  const present = [...new Set(periods)].sort();
-  const days = present.map((p) => Date.parse(`${p}T00:00:00Z`));
-  if (days.some((d) => new Date(d).getUTCDay() !== 1)) return present;
-  const weeks: string[] = [];
-  for (let t = days[0]!; t <= days[days.length - 1]!; t += 7 * 86_400_000) {
-    weeks.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return weeks;
+function renderPivotTable(
+  d: MetricDefinitionSummary,
+  periodsNewestFirst: readonly string[],
+  slices: readonly Slice[],
+  byKey: ReadonlyMap<string, MetricRow>,
+  partial: ReadonlySet<string>,
+  grain: Grain,
+): string {
+  const header = slices.map((s) => `<th scope="col" class="num">${escapeHtml(s.label)}</th>`).join("");
+  const body = periodsNewestFirst
+    .map((p) => {
+      const isPartial = partial.has(p);
+      const period = isPartial ? `${escapeHtml(p)} <span class="partial">(partial)</span>` : escapeHtml(p);
+      const cells = slices.map((s) => renderCell(d, p, s, byKey.get(cellKey(s, p)))).join("");
+      const attributes = isPartial ? ` class="partial" data-partial="true"` : "";
+      return `<tr${attributes}><th scope="row">${period}</th>${cells}</tr>`;
+    })
+    .join("\n");
+  return `<div class="table-wrap">
+<table class="pivot">
+<caption>Values in ${escapeHtml(d.unit)}, newest ${escapeHtml(grain)} first. n: the rows each value is computed from; –: no rows in that ${escapeHtml(grain)}.</caption>
+<thead><tr><th scope="col">${PERIOD_HEADING[grain]}</th>${header}</tr></thead>
+<tbody>
+${body}
+</tbody>
+</table>
+</div>`;
+}
+
+function renderCell(
+  d: MetricDefinitionSummary,
+  period: string,
+  slice: Slice,
+  row: MetricRow | undefined,
+): string {
+  if (row === undefined) return `<td class="num none">–</td>`;
+  const data = [
+    ["metric", d.name],
+    ["period", period],
+    ["slice", slice.label],
+    ["value", row.insufficient || row.value === null ? "" : String(row.value)],
+    ["n", String(row.n)],
+    ...(row.insufficient ? [["insufficient", "true"]] : []),
+  ]
+    .map(([k, v]) => ` data-${k}="${escapeHtml(v)}"`)
+    .join("");
+  const n = `<span class="n">n=${escapeHtml(formatCount(row.n))}</span>`;
+  if (row.insufficient)
+    return `<td class="num insufficient"${data}><span class="value">insufficient data</span> ${n}</td>`;
+  return `<td class="num"${data}><span class="value">${escapeHtml(formatValue(row.value, d.unit))}</span> ${n}</td>`;
+}
+
+function cellKey(slice: Slice, period: string): string {
+  return `${slice.key}\u0000${period}`;
 }
 
 function renderDefinitions(definitions: readonly MetricDefinitionSummary[]): string {

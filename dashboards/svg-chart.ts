@@ -18,36 +18,59 @@ export interface LineChartInput {
   label: string;
   categories: readonly string[];
   series: readonly LineSeries[];
+  /**
+   * Index of the first category whose values are provisional (a partial period): from the last complete
+   * point on, each line is dashed and those points are drawn as hollow diamonds. Absent: every point is final.
+   */
+  partialFrom?: number;
   width?: number;
   height?: number;
 }
 
 /** An `<svg>` line chart (one line per series), deterministic for the same input. */
 export function renderLineChartSvg(input: LineChartInput): string {
-  const width = input.width ?? 720;
-  const height = input.height ?? 280;
+  // As wide as the page's content column (and an A4 landscape print area), so it scales down, never up.
+  const width = input.width ?? 1000;
+  const height = input.height ?? 300;
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
   try {
     chart.setOption({
       animation: false,
       textStyle: { fontFamily: "system-ui, sans-serif" },
       grid: { left: 56, right: 24, top: 16, bottom: input.series.length > 1 ? 72 : 40 },
-      legend: input.series.length > 1 ? { bottom: 0, type: "plain" } : { show: false },
+      // Without a canvas ECharts estimates text widths, and short: a wider gap keeps long names from overlapping.
+      legend: input.series.length > 1 ? { bottom: 0, type: "plain", itemGap: 24 } : { show: false },
       xAxis: { type: "category", data: [...input.categories], boundaryGap: false },
       yAxis: { type: "value", minInterval: 1, min: 0 },
-      series: input.series.map((s) => ({
-        name: s.name,
-        type: "line",
-        data: [...s.values],
-        connectNulls: false,
-        showSymbol: true,
-        symbolSize: 5,
-      })),
+      series: input.series.flatMap((s, i) => lineSeries(s, PALETTE[i % PALETTE.length]!, input.partialFrom)),
     });
     return tidySvg(chart.renderToSVGString(), input.id, input.label);
   } finally {
     chart.dispose();
   }
+}
+
+// Colours fixed per series position (not left to ECharts' theme) so that a line and its dashed partial tail
+// are the same colour; Okabe–Ito-like hues that stay apart for colour-blind readers and in greyscale print.
+const PALETTE = ["#0969da", "#d55e00", "#009e73", "#6f42c1", "#cc79a7", "#8a6d00", "#56b4e9", "#1f2328"];
+
+/**
+ * One line, or two when the last periods are partial: the solid line up to the last complete point, and a
+ * dashed one (same name, so one legend entry) from that point on, whose partial points are hollow diamonds.
+ */
+function lineSeries(s: LineSeries, color: string, partialFrom: number | undefined): object[] {
+  const common = { name: s.name, type: "line", connectNulls: false, color, symbolSize: 5, showSymbol: true };
+  if (partialFrom === undefined || partialFrom >= s.values.length) {
+    return [{ ...common, data: [...s.values] }];
+  }
+  const solid = s.values.map((v, i) => (i < partialFrom ? v : null));
+  const tail = s.values.map((v, i) =>
+    i < partialFrom - 1 ? null : i < partialFrom ? v : { value: v, symbol: "emptyDiamond", symbolSize: 9 },
+  );
+  return [
+    { ...common, data: solid },
+    { ...common, data: tail, lineStyle: { type: "dashed" } },
+  ];
 }
 
 /**

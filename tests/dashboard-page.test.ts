@@ -14,9 +14,16 @@ import { createMemoryLogger } from "../core/logger.ts";
 import { buildDashboards } from "../dashboards/build-dashboards.ts";
 import { renderOverviewPage } from "../dashboards/overview-page.ts";
 import type { MetricRow } from "../metrics/metric-evaluator.ts";
-import { createFixtureWarehouse, fixturePullRequests } from "./fixtures/metrics-warehouse.ts";
+import {
+  createFixtureWarehouse,
+  type FixturePullRequest,
+  fixturePullRequests,
+} from "./fixtures/metrics-warehouse.ts";
+import { readMetricTable } from "./helpers/page.ts";
+import { groupBy, weekStart } from "./helpers/stats.ts";
 
 const ATTACK = "<script>alert(1)</script>";
+const TEAMS = ["platform", "mobile", ATTACK];
 const NOW = new Date("2024-04-02T07:00:00Z");
 const ROOT = resolve(import.meta.dirname, "..");
 const METRICS = join(ROOT, "metrics.yaml");
@@ -24,11 +31,37 @@ const GOLDEN = join(import.meta.dirname, "fixtures", "golden", "overview.html");
 
 let dir: string;
 let warehousePath: string;
+let prs: FixturePullRequest[];
+
+/**
+ * The fixture's pull requests plus one merged on Monday 2024-04-01, hours before the last extraction
+ * (2024-04-01T06:01:05Z, the watermark): the week of 2024-04-01 is then on the page and still partial.
+ */
+function pullRequestsWithPartialWeek(): FixturePullRequest[] {
+  const rows = fixturePullRequests(TEAMS);
+  const late: FixturePullRequest = {
+    ...rows[0]!,
+    pull_request_id: "PR_LATE",
+    number: 900,
+    title: "Merged early on Monday",
+    team: "platform",
+    state: "MERGED",
+    is_draft: false,
+    created_at: "2024-03-29T17:00:00.000Z",
+    merged_at: "2024-04-01T05:00:00.000Z",
+    closed_at: "2024-04-01T05:00:00.000Z",
+    is_merged: true,
+    time_to_merge_hours: 60,
+    extracted_at: "2024-04-01T05:30:00.000Z",
+  };
+  return [...rows, late];
+}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "yardstick-dashboards-"));
   warehousePath = join(dir, "warehouse.duckdb");
-  await createFixtureWarehouse(warehousePath, fixturePullRequests(["platform", "mobile", ATTACK]));
+  prs = pullRequestsWithPartialWeek();
+  await createFixtureWarehouse(warehousePath, prs);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -70,6 +103,7 @@ describe("the overview page", () => {
       title: "Overview",
       generatedAt: NOW,
       watermark: "2024-04-01T06:00:00.000Z",
+      grain: "week" as const,
       rows: [
         { metric: "m", period: "2024-03-04", value: 3, n: 3, definition_hash: "sha256:ab" },
         { metric: "m", period: "2024-03-18", value: 5, n: 5, definition_hash: "sha256:ab" },
@@ -88,6 +122,7 @@ describe("the overview page", () => {
       title: "Overview",
       generatedAt: NOW,
       watermark: null,
+      grain: "week",
       rows: [
         {
           metric: "p50",
@@ -110,13 +145,101 @@ describe("the overview page", () => {
       definitions: [{ name: "p50", label: "Median", description: "d", hash: "sha256:cd", unit: "hours" }],
     });
     expect(html).toContain(
-      `<tr><td>2024-03-04</td><td>mobile</td><td class="insufficient">insufficient data</td><td class="num">2</td></tr>`,
+      `<td class="num insufficient" data-metric="p50" data-period="2024-03-04" data-slice="mobile" data-value="" data-n="2" data-insufficient="true"><span class="value">insufficient data</span> <span class="n">n=2</span></td>`,
     );
     expect(html).toContain(
-      `<tr><td>2024-03-04</td><td>platform</td><td class="num">12.3</td><td class="num">7</td></tr>`,
+      `<td class="num" data-metric="p50" data-period="2024-03-04" data-slice="platform" data-value="12.345" data-n="7"><span class="value">12.3</span> <span class="n">n=7</span></td>`,
     );
+    expect(readMetricTable(html, "p50")).toEqual([
+      { period: "2024-03-04", slice: "mobile", value: "insufficient data", n: 2 },
+      { period: "2024-03-04", slice: "platform", value: "12.3", n: 7 },
+    ]);
     expect(html).toContain("Data as of <strong>no data yet</strong>");
     expect(html).toContain("<code>sha256:cd</code>");
+  });
+
+  it("pivots each table to one row per week, newest first, and one column per slice with All first", async () => {
+    const siteDir = join(dir, "pivot", "site");
+    const html = readFileSync((await build(siteDir)).pages[0]!, "utf8");
+    const section = html.slice(html.indexOf(`id="metric-merged_pull_requests"`));
+    const table = section.slice(section.indexOf("<table"), section.indexOf("</table>"));
+    const columns = [...table.matchAll(/<th scope="col"[^>]*>(.*?)<\/th>/g)].map((m) => m[1]);
+    // "<" sorts before letters in code-point order, so the escaped attack team comes first after "All".
+    expect(columns).toEqual([
+      "Week of",
+      "All",
+      "&lt;script&gt;alert(1)&lt;/script&gt;",
+      "mobile",
+      "platform",
+    ]);
+
+    const merged = prs.filter((pr) => pr.merged_at !== null);
+    const weeks = [...groupBy(merged, (pr) => weekStart(pr.merged_at!)).keys()].sort();
+    const axis: string[] = [];
+    for (let t = Date.parse(weeks[0]!); t <= Date.parse(weeks.at(-1)!); t += 7 * 86_400_000) {
+      axis.push(new Date(t).toISOString().slice(0, 10));
+    }
+    const rowHeads = [...table.matchAll(/<th scope="row">(\d{4}-\d\d-\d\d)/g)].map((m) => m[1]);
+    expect(rowHeads).toEqual(axis.reverse());
+
+    const expected: string[] = [];
+    for (const [week, inWeek] of groupBy(merged, (pr) => weekStart(pr.merged_at!))) {
+      expected.push(`${week}|All|${inWeek.length}|${inWeek.length}`);
+      for (const [team, ofTeam] of groupBy(inWeek, (pr) => pr.team)) {
+        expected.push(`${week}|${team}|${ofTeam.length}|${ofTeam.length}`);
+      }
+    }
+    const shown = readMetricTable(html, "merged_pull_requests").map(
+      (r) => `${r.period}|${r.slice}|${r.value}|${r.n}`,
+    );
+    expect(shown.sort()).toEqual(expected.sort());
+  });
+
+  it("marks the week the watermark falls in as partial, in the table and under the chart", async () => {
+    const siteDir = join(dir, "partial", "site");
+    const html = readFileSync((await build(siteDir)).pages[0]!, "utf8");
+    // Watermark 2024-04-01T06:01:05Z: the week of 2024-04-01 had barely begun; the week before had ended.
+    expect(html).toContain(
+      `<tr class="partial" data-partial="true"><th scope="row">2024-04-01 <span class="partial">(partial)</span></th>`,
+    );
+    expect(html).toContain(`<tr><th scope="row">2024-03-25</th>`);
+    expect(html.match(/\(partial\)<\/span>/g)).toHaveLength(2);
+    expect(html).toContain(
+      "The week of 2024-04-01 is partial: the data was taken at 2024-04-01 06:01 UTC, before the week ended",
+    );
+    // The partial point is drawn differently from the others (ECharts draws a diamond as a 4-point path).
+    expect(html).toContain('stroke-dasharray="');
+  });
+
+  it("decides which week is partial from the watermark, not from the clock", () => {
+    const rows = ["2024-03-04", "2024-03-11", "2024-03-18"].map((period) => ({
+      metric: "m",
+      period,
+      value: 5,
+      n: 5,
+      definition_hash: "sha256:ab",
+    }));
+    const page = (watermark: string | null, generatedAt: Date) =>
+      renderOverviewPage({
+        title: "Overview",
+        generatedAt,
+        watermark,
+        grain: "week",
+        rows,
+        definitions: [{ name: "m", label: "M", description: "d", hash: "sha256:ab", unit: "count" }],
+      });
+    const partialRows = (html: string) =>
+      [...html.matchAll(/<th scope="row">(\S+) <span class="partial">/g)].map((m) => m[1]);
+    // Built long after, from data taken mid-week: that week stays partial.
+    expect(partialRows(page("2024-03-20T12:00:00Z", new Date("2030-01-01T00:00:00Z")))).toEqual([
+      "2024-03-18",
+    ]);
+    // Data taken exactly when the last week ended: nothing is partial, even if built that same instant.
+    expect(partialRows(page("2024-03-25T00:00:00Z", new Date("2024-03-25T00:00:00Z")))).toEqual([]);
+    expect(page("2024-03-25T00:00:00Z", NOW)).not.toContain("partial-note");
+    // Data taken before the last two weeks ended (rows can run ahead of a stale watermark): both are partial.
+    expect(partialRows(page("2024-03-14T00:00:00Z", NOW))).toEqual(["2024-03-18", "2024-03-11"]);
+    expect(page("2024-03-14T00:00:00Z", NOW)).toContain("The weeks of 2024-03-11, 2024-03-18 are partial");
   });
 
   it("shows a title, team or description containing a script tag only escaped", async () => {
@@ -127,6 +250,7 @@ describe("the overview page", () => {
       title: ATTACK,
       generatedAt: NOW,
       watermark: ATTACK,
+      grain: "week",
       rows: [{ metric: "m", period: "2024-03-04", team: ATTACK, value: 1, n: 1, definition_hash: ATTACK }],
       definitions: [
         { name: "m", label: ATTACK, description: `</script>${ATTACK}`, hash: ATTACK, unit: ATTACK },
@@ -147,7 +271,8 @@ describe("the overview page", () => {
       expect(data.rows.some((r) => r.team === ATTACK)).toBe(true);
     }
     expect(built).toContain(`<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>`);
-    expect(built).toContain(`<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>`);
+    expect(built).toContain(`<th scope="col" class="num">&lt;script&gt;alert(1)&lt;/script&gt;</th>`);
+    expect(built).toContain(`data-slice="&lt;script&gt;alert(1)&lt;/script&gt;"`);
   });
 
   it("references nothing on the network: no http(s) address, no src or href, no imports", async () => {

@@ -16,7 +16,7 @@ import { type Simulator, startSimulator } from "../simulator/server.ts";
 import { withDb } from "../warehouse/duckdb.ts";
 import { filesContaining, readLakePullRequests } from "./helpers/lake.ts";
 import { readMetricTable } from "./helpers/page.ts";
-import { groupBy, median, weekStart } from "./helpers/stats.ts";
+import { groupBy, median, oneDecimal, weekStart } from "./helpers/stats.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TOKEN = "ghp_pipelineTestTokenNeverWrittenAnywhere42";
@@ -95,7 +95,7 @@ describe("yardstick run against a simulated organisation", () => {
       const hours = prs.map((pr) => (Date.parse(pr.mergedAt!) - Date.parse(pr.createdAt)) / 3_600_000);
       const row = shown.get(week)!;
       expect(row.n).toBe(prs.length);
-      expect(row.value).toBe(prs.length < MIN_SAMPLE ? "insufficient data" : median(hours).toFixed(1));
+      expect(row.value).toBe(prs.length < MIN_SAMPLE ? "insufficient data" : oneDecimal(median(hours)));
     }
   });
 

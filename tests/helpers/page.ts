@@ -1,20 +1,48 @@
-/** Reads the numbers a person sees on a published page (the visible tables, not the embedded JSON). */
+/**
+ * Reads the numbers a person sees on a published page: the table cells of one metric (not the embedded JSON),
+ * located by their data attributes, with the value as the visible text of the cell.
+ */
 export interface PageRow {
+  /** Start of the period, YYYY-MM-DD (without the "(partial)" marker). */
   period: string;
+  /** "All", or the slice's value(s), e.g. a team name. */
   slice: string;
+  /** The value as shown: "12", "6.1" (one decimal for hours), or "insufficient data". */
   value: string;
   n: number;
 }
 
+const ENTITIES: Record<string, string> = {
+  "&amp;": "&",
+  "&lt;": "<",
+  "&gt;": ">",
+  "&quot;": '"',
+  "&#39;": "'",
+};
+
+function unescapeHtml(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e]!);
+}
+
+/** Every value cell of `metric`'s table; cells of periods without rows for a slice (shown as "–") are absent. */
 export function readMetricTable(html: string, metric: string): PageRow[] {
   const start = html.indexOf(`<section class="metric" id="metric-${metric}">`);
   if (start < 0) throw new Error(`no section for ${metric} on the page`);
   const section = html.slice(start, html.indexOf("</section>", start));
-  const body = section.slice(section.indexOf("<tbody>"), section.indexOf("</tbody>"));
   const rows: PageRow[] = [];
-  for (const tr of body.matchAll(/<tr>(.*?)<\/tr>/gs)) {
-    const cells = [...tr[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/gs)].map((m) => m[1]!.trim());
-    rows.push({ period: cells[0]!, slice: cells[1]!, value: cells[2]!, n: Number(cells[3]) });
+  for (const cell of section.matchAll(/<td\b([^>]*\bdata-metric="[^"]*"[^>]*)>([\s\S]*?)<\/td>/g)) {
+    const data = Object.fromEntries(
+      [...cell[1]!.matchAll(/\bdata-([a-z-]+)="([^"]*)"/g)].map((m) => [m[1]!, unescapeHtml(m[2]!)]),
+    );
+    if (data.metric !== metric) throw new Error(`a cell of ${data.metric} in the section of ${metric}`);
+    const shown = cell[2]!.match(/<span class="value">([\s\S]*?)<\/span>/);
+    if (!shown) throw new Error(`a cell of ${metric} without a visible value: ${cell[0]}`);
+    rows.push({
+      period: data.period!,
+      slice: data.slice!,
+      value: unescapeHtml(shown[1]!.trim()),
+      n: Number(data.n),
+    });
   }
   return rows;
 }

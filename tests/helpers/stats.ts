@@ -27,3 +27,9 @@ export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[
   }
   return groups;
 }
+
+/** One decimal as a person rounds the decimal they read (26.45 → "26.5"), not the binary double (26.4499…). */
+export function oneDecimal(value: number): string {
+  const tenths = Number((Math.abs(value) * 10).toPrecision(12));
+  return `${value < 0 ? "-" : ""}${(Math.round(tenths) / 10).toFixed(1)}`;
+}
