@@ -85,12 +85,34 @@ export const metricSchema = z
     checkColumns(metric, ctx);
   });
 
+/**
+ * Definitions the pipeline itself needs (what counts as an incident, …), kept here so that every team reads
+ * the same meaning. More arrive with the warehouse models (AI signals, production environments, …).
+ */
+export const definitionsSchema = z
+  .object({
+    incident_labels: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .regex(/^[^,]+$/, "must not contain a comma"),
+      )
+      .min(1, "must name at least one label")
+      .default(["incident"])
+      .describe("Issues carrying any of these labels are incidents (extracted, linked to deployments)"),
+  })
+  .strict();
+
 export const metricsFileSchema = z
   .object({
     version: z.literal(1, { error: "must be 1 (the only metrics.yaml version)" }),
+    definitions: definitionsSchema.default({ incident_labels: ["incident"] }),
     metrics: z.array(metricSchema).min(1, "must define at least one metric"),
   })
   .strict();
+
+export type Definitions = z.output<typeof definitionsSchema>;
 
 export type MetricDefinition = z.output<typeof metricSchema>;
 

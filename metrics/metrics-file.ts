@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { InputError, type InputProblem, type SourcePosition } from "../core/errors.ts";
 import { parseYaml, readYamlFile, validateYaml, type YamlSource } from "../core/yaml-source.ts";
 import { definitionHash, definitionsHash } from "./definition-hash.ts";
-import { type MetricDefinition, metricsFileSchema } from "./metric-schema.ts";
+import { type Definitions, type MetricDefinition, metricsFileSchema } from "./metric-schema.ts";
 
 const WHAT = "metrics file";
 
@@ -18,6 +18,8 @@ export interface Metric extends MetricDefinition {
 export interface MetricsFile {
   readonly file: string;
   readonly version: 1;
+  /** Definitions the pipeline needs beyond the metrics (incident labels, …). */
+  readonly definitions: Definitions;
   readonly metrics: readonly Metric[];
   /** Hash over all definition hashes: changes when any definition does. */
   readonly hash: string;
@@ -58,6 +60,7 @@ export function metricsFileFromSource(source: YamlSource): MetricsFile {
   return Object.freeze({
     file: source.file,
     version: parsed.version,
+    definitions: Object.freeze(parsed.definitions),
     metrics: Object.freeze(metrics),
     hash: definitionsHash(metrics.map((m) => m.definitionHash)),
     positionOf: (path: readonly PropertyKey[]) => source.positionOf(path),

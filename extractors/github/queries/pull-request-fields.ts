@@ -1,11 +1,56 @@
 /**
- * The pull request fields every pull request query selects (per repository or through search), so that a
- * pull request lands in the lake with the same payload whichever way it was found. Commits beyond the
- * last one and reviews beyond the first page are read by their own batched queries.
+ * The pull request fields every pull request query selects (through search or per repository), so that a
+ * pull request lands with the same payload however it was found. One page carries what the metrics need
+ * for almost every pull request — its commits with full messages, its first reviews, its head commit's CI
+ * — so that N changed pull requests cost about N/25 requests. The rare overflow (more than 50 commits, 10
+ * reviews or 10 check suites) is read by the batched follow-up queries.
  *
- * Cost: GitHub charges as if every connection were full, so `reviews(first: 10) { comments }` costs 10
- * per pull request where `first: 50` would cost 50 (most pull requests have fewer than 10 reviews).
+ * Cost (GitHub charges as if every connection were full; per page of 25): commits 25 + head commit 25 +
+ * its check suites 25 + their check runs 250 + reviews 25 + review comments 250 + labels 25 + timeline 25
+ * ≈ 650 requests → about 7 points.
  */
+export const COMMIT_FIELDS = /* GraphQL */ `
+fragment CommitFields on Commit {
+  id
+  oid
+  message
+  authoredDate
+  committedDate
+  additions
+  deletions
+  author { name email date user { login } }
+  committer { name email date user { login } }
+}
+`;
+
+export const CHECK_SUITE_FIELDS = /* GraphQL */ `
+fragment CheckSuiteFields on CheckSuite {
+  id
+  databaseId
+  status
+  conclusion
+  createdAt
+  updatedAt
+  app { slug }
+  branch { name }
+  workflowRun { databaseId runNumber event createdAt updatedAt url workflow { name databaseId } }
+  checkRuns(first: 20) { totalCount nodes { databaseId name status conclusion startedAt completedAt } }
+}
+`;
+
+export const REVIEW_FIELDS = /* GraphQL */ `
+fragment ReviewFields on PullRequestReview {
+  id
+  fullDatabaseId
+  state
+  submittedAt
+  author { __typename login }
+  authorAssociation
+  commit { oid }
+  comments { totalCount }
+}
+`;
+
 export const PULL_REQUEST_FIELDS = /* GraphQL */ `
 fragment PullRequestFields on PullRequest {
   id
@@ -36,7 +81,6 @@ fragment PullRequestFields on PullRequest {
   reviewDecision
   totalCommentsCount
   labels(first: 20) { totalCount nodes { name } }
-  commits(last: 1) { totalCount nodes { commit { id oid committedDate } } }
   timelineItems(first: 20, itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT, REVIEW_REQUESTED_EVENT]) {
     totalCount
     nodes {
@@ -46,21 +90,25 @@ fragment PullRequestFields on PullRequest {
       ... on ReviewRequestedEvent { createdAt requestedReviewer { __typename ... on User { login } ... on Bot { login } ... on Team { slug } } }
     }
   }
+  commits(first: 50) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { commit { ...CommitFields } }
+  }
+  headCommit: commits(last: 1) {
+    nodes {
+      commit {
+        id
+        oid
+        checkSuites(first: 10) { totalCount nodes { ...CheckSuiteFields } }
+        status { state contexts { context state createdAt targetUrl } }
+      }
+    }
+  }
   reviews(first: 10) {
     totalCount
     pageInfo { hasNextPage endCursor }
     nodes { ...ReviewFields }
   }
 }
-
-fragment ReviewFields on PullRequestReview {
-  id
-  fullDatabaseId
-  state
-  submittedAt
-  author { __typename login }
-  authorAssociation
-  commit { oid }
-  comments { totalCount }
-}
-`;
+${COMMIT_FIELDS}${CHECK_SUITE_FIELDS}${REVIEW_FIELDS}`;
