@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Config } from "../core/config.ts";
+import { type Config, configFromObject } from "../core/config.ts";
 import { createLogger } from "../core/logger.ts";
 import { extract } from "../extractors/extract.ts";
 import { createGitHubClient } from "../extractors/github/github-client.ts";
@@ -22,19 +22,10 @@ const bench: Benchmark = {
     const sim = await startSimulator({ dataset: org.dataset, rateLimit: { limit: 1_000_000 } });
     const dataDir = mkdtempSync(join(tmpdir(), "ys-bench-extract-"));
     const logger = createLogger({ level: "warn" });
-    const config: Config = {
-      file: join(dataDir, "yardstick.yaml"),
-      dataDir,
-      github: {
-        url: sim.url,
-        tokenEnv: "T",
-        orgs: [org.dataset.repositories[0]!.owner],
-        repos: [],
-        pageSize: 25,
-      },
-      teams: [],
-      schedule: { cron: "0 2 * * *", timezone: "UTC" },
-    };
+    const config: Config = configFromObject(
+      { dataDir, github: { url: sim.url, tokenEnv: "T", orgs: [org.dataset.repositories[0]!.owner] } },
+      join(dataDir, "yardstick.yaml"),
+    );
     const client = createGitHubClient({ url: sim.url, token: "bench", logger, requestIntervalMs: 0 });
     try {
       const t0 = performance.now();

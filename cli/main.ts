@@ -93,7 +93,7 @@ export function buildProgram(): Command {
       });
     });
 
-  withFiles(program.command("extract"))
+  withFiles(program.command("extract"), true)
     .description("read what changed on GitHub since the last run into the lake")
     .option("--since <date>", "backfill: re-read everything updated on or after YYYY-MM-DD")
     .option("--full", "ignore the cursors and re-read everything")

@@ -6,7 +6,7 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { InputError } from "./errors.ts";
-import { readYamlFile, validateYaml, type YamlSource } from "./yaml-source.ts";
+import { parseYaml, readYamlFile, validateYaml, type YamlSource } from "./yaml-source.ts";
 
 const repoName = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"');
 const login = z.string().regex(/^[A-Za-z0-9_.\-[\]]+$/, "must be a GitHub login");
@@ -34,6 +34,26 @@ export const configSchema = z
         orgs: z.array(login).default([]).describe("Organisations: every non-archived repository is read"),
         repos: z.array(repoName).default([]).describe("Repositories read in addition to the organisations"),
         pageSize: z.number().int().min(1).max(100).default(25).describe("Pull requests per GraphQL page"),
+        discovery: z
+          .enum(["search", "scan"])
+          .default("search")
+          .describe(
+            "How changed pull requests are found: search (one request per organisation when nothing changed) or scan (page each repository)",
+          ),
+        deploymentLookbackDays: z
+          .number()
+          .min(0)
+          .max(90)
+          .default(7)
+          .describe(
+            "Deployments created this many days before the previous run are re-read, so later statuses land",
+          ),
+        reserve: z
+          .number()
+          .int()
+          .min(0)
+          .default(200)
+          .describe("Stop cleanly (and resume next run) before GitHub's remaining points fall below this"),
       })
       .strict(),
     teams: z
@@ -86,7 +106,16 @@ export type ConfigInput = z.input<typeof configSchema>;
 export interface Config {
   file: string;
   dataDir: string;
-  github: { url: string; tokenEnv: string; orgs: string[]; repos: string[]; pageSize: number };
+  github: {
+    url: string;
+    tokenEnv: string;
+    orgs: string[];
+    repos: string[];
+    pageSize: number;
+    discovery: "search" | "scan";
+    deploymentLookbackDays: number;
+    reserve: number;
+  };
   teams: { name: string; members: string[]; repos: string[] }[];
   schedule: { cron: string; timezone: string };
 }
@@ -107,6 +136,14 @@ export function dataPaths(dataDir: string) {
 export function loadConfig(file: string): Config {
   const source = readYamlFile(file, "configuration file");
   return normaliseConfig(source);
+}
+
+/**
+ * A configuration from an object instead of a file (tests, the demo, benchmarks): the same schema and
+ * defaults; relative paths resolve beside `file`.
+ */
+export function configFromObject(input: ConfigInput, file: string): Config {
+  return normaliseConfig(parseYaml(JSON.stringify(input), file, "configuration"));
 }
 
 export function normaliseConfig(source: YamlSource): Config {

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Config } from "../core/config.ts";
+import { type Config, configFromObject } from "../core/config.ts";
 import { createMemoryLogger } from "../core/logger.ts";
 import { extract } from "../extractors/extract.ts";
 import { createGitHubClient } from "../extractors/github/github-client.ts";
@@ -13,14 +13,11 @@ import { filesContaining, readLakePullRequests } from "./helpers/lake.ts";
 
 const TOKEN = "ghp_simulatedTokenThatMustNeverBeWritten0001";
 
-function configFor(sim: Simulator, dataDir: string, org: string): Config {
-  return {
-    file: join(dataDir, "yardstick.yaml"),
-    dataDir,
-    github: { url: sim.url, tokenEnv: "GITHUB_TOKEN", orgs: [org], repos: [], pageSize: 25 },
-    teams: [],
-    schedule: { cron: "0 2 * * *", timezone: "UTC" },
-  };
+function configFor(sim: Simulator, dataDir: string, org: string, repos: string[] = []): Config {
+  return configFromObject(
+    { dataDir, github: { url: sim.url, orgs: org ? [org] : [], repos } },
+    join(dataDir, "yardstick.yaml"),
+  );
 }
 
 describe("extracting pull requests from the simulated organisation", () => {
@@ -108,10 +105,7 @@ describe("extracting pull requests from the simulated organisation", () => {
   });
 
   it("fails with a clear message when a configured repository does not exist", async () => {
-    const config = {
-      ...configFor(sim, mkdtempSync(join(tmpdir(), "ys-extract-")), "x"),
-      github: { ...configFor(sim, dataDir, "x").github, orgs: [], repos: ["nobody/nothing"] },
-    };
+    const config = configFor(sim, mkdtempSync(join(tmpdir(), "ys-extract-")), "", ["nobody/nothing"]);
     await expect(run(config, "run4")).rejects.toThrow(/nobody\/nothing/);
   });
 

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Config, dataPaths } from "../core/config.ts";
+import { type Config, configFromObject, dataPaths } from "../core/config.ts";
 import { createMemoryLogger } from "../core/logger.ts";
 import { buildPaths, buildWarehouse } from "../warehouse/build.ts";
 import { sqlLiteral, withDb } from "../warehouse/duckdb.ts";
@@ -210,22 +210,17 @@ const contract: [string, string][] = [
 ];
 
 function makeConfig(dataDir: string): Config {
-  return {
-    file: join(dataDir, "yardstick.yaml"),
-    dataDir,
-    github: {
-      url: "http://127.0.0.1:1/graphql",
-      tokenEnv: "GITHUB_TOKEN",
-      orgs: [],
-      repos: ["acme/web"],
-      pageSize: 25,
+  return configFromObject(
+    {
+      dataDir,
+      github: { url: "http://127.0.0.1:1/graphql", repos: ["acme/web"] },
+      teams: [
+        { name: "platform", members: ["alice"], repos: ["acme/api"] },
+        { name: "web", members: ["bob"], repos: ["acme/web"] },
+      ],
     },
-    teams: [
-      { name: "platform", members: ["alice"], repos: ["acme/api"] },
-      { name: "web", members: ["bob"], repos: ["acme/web"] },
-    ],
-    schedule: { cron: "0 2 * * *", timezone: "UTC" },
-  };
+    join(dataDir, "yardstick.yaml"),
+  );
 }
 
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");

@@ -40,3 +40,40 @@ export function allFiles(dir: string): string[] {
 export function filesContaining(dir: string, needle: string): string[] {
   return allFiles(dir).filter((f) => readFileSync(f).includes(needle));
 }
+
+/**
+ * The lake's deduplicated content, stream by stream: for every primary key the payload of its latest
+ * extraction, as sorted JSON lines. Two extractions of the same organisation must give equal content
+ * however often they were interrupted or failed along the way.
+ */
+export async function dedupedLake(
+  dataDir: string,
+  streams: readonly { name: string; primaryKey: readonly string[] }[],
+): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const stream of streams) {
+    const dir = join(dataDir, "lake", "raw", "github", stream.name);
+    let files: string[] = [];
+    try {
+      files = readdirSync(dir).filter((f) => f.endsWith(".parquet") && !f.startsWith("."));
+    } catch {
+      files = [];
+    }
+    if (files.length === 0) {
+      out[stream.name] = [];
+      continue;
+    }
+    const key = stream.primaryKey.map((k) => `"${k}"::varchar`).join(" || '|' || ");
+    const rows = await withDb(":memory:", "read_write", (db) =>
+      db.all<{ k: string; payload: string }>(
+        `select k, payload::varchar as payload from (
+           select ${key} as k, payload, row_number() over (partition by ${key} order by _extracted_at desc) as rank
+           from read_parquet(?)
+         ) where rank = 1 order by k`,
+        [join(dir, "[!.]*.parquet")],
+      ),
+    );
+    out[stream.name] = rows.map((r) => `${r.k} ${r.payload}`);
+  }
+  return out;
+}

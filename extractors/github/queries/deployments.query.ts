@@ -54,3 +54,13 @@ query RepositoryDeploymentsPage($owner: String!, $name: String!, $after: String,
   rateLimit { cost remaining resetAt limit }
 }
 ${DEPLOYMENT_FIELDS}`;
+
+/** Deployments by node id: the ones still in flight at the previous run, whose statuses may have moved. */
+export const DEPLOYMENTS_BY_ID_QUERY = /* GraphQL */ `
+query DeploymentsById($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Deployment { repository { nameWithOwner } ...DeploymentFields }
+  }
+  rateLimit { cost remaining resetAt limit }
+}
+${DEPLOYMENT_FIELDS}`;

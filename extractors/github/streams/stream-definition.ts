@@ -1,13 +1,22 @@
 /**
- * A declarative extractor stream (tap-github style): what to ask, where the records are in the answer,
- * their primary key and cursor field, and the lake columns. The stream runner does the paging, cursors and
- * writing for every stream.
+ * A lake stream, declared (tap-github style): its name, its Parquet columns with the primary key first,
+ * and how one record becomes a row. The record itself is the payload, kept whole so that new fields can be
+ * modelled later without re-extracting. The phases read GitHub; the sink writes every stream the same way.
  */
 import type { LakeColumn } from "../../lake-writer.ts";
 
-export interface PageInfo {
-  hasNextPage: boolean;
-  endCursor: string | null;
+export type RowValue = string | number | boolean | null;
+
+export interface LakeStream<R> {
+  source: "github";
+  name: string;
+  /** Columns of the primary key, in order. */
+  primaryKey: readonly string[];
+  /** Lake columns (primary key first); `_extracted_at`, `_run_id` and `payload` are added by the writer. */
+  columns: readonly LakeColumn[];
+  toRow(record: R): Record<string, RowValue>;
+  /** What lands as `payload` (default: the record itself). */
+  toPayload?(record: R): unknown;
 }
 
 export interface RepositoryPartition {
@@ -17,18 +26,12 @@ export interface RepositoryPartition {
   fullName: string;
 }
 
-export interface StreamDefinition<Response, Node> {
-  source: "github";
-  name: string;
-  document: string;
-  partition: "repository";
-  /** Variables of one page request. */
-  variables(partition: RepositoryPartition, after: string | null, pageSize: number): Record<string, unknown>;
-  /** The records of one page and where to go next; null when the partition does not exist. */
-  page(response: Response): { nodes: Node[]; pageInfo: PageInfo } | null;
-  /** The time the cursor compares against (records arrive newest first). */
-  cursorValue(node: Node): string;
-  /** Lake columns, primary key first. */
-  columns: readonly LakeColumn[];
-  toRow(node: Node, partition: RepositoryPartition): Record<string, string | number | boolean | null>;
+export function partitionOf(fullName: string): RepositoryPartition {
+  const [owner = "", name = ""] = fullName.split("/");
+  return { owner, name, fullName };
+}
+
+/** Declares a stream with its record type checked. */
+export function defineStream<R>(stream: LakeStream<R>): LakeStream<R> {
+  return stream;
 }

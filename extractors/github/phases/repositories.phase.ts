@@ -1,0 +1,71 @@
+/**
+ * Repositories: every non-archived, non-fork repository of the configured organisations (one request per
+ * 100), plus the repositories named on their own. Their push times let later phases skip the unchanged.
+ */
+import { YardstickError } from "../../../core/errors.ts";
+import { ask, type ExtractContext } from "../extract-context.ts";
+import { pages } from "../paginate.ts";
+import { ORG_REPOSITORIES_QUERY, type OrgRepositoriesResponse } from "../queries/org-repositories.query.ts";
+import { REPOSITORY_QUERY } from "../queries/repository.query.ts";
+import { repositoriesStream } from "../streams/github-streams.ts";
+import type { RateLimitFields, RepositoryNode } from "../streams/records.ts";
+import { partitionOf } from "../streams/stream-definition.ts";
+
+const PHASE = "repositories";
+
+export interface RepositoryInfo {
+  id: string;
+  fullName: string;
+  pushedAt: string | null;
+  defaultBranch: string | null;
+  /** Covered by an organisation's search scope (else searched by `repo:`). */
+  inOrg: boolean;
+}
+
+export async function readRepositories(ctx: ExtractContext): Promise<RepositoryInfo[]> {
+  const found = new Map<string, RepositoryInfo>();
+  const orgs = new Set(ctx.config.github.orgs.map((o) => o.toLowerCase()));
+  for (const org of ctx.config.github.orgs) {
+    for await (const page of pages<RepositoryNode>(`organisation ${org}`, async (after) => {
+      const data = await ask<OrgRepositoriesResponse>(ctx, PHASE, ORG_REPOSITORIES_QUERY, { org, after });
+      return (
+        (data.organization?.repositories as { pageInfo: never; nodes: RepositoryNode[] } | undefined) ?? null
+      );
+    })) {
+      for (const repo of page.nodes) {
+        if (repo.isFork) continue;
+        await ctx.sink.add(repositoriesStream, repo);
+        found.set(repo.nameWithOwner.toLowerCase(), infoOf(repo, true));
+      }
+    }
+  }
+  for (const fullName of ctx.config.github.repos) {
+    if (found.has(fullName.toLowerCase())) continue;
+    const { owner, name } = partitionOf(fullName);
+    const data = await ask<{ repository: RepositoryNode | null; rateLimit: RateLimitFields | null }>(
+      ctx,
+      PHASE,
+      REPOSITORY_QUERY,
+      { owner, name },
+    );
+    if (!data.repository) {
+      throw new YardstickError(
+        `repository ${fullName} (github.repos) was not found on GitHub, or the token cannot see it`,
+      );
+    }
+    await ctx.sink.add(repositoriesStream, data.repository);
+    found.set(fullName.toLowerCase(), infoOf(data.repository, orgs.has(owner.toLowerCase())));
+  }
+  await ctx.sink.flush();
+  return [...found.values()].sort((a, b) => a.fullName.localeCompare(b.fullName));
+}
+
+function infoOf(repo: RepositoryNode, inOrg: boolean): RepositoryInfo {
+  return {
+    id: repo.id,
+    fullName: repo.nameWithOwner,
+    pushedAt: repo.pushedAt,
+    defaultBranch: repo.defaultBranchRef?.name ?? null,
+    inOrg,
+  };
+}
