@@ -7,10 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Config, configFromObject } from "../core/config.ts";
 import { createLogger } from "../core/logger.ts";
-import { extract } from "../extractors/extract.ts";
+import { extract, rowsOf } from "../extractors/extract.ts";
 import { createGitHubClient } from "../extractors/github/github-client.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { startSimulator } from "../simulator/server.ts";
+
 import type { Benchmark } from "./run.ts";
 
 const bench: Benchmark = {
@@ -37,7 +38,7 @@ const bench: Benchmark = {
         pullRequests,
         repositories,
         fullSeconds: Number(((t1 - t0) / 1000).toFixed(2)),
-        fullRowsPerSecond: Math.round(full.streams[0]!.rows / ((t1 - t0) / 1000)),
+        fullRowsPerSecond: Math.round(rowsOf(full, "pull_requests") / ((t1 - t0) / 1000)),
         fullRequests: full.requests,
         fullPoints: full.points,
         nightlySeconds: Number(((t2 - t1) / 1000).toFixed(2)),

@@ -114,6 +114,11 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
   };
 }
 
+/** Rows one stream landed in a run. */
+export function rowsOf(summary: { streams: readonly StreamSummary[] }, stream: string): number {
+  return summary.streams.find((s) => s.stream === stream)?.rows ?? 0;
+}
+
 function describeRows(rows: Record<string, number>): string {
   const parts = Object.entries(rows).map(([stream, n]) => `${n} ${stream.replace(/_/g, " ")}`);
   return parts.length > 0 ? parts.join(", ") : "nothing new";

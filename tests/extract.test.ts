@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Config, configFromObject } from "../core/config.ts";
 import { createMemoryLogger } from "../core/logger.ts";
-import { extract } from "../extractors/extract.ts";
+import { extract, rowsOf } from "../extractors/extract.ts";
 import { createGitHubClient } from "../extractors/github/github-client.ts";
 import type { Dataset } from "../simulator/dataset.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
+
 import { filesContaining, readLakePullRequests } from "./helpers/lake.ts";
 
 const TOKEN = "ghp_simulatedTokenThatMustNeverBeWritten0001";
@@ -60,7 +61,7 @@ describe("extracting pull requests from the simulated organisation", () => {
     const expected = org.dataset.pullRequests.map((pr) => `${pr.repository}#${pr.title}`).sort();
     expect(lake.map((row) => `${row.repository}#${row.title}`).sort()).toEqual(expected);
     expect(new Set(lake.map((row) => row.id)).size).toBe(org.dataset.pullRequests.length);
-    expect(summary.streams[0]!.rows).toBe(org.dataset.pullRequests.length);
+    expect(rowsOf(summary, "pull_requests")).toBe(org.dataset.pullRequests.length);
     expect(summary.requests).toBeGreaterThan(org.dataset.repositories.length);
     expect(summary.points).toBeGreaterThan(0);
   });
@@ -69,7 +70,7 @@ describe("extracting pull requests from the simulated organisation", () => {
     clock = new Date("2026-11-03T00:00:00Z");
     const owner = org.dataset.repositories[0]!.owner;
     const summary = await run(configFor(sim, dataDir, owner), "run2");
-    expect(summary.streams[0]!.rows).toBe(0);
+    expect(rowsOf(summary, "pull_requests")).toBe(0);
     expect(await readLakePullRequests(dataDir)).toHaveLength(org.dataset.pullRequests.length);
   });
 
@@ -85,7 +86,7 @@ describe("extracting pull requests from the simulated organisation", () => {
     sim.setDataset(dataset);
     const owner = org.dataset.repositories[0]!.owner;
     const summary = await run(configFor(sim, dataDir, owner), "run3");
-    expect(summary.streams[0]!.rows).toBe(changed.size);
+    expect(rowsOf(summary, "pull_requests")).toBe(changed.size);
     const lake = await readLakePullRequests(dataDir);
     const edited = lake
       .filter((row) => row.title.endsWith("(edited)"))

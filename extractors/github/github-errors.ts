@@ -156,7 +156,9 @@ export function classifyAttempt(evidence: AttemptEvidence): AttemptClassificatio
   const data = (body as { data?: unknown }).data;
   const hasData = data !== null && typeof data === "object";
   if (errors.length === 0) {
-    return hasData ? result("ok", "ok") : result("malformed_json", "GitHub's answer held neither data nor errors");
+    return hasData
+      ? result("ok", "ok")
+      : result("malformed_json", "GitHub's answer held neither data nor errors");
   }
   const first = errors[0]!.message;
   if (errors.some((e) => e.type === "RATE_LIMITED")) {
@@ -164,7 +166,8 @@ export function classifyAttempt(evidence: AttemptEvidence): AttemptClassificatio
       ? result("primary_limit", "primary rate limit spent (RATE_LIMITED)")
       : result("rate_limited", "RATE_LIMITED while points remain");
   }
-  if (errors.some((e) => SECONDARY.test(e.message))) return result("secondary_limit", "secondary rate limit (200)");
+  if (errors.some((e) => SECONDARY.test(e.message)))
+    return result("secondary_limit", "secondary rate limit (200)");
   if (hasData && errors.every((e) => e.path !== undefined)) {
     return errors.every((e) => e.type === "NOT_FOUND")
       ? result("not_found", `not found: ${errors.map((e) => e.message).join("; ")}`)
@@ -227,7 +230,8 @@ export function toleratedPartial<T>(
 ): { data: T; missing: GraphQLErrorEntry[] } | null {
   if (!(error instanceof GitHubPartialDataError)) return null;
   const errors = error.graphqlErrors;
-  if (errors.length === 0 || !errors.every((e) => e.type !== undefined && types.includes(e.type))) return null;
+  if (errors.length === 0 || !errors.every((e) => e.type !== undefined && types.includes(e.type)))
+    return null;
   return { data: error.data as T, missing: errors };
 }
 
@@ -270,7 +274,8 @@ export function classifyGitHubError(error: unknown, token?: string): GitHubReque
       null,
     );
   }
-  if (e.name === "AbortError") return new GitHubRequestError("the request was cancelled", "cancelled", null, null);
+  if (e.name === "AbortError")
+    return new GitHubRequestError("the request was cancelled", "cancelled", null, null);
   return new GitHubRequestError(text, "fatal", status, null);
 }
 
@@ -287,7 +292,8 @@ function graphqlErrorsOf(body: unknown): GraphQLErrorEntry[] {
     const e = (raw ?? {}) as { type?: unknown; message?: unknown; path?: unknown };
     const entry: GraphQLErrorEntry = { message: String(e.message ?? "unknown error") };
     if (typeof e.type === "string") entry.type = e.type;
-    if (Array.isArray(e.path)) entry.path = e.path.filter((p) => typeof p === "string" || typeof p === "number");
+    if (Array.isArray(e.path))
+      entry.path = e.path.filter((p) => typeof p === "string" || typeof p === "number");
     return entry;
   });
 }

@@ -87,7 +87,7 @@ export class RateLimitBudget {
 
 function bodyRateLimit(
   body: unknown,
-): { cost: number; remaining: number; resetAt: Date; limit: number | null } | null {
+): { cost: number | null; remaining: number; resetAt: Date; limit: number | null } | null {
   const data = (body as { data?: { rateLimit?: unknown } } | null)?.data;
   const r = (data && typeof data === "object" ? data.rateLimit : undefined) as
     | { cost?: unknown; remaining?: unknown; resetAt?: unknown; limit?: unknown }
@@ -96,7 +96,7 @@ function bodyRateLimit(
   const resetAt = new Date(r.resetAt);
   if (Number.isNaN(resetAt.getTime())) return null;
   return {
-    cost: typeof r.cost === "number" ? r.cost : Number.NaN,
+    cost: typeof r.cost === "number" ? r.cost : null,
     remaining: r.remaining,
     resetAt,
     limit: typeof r.limit === "number" ? r.limit : null,
@@ -108,7 +108,11 @@ function headerRateLimit(
 ): { remaining: number; resetAt: Date; limit: number | null; used: number | null } | null {
   const remaining = Number(headers["x-ratelimit-remaining"]);
   const reset = Number(headers["x-ratelimit-reset"]);
-  if (headers["x-ratelimit-remaining"] === undefined || !Number.isFinite(remaining) || !Number.isFinite(reset))
+  if (
+    headers["x-ratelimit-remaining"] === undefined ||
+    !Number.isFinite(remaining) ||
+    !Number.isFinite(reset)
+  )
     return null;
   const limit = Number(headers["x-ratelimit-limit"]);
   const used = Number(headers["x-ratelimit-used"]);

@@ -97,7 +97,12 @@ export interface Wait {
  * The wait before retrying after `failed`, which is the `previous + 1`-th failure of its class in this
  * request.
  */
-export function waitBeforeRetry(policy: RequestPolicy, failed: FailedAttempt, previous: number, now: Date): Wait {
+export function waitBeforeRetry(
+  policy: RequestPolicy,
+  failed: FailedAttempt,
+  previous: number,
+  now: Date,
+): Wait {
   const base = policy.retryAfterBaseMs;
   const clamp = (ms: number): Wait => ({
     ms: Math.min(Math.max(0, ms), policy.maxWaitMs),

@@ -9,7 +9,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../../core/atomic-fs.ts";
 import { dataPaths } from "../../../core/config.ts";
-import { advanceCursor, ask, chunk, type ExtractContext, nextWatermark, startOf } from "../extract-context.ts";
+import {
+  advanceCursor,
+  ask,
+  chunk,
+  type ExtractContext,
+  nextWatermark,
+  startOf,
+} from "../extract-context.ts";
 import { pages } from "../paginate.ts";
 import {
   DEPLOYMENTS_BY_ID_QUERY,
