@@ -13,6 +13,7 @@ import { buildDashboards } from "../dashboards/build-dashboards.ts";
 import { extract } from "../extractors/extract.ts";
 import { createGitHubClient } from "../extractors/github/github-client.ts";
 import { newRunId, runPipeline } from "../jobs/pipeline.ts";
+import { startSchedule } from "../jobs/schedule.ts";
 import { loadMetricsFile } from "../metrics/metrics-file.ts";
 import { buildWarehouse } from "../warehouse/build.ts";
 import { ensurePythonEnv } from "../warehouse/python-env.ts";
@@ -160,6 +161,25 @@ export function buildProgram(): Command {
       });
       logger.info(`run ${result.runId} done`);
       for (const page of result.pages) process.stdout.write(page + "\n");
+    });
+
+  withFiles(program.command("schedule"), true)
+    .description(
+      "run the nightly job at schedule.cron in schedule.timezone until stopped (one run at a time)",
+    )
+    .action(async (opts: FileOptions) => {
+      const cfg = loadConfig(opts.config);
+      loadMetricsFile(opts.metrics);
+      const logger = loggerFor(globals());
+      const task = startSchedule({ config: cfg, root: ROOT, metricsFile: opts.metrics, logger });
+      await new Promise<void>((stop) => {
+        for (const signal of ["SIGINT", "SIGTERM"] as const) {
+          process.once(signal, () => {
+            logger.info(`schedule: ${signal}, stopping`);
+            void Promise.resolve(task.stop()).then(() => stop());
+          });
+        }
+      });
     });
 
   program

@@ -4,6 +4,7 @@
  * name file:line:column and the field.
  */
 import { dirname, isAbsolute, resolve } from "node:path";
+import { validate } from "node-cron";
 import { z } from "zod";
 import { InputError } from "./errors.ts";
 import { parseYaml, readYamlFile, validateYaml, type YamlSource } from "./yaml-source.ts";
@@ -73,8 +74,17 @@ export const configSchema = z
       .describe("Teams: a pull request belongs to its author's team, else to its repository's team"),
     schedule: z
       .object({
-        cron: z.string().default("0 2 * * *"),
-        timezone: z.string().default("UTC"),
+        cron: z
+          .string()
+          .refine(
+            (c) => validate(c),
+            'must be a cron expression like "0 2 * * *" (minute hour day month weekday)',
+          )
+          .default("0 2 * * *"),
+        timezone: z
+          .string()
+          .refine(isTimeZone, "must be an IANA time zone like UTC or Europe/Berlin")
+          .default("UTC"),
       })
       .strict()
       .default({ cron: "0 2 * * *", timezone: "UTC" }),
@@ -99,6 +109,15 @@ export const configSchema = z
       seen.add(team.name);
     });
   });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type ConfigInput = z.input<typeof configSchema>;
 

@@ -77,3 +77,14 @@ describe("yardstick.yaml", () => {
     expect(readToken(config, { MY_GH_TOKEN: "s3cret" })).toBe("s3cret");
   });
 });
+
+describe("the schedule", () => {
+  it("refuses a malformed cron expression and an unknown time zone, naming each", () => {
+    const file = configFile(
+      'github:\n  repos: [acme/api]\nschedule: { cron: "every night", timezone: Mars/Olympus }\n',
+    );
+    const report = inputError(() => loadConfig(file)).report();
+    expect(report).toMatch(/schedule\.cron \(.*:3:19\): must be a cron expression/);
+    expect(report).toMatch(/schedule\.timezone \(.*:3:\d+\): must be an IANA time zone/);
+  });
+});

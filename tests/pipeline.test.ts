@@ -12,6 +12,7 @@ import { createMemoryLogger } from "../core/logger.ts";
 import { rowsOf } from "../extractors/extract.ts";
 import { type PipelineResult, runPipeline } from "../jobs/pipeline.ts";
 import { readLedger } from "../jobs/run-ledger.ts";
+import { startSchedule } from "../jobs/schedule.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
 import { withDb } from "../warehouse/duckdb.ts";
@@ -144,6 +145,32 @@ describe("yardstick run against a simulated organisation", () => {
     expect(after).toEqual(before);
     const ids = after.map((r) => (r as { pull_request_id: string }).pull_request_id);
     expect(new Set(ids).size).toBe(org.dataset.pullRequests.length);
+  });
+
+  it("runs the job on its schedule, one run at a time", async () => {
+    const config = { ...loadConfig(configFile), schedule: { cron: "*/2 * * * * *", timezone: "UTC" } };
+    const runsBefore = new Set(readLedger(dataPaths(dataDir).ledger).map((e) => e.runId));
+    const task = startSchedule({
+      config,
+      root: ROOT,
+      metricsFile: join(ROOT, "metrics.yaml"),
+      logger: createMemoryLogger(),
+      env: { SIM_TOKEN: TOKEN },
+      client: { requestIntervalMs: 0, retryAfterBaseMs: 1 },
+    });
+    try {
+      const deadline = Date.now() + 60_000;
+      let scheduled: string[] = [];
+      while (Date.now() < deadline) {
+        const entries = readLedger(dataPaths(dataDir).ledger).filter((e) => !runsBefore.has(e.runId));
+        scheduled = entries.filter((e) => e.stage === "dashboards" && e.status === "ok").map((e) => e.runId);
+        if (scheduled.length > 0) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(scheduled.length).toBeGreaterThan(0);
+    } finally {
+      await task.stop();
+    }
   });
 
   it("never writes the token to the lake, the ledger, the warehouse or the page", () => {

@@ -1,0 +1,42 @@
+/**
+ * `yardstick schedule`: runs the nightly job at the configured cron time and time zone, one run at a time.
+ * A run that fails is logged (and in the ledger) and the schedule goes on; the next run resumes from the
+ * cursors.
+ */
+import { type ScheduledTask, schedule } from "node-cron";
+import type { Config } from "../core/config.ts";
+import type { Logger } from "../core/logger.ts";
+import { type PipelineOptions, runPipeline } from "./pipeline.ts";
+
+export interface ScheduleOptions {
+  config: Config;
+  root: string;
+  metricsFile: string;
+  logger: Logger;
+  env?: NodeJS.ProcessEnv;
+  client?: PipelineOptions["client"];
+}
+
+export function startSchedule(options: ScheduleOptions): ScheduledTask {
+  const { config, logger } = options;
+  const task = schedule(
+    config.schedule.cron,
+    async () => {
+      logger.info("schedule: run starting");
+      try {
+        const result = await runPipeline({
+          config,
+          root: options.root,
+          metricsFile: options.metricsFile,
+          logger,
+        });
+        logger.info(`schedule: run ${result.runId} done`, { pages: result.pages.length });
+      } catch (error) {
+        logger.error(`schedule: run failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+    { timezone: config.schedule.timezone, noOverlap: true, name: "yardstick-run" },
+  );
+  logger.info(`schedule: "${config.schedule.cron}" (${config.schedule.timezone}); stop with Ctrl-C`);
+  return task;
+}
