@@ -46,6 +46,7 @@ export async function runDemo(options: DemoOptions): Promise<string> {
           github: {
             url: simulator.url,
             tokenEnv: DEMO_TOKEN_ENV,
+            requestIntervalMs: 0,
             orgs: [...new Set(org.dataset.repositories.map((r) => r.owner))],
           },
           teams: org.teams,

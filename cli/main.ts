@@ -102,7 +102,12 @@ export function buildProgram(): Command {
       const cfg = loadConfig(opts.config);
       const since = parseDateFlag("--since", opts.since);
       const logger = loggerFor(globals());
-      const client = createGitHubClient({ url: cfg.github.url, token: readToken(cfg), logger });
+      const client = createGitHubClient({
+        url: cfg.github.url,
+        token: readToken(cfg),
+        logger,
+        requestIntervalMs: cfg.github.requestIntervalMs,
+      });
       const summary = await extract({
         config: cfg,
         client,
@@ -114,13 +119,21 @@ export function buildProgram(): Command {
       logger.info(summaryLine(summary.streams, summary.requests, summary.points, summary.durationMs));
     });
 
-  withFiles(program.command("build"))
+  withFiles(program.command("build"), true)
     .description("build a new warehouse from the lake with dbt; publish it only if every test passes")
     .action(async (opts: FileOptions) => {
       const cfg = loadConfig(opts.config);
+      // The definitions (AI signals, production pattern, …) classify the whole history at every build.
+      const { definitions } = loadMetricsFile(opts.metrics);
       const logger = loggerFor(globals());
       await ensurePythonEnv({ root: ROOT, logger });
-      const result = await buildWarehouse({ config: cfg, root: ROOT, logger, runId: newRunId(new Date()) });
+      const result = await buildWarehouse({
+        config: cfg,
+        root: ROOT,
+        logger,
+        runId: newRunId(new Date()),
+        definitions,
+      });
       logger.info(`published ${result.warehousePath}`, { rows: result.rows });
     });
 

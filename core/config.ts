@@ -49,6 +49,15 @@ export const configSchema = z
           .describe(
             "Deployments created this many days before the previous run are re-read, so later statuses land",
           ),
+        requestIntervalMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(60_000)
+          .default(1000)
+          .describe(
+            "Pause between GraphQL requests: GitHub asks integrations not to burst; lower it only for the simulator or a GitHub Enterprise Server with its own limits",
+          ),
         reserve: z
           .number()
           .int()
@@ -133,6 +142,7 @@ export interface Config {
     pageSize: number;
     discovery: "search" | "scan";
     deploymentLookbackDays: number;
+    requestIntervalMs: number;
     reserve: number;
   };
   teams: { name: string; members: string[]; repos: string[] }[];

@@ -100,7 +100,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       }
     };
 
-    const client = createGitHubClient({ ...options.client, url: config.github.url, token, logger });
+    const client = createGitHubClient({
+      requestIntervalMs: config.github.requestIntervalMs,
+      ...options.client,
+      url: config.github.url,
+      token,
+      logger,
+    });
     const extracted = await stage("extract", async () => {
       const summary = await extract({
         config,
@@ -122,7 +128,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       };
     });
     const built = await stage("build", async () => {
-      const result = await buildWarehouse({ config, root: options.root, logger, runId });
+      const result = await buildWarehouse({
+        config,
+        root: options.root,
+        logger,
+        runId,
+        definitions: metrics.definitions,
+      });
       return { result, rows: result.rows, details: { tests: result.tests } };
     });
     await stage("metrics", async () => {

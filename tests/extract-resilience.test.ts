@@ -145,7 +145,10 @@ describe("extraction killed at random moments", () => {
     const config = (dir: string) =>
       writeFileSync(
         join(dir, "yardstick.yaml"),
-        stringify({ dataDir: ".", github: { url: sim.url, tokenEnv: "RESILIENCE_TOKEN", orgs: [owner] } }),
+        stringify({
+          dataDir: ".",
+          github: { url: sim.url, tokenEnv: "RESILIENCE_TOKEN", orgs: [owner], requestIntervalMs: 0 },
+        }),
       );
     const referenceDir = mkdtempSync(join(tmpdir(), "ys-kill-ref-"));
     config(referenceDir);
@@ -178,5 +181,5 @@ describe("extraction killed at random moments", () => {
       expect(files.filter((f) => !f.endsWith(".parquet"))).toEqual([]);
     }
     expect(await dedupedLake(dir, GITHUB_STREAMS)).toEqual(await dedupedLake(referenceDir, GITHUB_STREAMS));
-  });
+  }, 600_000);
 });
