@@ -10,8 +10,9 @@ import { dataPaths, loadConfig, readToken } from "../core/config.ts";
 import { EXIT, InputError, YardstickError } from "../core/errors.ts";
 import { createLogger, type LogFormat, type Logger } from "../core/logger.ts";
 import { buildDashboards } from "../dashboards/build-dashboards.ts";
-import { extract } from "../extractors/extract.ts";
-import { createGitHubClient } from "../extractors/github/github-client.ts";
+import { createExtractProgress, type ExtractProgress } from "../extractors/progress/extract-progress.ts";
+import { formatRunSummary, type RunSummary } from "../extractors/progress/run-summary.ts";
+import { runExtractStage } from "../jobs/extract-stage.ts";
 import { newRunId, runPipeline } from "../jobs/pipeline.ts";
 import { startSchedule } from "../jobs/schedule.ts";
 import { loadMetricsFile } from "../metrics/metrics-file.ts";
@@ -40,8 +41,30 @@ function withFiles(command: Command, metrics = false): Command {
   return command;
 }
 
+const writeStderr = (line: string) => {
+  process.stderr.write(line + "\n");
+};
+/** Where log lines go: stderr, or above the live progress display while one is shown. */
+let printLine = writeStderr;
+
 function loggerFor(opts: GlobalOptions): Logger {
-  return createLogger({ format: opts.logFormat, level: opts.verbose ? "debug" : "info" });
+  return createLogger({
+    format: opts.logFormat,
+    level: opts.verbose ? "debug" : "info",
+    write: (l) => printLine(l),
+  });
+}
+
+/** A live display on a terminal, one log line per step otherwise (or with --log-format json). */
+function progressFor(opts: GlobalOptions, logger: Logger): ExtractProgress {
+  const progress = createExtractProgress({ output: process.stderr, logger, logFormat: opts.logFormat });
+  if (progress.mode === "live") printLine = (line) => progress.printAbove(line);
+  return progress;
+}
+
+function reportRun(opts: GlobalOptions, logger: Logger, run: RunSummary): void {
+  if (opts.logFormat === "json") logger.info("extract summary", { summary: run });
+  else printLine(formatRunSummary(run));
 }
 
 function parseDateFlag(flag: string, value: string | undefined): Date | undefined {
@@ -100,23 +123,32 @@ export function buildProgram(): Command {
     .option("--full", "ignore the cursors and re-read everything")
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
       const cfg = loadConfig(opts.config);
+      const metrics = loadMetricsFile(opts.metrics);
       const since = parseDateFlag("--since", opts.since);
+      const token = readToken(cfg);
       const logger = loggerFor(globals());
-      const client = createGitHubClient({
-        url: cfg.github.url,
-        token: readToken(cfg),
-        logger,
-        requestIntervalMs: cfg.github.requestIntervalMs,
-      });
-      const summary = await extract({
-        config: cfg,
-        client,
-        logger,
-        runId: newRunId(new Date()),
-        since,
-        full: opts.full,
-      });
-      logger.info(summaryLine(summary.streams, summary.requests, summary.points, summary.durationMs));
+      const progress = progressFor(globals(), logger);
+      try {
+        const summary = await runExtractStage({
+          config: cfg,
+          token,
+          logger,
+          runId: newRunId(new Date()),
+          since,
+          full: opts.full,
+          incidentLabels: metrics.definitions.incident_labels,
+          progress,
+        });
+        printLine = writeStderr;
+        reportRun(globals(), logger, summary.run);
+        if (summary.stopped) {
+          throw new YardstickError(
+            `extraction stopped early: ${summary.stopped.reason}; run again after ${summary.stopped.resetAt} to resume`,
+          );
+        }
+      } finally {
+        printLine = writeStderr;
+      }
     });
 
   withFiles(program.command("build"), true)
@@ -164,16 +196,29 @@ export function buildProgram(): Command {
       const cfg = loadConfig(opts.config);
       const since = parseDateFlag("--since", opts.since);
       const logger = loggerFor(globals());
-      const result = await runPipeline({
-        config: cfg,
-        root: ROOT,
-        metricsFile: opts.metrics,
-        logger,
-        since,
-        full: opts.full,
-      });
+      const progress = progressFor(globals(), logger);
+      let result: Awaited<ReturnType<typeof runPipeline>>;
+      try {
+        result = await runPipeline({
+          config: cfg,
+          root: ROOT,
+          metricsFile: opts.metrics,
+          logger,
+          since,
+          full: opts.full,
+          progress,
+        });
+      } finally {
+        printLine = writeStderr;
+      }
+      reportRun(globals(), logger, result.extract.run);
       logger.info(`run ${result.runId} done`);
       for (const page of result.pages) process.stdout.write(page + "\n");
+      if (result.extract.stopped) {
+        throw new YardstickError(
+          `extraction stopped early (${result.extract.stopped.reason}); the pages show the data so far; the next run resumes after ${result.extract.stopped.resetAt}`,
+        );
+      }
     });
 
   withFiles(program.command("schedule"), true)
@@ -216,16 +261,6 @@ export function buildProgram(): Command {
     });
 
   return program;
-}
-
-export function summaryLine(
-  streams: { stream: string; rows: number }[],
-  requests: number,
-  points: number,
-  durationMs: number,
-): string {
-  const rows = streams.map((s) => `${s.stream} ${s.rows}`).join(", ");
-  return `extracted ${rows} · ${requests} requests · ${points} points · ${(durationMs / 1000).toFixed(1)}s`;
 }
 
 /** Runs the CLI and returns the exit code (tests call this; `main` exits with it). */

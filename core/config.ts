@@ -158,6 +158,8 @@ export function dataPaths(dataDir: string) {
     build: resolve(dataDir, "build"),
     site: resolve(dataDir, "site"),
     ledger: resolve(dataDir, "ledger", "runs.ndjson"),
+    /** One line per GitHub request: operation, cost, remaining budget, attempts and retries, never the token. */
+    requestLedger: resolve(dataDir, "ledger", "requests.ndjson"),
     lock: resolve(dataDir, "yardstick.lock"),
   };
 }

@@ -8,8 +8,9 @@ import type { Config } from "../core/config.ts";
 import { dataPaths } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import { CursorStore } from "./cursor-store.ts";
-import type { ExtractContext } from "./github/extract-context.ts";
+import { type ExtractContext, newPageSizes } from "./github/extract-context.ts";
 import type { GitHubClient } from "./github/github-client.ts";
+import { BudgetReserveReached } from "./github/github-errors.ts";
 import { readDefaultBranches } from "./github/phases/default-branch.phase.ts";
 import { readDeployments } from "./github/phases/deployments.phase.ts";
 import { readIncidents } from "./github/phases/incidents.phase.ts";
@@ -18,6 +19,8 @@ import { readRepositories } from "./github/phases/repositories.phase.ts";
 import { GITHUB_STREAMS } from "./github/streams/github-streams.ts";
 import { LakeSink } from "./lake-sink.ts";
 import { sweepTemporaries } from "./lake-writer.ts";
+import { createExtractProgress, type ExtractProgress } from "./progress/extract-progress.ts";
+import type { RunSummary } from "./progress/run-summary.ts";
 
 export { WATERMARK_OVERLAP_MS } from "./github/extract-context.ts";
 
@@ -33,6 +36,8 @@ export interface ExtractOptions {
   full?: boolean;
   /** Labels that make an issue an incident (metrics.yaml `definitions.incident_labels`). */
   incidentLabels?: readonly string[];
+  /** Live display or step log lines (default: step lines through the logger). Feed the client's records to it too. */
+  progress?: ExtractProgress;
 }
 
 export interface StreamSummary {
@@ -49,6 +54,10 @@ export interface ExtractSummary {
   /** Requests per phase: repositories, pull_requests, pull_request_overflow, default_branch, deployments, incidents. */
   requestsByPhase: Record<string, number>;
   durationMs: number;
+  /** Set when the run stopped cleanly before the end (GitHub budget under the reserve); the next run resumes. */
+  stopped?: { reason: string; resetAt: string };
+  /** Rows, requests, points, retries and waits, as the progress display counted them. */
+  run: RunSummary;
 }
 
 export async function extract(options: ExtractOptions): Promise<ExtractSummary> {
@@ -57,7 +66,14 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
   const started = Date.now();
   const paths = dataPaths(config.dataDir);
   for (const stream of GITHUB_STREAMS) sweepTemporaries(paths.lake, stream.source, stream.name);
-  const sink = new LakeSink({ lakeDir: paths.lake, runId, now });
+  const progress =
+    options.progress ?? createExtractProgress({ output: { write: () => true }, logger, live: false });
+  const sink = new LakeSink({
+    lakeDir: paths.lake,
+    runId,
+    now,
+    onRow: () => progress.rowsWritten(ctx.current.phase, ctx.current.partition, 1),
+  });
   const ctx: ExtractContext = {
     config,
     client: options.client,
@@ -71,32 +87,38 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
     full: options.full,
     incidentLabels: options.incidentLabels ?? ["incident"],
     counters: { requests: 0, points: 0, byPhase: {} },
+    pageSizes: newPageSizes(),
+    progress,
+    current: { phase: "repositories", partition: "-" },
   };
 
   const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    const before = sink.summary();
-    const requests = ctx.counters.requests;
-    const t0 = Date.now();
-    const result = await work();
-    await sink.flush();
-    const after = sink.summary();
-    const rows = Object.fromEntries(
-      Object.entries(after)
-        .map(([stream, c]) => [stream, c.rows - (before[stream]?.rows ?? 0)] as const)
-        .filter(([, n]) => n > 0),
-    );
-    logger.info(
-      `  ${name}: ${describeRows(rows)} · ${ctx.counters.requests - requests} requests · ${((Date.now() - t0) / 1000).toFixed(1)}s`,
-    );
-    return result;
+    ctx.current = { phase: name, partition: "-" };
+    progress.streamStarted(name);
+    try {
+      return await work();
+    } finally {
+      await sink.flush();
+      progress.streamFinished(name);
+    }
   };
 
-  const repositories = await phase("repositories", () => readRepositories(ctx));
-  logger.info(`extract: ${repositories.length} repositor${repositories.length === 1 ? "y" : "ies"}`);
-  await phase("pull requests", () => readPullRequests(ctx, repositories));
-  await phase("default branches", () => readDefaultBranches(ctx, repositories));
-  await phase("deployments", () => readDeployments(ctx, repositories));
-  await phase("incidents", () => readIncidents(ctx, repositories));
+  let stopped: ExtractSummary["stopped"];
+  let repositories: Awaited<ReturnType<typeof readRepositories>> = [];
+  try {
+    repositories = await phase("repositories", () => readRepositories(ctx));
+    await phase("pull_requests", () => readPullRequests(ctx, repositories));
+    await phase("default_branch", () => readDefaultBranches(ctx, repositories));
+    await phase("deployments", () => readDeployments(ctx, repositories));
+    await phase("incidents", () => readIncidents(ctx, repositories));
+  } catch (error) {
+    if (!(error instanceof BudgetReserveReached)) throw error;
+    // Thrown before a request, never mid-write: what landed is durable and the cursors say how far.
+    await sink.flush();
+    stopped = { reason: error.message, resetAt: error.resetAt };
+    progress.stopped(error.message, error.resetAt);
+    logger.warn(`extract stopped early: ${error.message}; the next run resumes from here`);
+  }
   await sink.flush();
 
   const counts = sink.summary();
@@ -111,15 +133,12 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
     points: ctx.counters.points,
     requestsByPhase: { ...ctx.counters.byPhase },
     durationMs: Date.now() - started,
+    ...(stopped ? { stopped } : {}),
+    run: progress.finish(),
   };
 }
 
 /** Rows one stream landed in a run. */
 export function rowsOf(summary: { streams: readonly StreamSummary[] }, stream: string): number {
   return summary.streams.find((s) => s.stream === stream)?.rows ?? 0;
-}
-
-function describeRows(rows: Record<string, number>): string {
-  const parts = Object.entries(rows).map(([stream, n]) => `${n} ${stream.replace(/_/g, " ")}`);
-  return parts.length > 0 ? parts.join(", ") : "nothing new";
 }

@@ -20,7 +20,14 @@ export class LakeSink {
   private readonly counts = new Map<string, { rows: number; files: number }>();
 
   constructor(
-    private readonly options: { lakeDir: string; runId: string; now: () => Date; batchRows?: number },
+    private readonly options: {
+      lakeDir: string;
+      runId: string;
+      now: () => Date;
+      batchRows?: number;
+      /** Called for every record accepted (progress display). */
+      onRow?: (stream: string) => void;
+    },
   ) {}
 
   /** Queues one record; writes the stream's batch when it is full. */
@@ -35,6 +42,7 @@ export class LakeSink {
       payload: stream.toPayload ? stream.toPayload(record) : record,
     });
     this.count(stream.name).rows++;
+    this.options.onRow?.(stream.name);
     if (entry.rows.length >= (this.options.batchRows ?? LAKE_BATCH_ROWS)) await this.write(entry);
   }
 

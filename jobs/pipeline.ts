@@ -8,14 +8,16 @@ import { readFileSync } from "node:fs";
 import { type Config, dataPaths, readToken } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import { buildDashboards } from "../dashboards/build-dashboards.ts";
-import { type ExtractSummary, extract } from "../extractors/extract.ts";
-import { createGitHubClient, type GitHubClientOptions } from "../extractors/github/github-client.ts";
+import type { ExtractSummary } from "../extractors/extract.ts";
+import type { GitHubClientOptions } from "../extractors/github/github-client.ts";
+import type { ExtractProgress } from "../extractors/progress/extract-progress.ts";
 import { evaluateMetrics } from "../metrics/metric-evaluator.ts";
 import { loadMetricsFile } from "../metrics/metrics-file.ts";
 import { buildWarehouse } from "../warehouse/build.ts";
 import { ensurePythonEnv } from "../warehouse/python-env.ts";
 import { codeVersion } from "./code-version.ts";
-import { appendLedger, type StageName } from "./run-ledger.ts";
+import { runExtractStage } from "./extract-stage.ts";
+import { appendLedger, type StageName, type StageStatus } from "./run-ledger.ts";
 import { acquireRunLock } from "./run-lock.ts";
 
 export interface PipelineOptions {
@@ -27,7 +29,9 @@ export interface PipelineOptions {
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
   /** Client tuning (tests and the demo turn the pacing down for the simulator). */
-  client?: Partial<Omit<GitHubClientOptions, "url" | "token" | "logger">>;
+  client?: Partial<Omit<GitHubClientOptions, "url" | "token" | "logger" | "onRequest">>;
+  /** Live display or step log lines for the extract stage. */
+  progress?: ExtractProgress;
   since?: Date;
   full?: boolean;
 }
@@ -63,17 +67,22 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   try {
     const stage = async <T>(
       name: StageName,
-      work: () => Promise<{ result: T; rows?: Record<string, number>; details?: Record<string, unknown> }>,
+      work: () => Promise<{
+        result: T;
+        status?: StageStatus;
+        rows?: Record<string, number>;
+        details?: Record<string, unknown>;
+      }>,
     ) => {
       const startedAt = now();
       logger.info(`── ${name}`);
       try {
-        const { result, rows, details } = await work();
+        const { result, status = "ok", rows, details } = await work();
         const endedAt = now();
         appendLedger(paths.ledger, {
           runId,
           stage: name,
-          status: "ok",
+          status,
           startedAt: startedAt.toISOString(),
           endedAt: endedAt.toISOString(),
           durationMs: endedAt.getTime() - startedAt.getTime(),
@@ -100,30 +109,30 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       }
     };
 
-    const client = createGitHubClient({
-      requestIntervalMs: config.github.requestIntervalMs,
-      ...options.client,
-      url: config.github.url,
-      token,
-      logger,
-    });
     const extracted = await stage("extract", async () => {
-      const summary = await extract({
+      const summary = await runExtractStage({
         config,
-        client,
+        token,
         logger,
         runId,
         now,
         since: options.since,
         full: options.full,
+        incidentLabels: metrics.definitions.incident_labels,
+        progress: options.progress,
+        client: options.client,
       });
       return {
         result: summary,
+        status: summary.stopped ? ("partial" as const) : ("ok" as const),
         rows: Object.fromEntries(summary.streams.map((s) => [s.stream, s.rows])),
         details: {
           repositories: summary.repositories.length,
           requests: summary.requests,
           points: summary.points,
+          requestsByPhase: summary.requestsByPhase,
+          retries: summary.run.retries,
+          ...(summary.stopped ? { stopped: summary.stopped } : {}),
         },
       };
     });

@@ -7,7 +7,8 @@ import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 export type StageName = "extract" | "build" | "metrics" | "dashboards";
-export type StageStatus = "ok" | "failed" | "skipped";
+/** `partial`: the stage stopped cleanly before the end (the GitHub budget reserve); the next run resumes. */
+export type StageStatus = "ok" | "partial" | "failed" | "skipped";
 
 export interface LedgerEntry {
   runId: string;

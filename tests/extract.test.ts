@@ -1,16 +1,17 @@
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Config, configFromObject } from "../core/config.ts";
+import { type Config, configFromObject, dataPaths } from "../core/config.ts";
 import { createMemoryLogger } from "../core/logger.ts";
 import { extract, rowsOf } from "../extractors/extract.ts";
 import { createGitHubClient } from "../extractors/github/github-client.ts";
+import { GITHUB_STREAMS } from "../extractors/github/streams/github-streams.ts";
+import { runExtractStage } from "../jobs/extract-stage.ts";
 import type { Dataset } from "../simulator/dataset.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
-
-import { filesContaining, readLakePullRequests } from "./helpers/lake.ts";
+import { dedupedLake, filesContaining, readLakePullRequests } from "./helpers/lake.ts";
 
 const TOKEN = "ghp_simulatedTokenThatMustNeverBeWritten0001";
 
@@ -121,5 +122,91 @@ describe("extracting pull requests from the simulated organisation", () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/401|credentials/i);
     expect((error as Error).message).not.toContain("wrong-token-value");
+  });
+});
+
+describe("GitHub's hourly budget", () => {
+  it("stops cleanly before the budget falls under the reserve, records every request, and resumes next hour", async () => {
+    const org = generateOrg({ seed: 12 });
+    const owner = org.dataset.repositories[0]!.owner;
+    let simNow = new Date("2026-11-02T00:00:00Z");
+    const limited = await startSimulator({
+      dataset: org.dataset,
+      rateLimit: { limit: 40 },
+      clock: () => simNow,
+      tokens: [TOKEN],
+    });
+    const free = await startSimulator({ dataset: org.dataset, tokens: [TOKEN] });
+    try {
+      const dataDir = mkdtempSync(join(tmpdir(), "ys-budget-"));
+      const config = configFromObject(
+        { dataDir, github: { url: limited.url, orgs: [owner], reserve: 10, requestIntervalMs: 0 } },
+        join(dataDir, "yardstick.yaml"),
+      );
+      const stage = (runId: string) =>
+        runExtractStage({
+          config,
+          token: TOKEN,
+          logger: createMemoryLogger(),
+          runId,
+          client: { retryAfterBaseMs: 1 },
+        });
+      const first = await stage("budget-1");
+      expect(first.stopped?.reason).toMatch(/reserve/);
+      const ledger = readFileSync(dataPaths(dataDir).requestLedger, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(ledger.length).toBe(first.requests);
+      expect(ledger.every((r) => r.runId === "budget-1" && typeof r.rateLimit?.cost === "number")).toBe(true);
+      expect(ledger.at(-1).rateLimit.remaining).toBeGreaterThanOrEqual(0);
+
+      simNow = new Date("2026-11-02T01:30:00Z"); // the simulator's hourly window has reset
+      for (let i = 0; i < 5; i++) {
+        const next = await stage(`budget-${i + 2}`);
+        if (!next.stopped) break;
+        simNow = new Date(simNow.getTime() + 61 * 60 * 1000);
+      }
+      const referenceDir = mkdtempSync(join(tmpdir(), "ys-budget-ref-"));
+      await extract({
+        config: configFor(free, referenceDir, owner),
+        client: createGitHubClient({
+          url: free.url,
+          token: TOKEN,
+          logger: createMemoryLogger(),
+          requestIntervalMs: 0,
+        }),
+        logger: createMemoryLogger(),
+        runId: "reference",
+      });
+      expect(await dedupedLake(dataDir, GITHUB_STREAMS)).toEqual(
+        await dedupedLake(referenceDir, GITHUB_STREAMS),
+      );
+      expect(filesContaining(dataDir, TOKEN)).toEqual([]);
+    } finally {
+      await limited.close();
+      await free.close();
+    }
+  });
+
+  it("accepts a GitHub Enterprise Server style URL (https://HOST/api/graphql)", async () => {
+    const org = generateOrg({ seed: 13 });
+    const sim = await startSimulator({ dataset: org.dataset });
+    try {
+      const dataDir = mkdtempSync(join(tmpdir(), "ys-ghes-"));
+      const url = sim.url.replace(/\/graphql$/, "/api/graphql");
+      const summary = await extract({
+        config: configFromObject(
+          { dataDir, github: { url, orgs: [org.dataset.repositories[0]!.owner] } },
+          join(dataDir, "y.yaml"),
+        ),
+        client: createGitHubClient({ url, token: TOKEN, logger: createMemoryLogger(), requestIntervalMs: 0 }),
+        logger: createMemoryLogger(),
+        runId: "ghes",
+      });
+      expect(rowsOf(summary, "pull_requests")).toBe(org.dataset.pullRequests.length);
+    } finally {
+      await sim.close();
+    }
   });
 });

@@ -6,8 +6,11 @@ import type { Config } from "../../core/config.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { CursorStore } from "../cursor-store.ts";
 import type { LakeSink } from "../lake-sink.ts";
+import type { ExtractProgress } from "../progress/extract-progress.ts";
+import { AdaptivePageSizes, requestAdaptivePage } from "./adaptive-page-size.ts";
 import type { GitHubClient } from "./github-client.ts";
-import type { RateLimitFields } from "./streams/records.ts";
+import { GitHubRequestError, toleratedPartial } from "./github-errors.ts";
+import { operationNameOf, type RequestRecord } from "./request-record.ts";
 
 /** The next run re-reads this much before the previous scan began, so nothing updated mid-run is missed. */
 export const WATERMARK_OVERLAP_MS = 60 * 60 * 1000;
@@ -38,20 +41,75 @@ export interface ExtractContext {
   full?: boolean;
   incidentLabels: readonly string[];
   counters: ExtractCounters;
+  /** Page sizes that halve after a 502/504/timeout and grow back, per phase and query. */
+  pageSizes: AdaptivePageSizes;
+  progress: ExtractProgress;
+  /** What is being read right now: rows landed are credited to it in the progress display. */
+  current: { phase: string; partition: string };
 }
 
-/** Sends a query and counts it (requests and `rateLimit.cost` points) against a phase. */
-export async function ask<T extends { rateLimit?: RateLimitFields | null }>(
+/** Runs the reading of one partition (a repository or a search scope) with its progress shown. */
+export async function inPartition<T>(
+  ctx: ExtractContext,
+  phase: string,
+  partition: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  ctx.current = { phase, partition };
+  ctx.progress.partitionStarted(phase, partition);
+  try {
+    const result = await work();
+    ctx.progress.partitionFinished(phase, partition, "done");
+    return result;
+  } catch (error) {
+    ctx.progress.partitionFinished(phase, partition, "failed");
+    throw error;
+  }
+}
+
+export function newPageSizes(): AdaptivePageSizes {
+  return new AdaptivePageSizes();
+}
+
+/**
+ * Sends a query and counts it (requests and points) against a phase. A query with a `pageSize` variable
+ * gets an adaptive page size: halved after a gateway error or timeout, grown back after clean pages.
+ * With `tolerate`, a batched `nodes(ids:)` answer whose only errors are NOT_FOUND comes back with the nodes
+ * GitHub still has (null for the rest) instead of failing the run.
+ */
+export async function ask<T>(
   ctx: ExtractContext,
   phase: string,
   document: string,
   variables: Record<string, unknown>,
+  options: { repository?: string; tolerate?: boolean } = {},
 ): Promise<T> {
-  const data = await ctx.client.query<T>(document, variables);
-  ctx.counters.requests++;
-  ctx.counters.byPhase[phase] = (ctx.counters.byPhase[phase] ?? 0) + 1;
-  ctx.counters.points += data.rateLimit?.cost ?? 0;
-  return data;
+  const tags = { stream: phase, ...(options.repository ? { repository: options.repository } : {}) };
+  const count = (record: RequestRecord | undefined) => {
+    ctx.counters.requests++;
+    ctx.counters.byPhase[phase] = (ctx.counters.byPhase[phase] ?? 0) + 1;
+    ctx.counters.points += record?.rateLimit?.cost ?? 0;
+  };
+  try {
+    const max = variables.pageSize;
+    const { data, record } =
+      typeof max === "number"
+        ? await requestAdaptivePage(
+            ctx.pageSizes.for(`${phase}/${operationNameOf(document)}`, max),
+            (pageSize) => ctx.client.request<T>(document, { ...variables, pageSize }, tags),
+          )
+        : await ctx.client.request<T>(document, variables, tags);
+    count(record);
+    return data;
+  } catch (error) {
+    const partial = options.tolerate ? toleratedPartial<T>(error) : null;
+    if (!partial) throw error;
+    count(error instanceof GitHubRequestError ? error.record : undefined);
+    ctx.logger.warn(`${phase}: ${partial.missing.length} node(s) no longer on GitHub; the rest landed`, {
+      missing: partial.missing.map((m) => m.message).slice(0, 5),
+    });
+    return partial.data;
+  }
 }
 
 /** Where a phase starts reading a partition: a backfill date, nothing (full), or its cursor. */
@@ -72,6 +130,21 @@ export async function advanceCursor(ctx: ExtractContext, key: string, watermark:
     savedAt: ctx.now().toISOString(),
     runId: ctx.runId,
   });
+}
+
+/**
+ * Where a search scope resumes after a durable page or window: results come oldest update first, so
+ * everything updated before `upTo` is in the lake; less the overlap, for the search index's lag, and never
+ * past this run's own end watermark.
+ */
+export async function advanceSearchCursor(
+  ctx: ExtractContext,
+  key: string,
+  upTo: Date | string | null,
+): Promise<void> {
+  if (upTo === null) return;
+  const at = new Date(upTo).getTime() - WATERMARK_OVERLAP_MS;
+  await advanceCursor(ctx, key, new Date(Math.min(at, nextWatermark(ctx).getTime())));
 }
 
 /** The watermark a finished partition leaves for the next run: this run's start, less the overlap. */

@@ -250,7 +250,7 @@ export class BudgetReserveReached extends YardstickError {
   ) {
     super(
       reason === "reserve"
-        ? `GitHub budget reserve reached: ${remaining} points left, reserve ${reserve}; stopping cleanly, resume after ${resetAt}`
+        ? `GitHub budget: ${remaining} points left and github.reserve keeps ${reserve}; stopping cleanly, resume after ${resetAt}`
         : `GitHub rate limit spent until ${resetAt}, longer than the longest allowed wait; stopping cleanly, resume after it`,
     );
   }

@@ -64,18 +64,19 @@ export class RateLimitBudget {
   }
 
   /**
-   * Before a request: proceed; wait for a reset that is at most `maxWaitMs` away; or stop. A reset already
-   * waited for that did not bring points back (a clock skew, another client) stops rather than loops.
+   * Before a request expected to cost `expectedCost` points: proceed while `remaining − expectedCost`
+   * stays at or above the reserve; else wait for a reset at most `maxWaitMs` away, or stop. A reset
+   * already waited for that did not bring points back (clock skew, another client) stops, not loops.
    */
-  beforeRequest(reserve: number, maxWaitMs: number, now: Date): ReserveDecision {
+  beforeRequest(reserve: number, maxWaitMs: number, now: Date, expectedCost = 1): ReserveDecision {
     const last = this.last;
-    if (!last || last.remaining >= reserve) return { action: "proceed" };
+    if (!last || last.remaining - expectedCost >= reserve) return { action: "proceed" };
     const untilReset = last.resetAt.getTime() - now.getTime();
     const resetAt = last.resetAt.toISOString();
-    if (untilReset <= 0 && this.waitedFor !== last.resetAt.getTime()) return { action: "proceed" };
-    if (untilReset + 1000 > maxWaitMs || this.waitedFor === last.resetAt.getTime()) {
+    const waited = this.waitedFor === last.resetAt.getTime();
+    if (untilReset <= 0 && !waited) return { action: "proceed" };
+    if (waited || untilReset + 1000 > maxWaitMs)
       return { action: "stop", resetAt, remaining: last.remaining };
-    }
     return { action: "wait", ms: untilReset + 1000, resetAt, remaining: last.remaining };
   }
 

@@ -67,7 +67,7 @@ export async function readDeployments(
     const data = await ask<{
       nodes: ((DeploymentNode & { repository: { nameWithOwner: string } }) | null)[];
       rateLimit: RateLimitFields | null;
-    }>(ctx, PHASE, DEPLOYMENTS_BY_ID_QUERY, { ids });
+    }>(ctx, PHASE, DEPLOYMENTS_BY_ID_QUERY, { ids }, { tolerate: true });
     for (const [i, node] of data.nodes.entries()) {
       if (node) await land(node.repository.nameWithOwner, node);
       else delete inFlight[ids[i]!]; // deleted on GitHub
@@ -78,10 +78,16 @@ export async function readDeployments(
     const data = await ask<{
       nodes: ({ id: string; nameWithOwner: string; deployments: DeploymentsConnection } | null)[];
       rateLimit: RateLimitFields | null;
-    }>(ctx, PHASE, REPOSITORIES_DEPLOYMENTS_QUERY, {
-      ids: batch.map((r) => r.id),
-      perRepository: NEWEST_PER_REPOSITORY,
-    });
+    }>(
+      ctx,
+      PHASE,
+      REPOSITORIES_DEPLOYMENTS_QUERY,
+      {
+        ids: batch.map((r) => r.id),
+        perRepository: NEWEST_PER_REPOSITORY,
+      },
+      { tolerate: true },
+    );
     for (const [i, node] of data.nodes.entries()) {
       const repo = batch[i]!;
       if (!node) continue;

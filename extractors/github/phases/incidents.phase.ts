@@ -4,11 +4,12 @@
  */
 import {
   advanceCursor,
+  advanceSearchCursor,
   ask,
   type ExtractContext,
+  inPartition,
   nextWatermark,
   startOf,
-  WATERMARK_OVERLAP_MS,
 } from "../extract-context.ts";
 import { SEARCH_INCIDENTS_QUERY } from "../queries/incidents.query.ts";
 import { incidentsStream } from "../streams/github-streams.ts";
@@ -26,30 +27,31 @@ export async function readIncidents(
   // Comma-separated values of one label: qualifier are ORed by GitHub search. Quoted for labels with spaces.
   const labels = `label:${ctx.incidentLabels.map((l) => (/\s/.test(l) ? `"${l}"` : l)).join(",")}`;
   for (const scope of searchScopes(ctx.config.github.orgs, repositories)) {
-    const key = `github/incidents/${scope}`;
-    const base = `${scope} is:issue ${labels}`;
-    for await (const event of windowedSearch<IssueNode | { __typename: string }>(ctx, {
-      phase: PHASE,
-      document: SEARCH_INCIDENTS_QUERY,
-      base,
-      from: startOf(ctx, key),
-      to: ctx.runStartedAt,
-      pageSize: 100,
-    })) {
-      if (event.kind === "page") {
-        for (const node of event.nodes)
-          if (node.__typename === "Issue") await ctx.sink.add(incidentsStream, node as IssueNode);
-      } else {
-        await advanceCursor(
-          ctx,
-          key,
-          new Date(Math.min(event.to.getTime() - WATERMARK_OVERLAP_MS, nextWatermark(ctx).getTime())),
-        );
-      }
-    }
-    await readOpenIncidents(ctx, `${base} is:open`);
-    await advanceCursor(ctx, key, nextWatermark(ctx));
+    await inPartition(ctx, PHASE, scope, () => readScope(ctx, scope, labels));
   }
+}
+
+async function readScope(ctx: ExtractContext, scope: string, labels: string): Promise<void> {
+  const key = `github/incidents/${scope}`;
+  const base = `${scope} is:issue ${labels}`;
+  for await (const event of windowedSearch<IssueNode | { __typename: string }>(ctx, {
+    phase: PHASE,
+    document: SEARCH_INCIDENTS_QUERY,
+    base,
+    from: startOf(ctx, key),
+    to: ctx.runStartedAt,
+    pageSize: 100,
+  })) {
+    if (event.kind === "page") {
+      for (const node of event.nodes)
+        if (node.__typename === "Issue") await ctx.sink.add(incidentsStream, node as IssueNode);
+      await advanceSearchCursor(ctx, key, event.lastUpdatedAt);
+    } else {
+      await advanceSearchCursor(ctx, key, event.to);
+    }
+  }
+  await readOpenIncidents(ctx, `${base} is:open`);
+  await advanceCursor(ctx, key, nextWatermark(ctx));
 }
 
 async function readOpenIncidents(ctx: ExtractContext, q: string): Promise<void> {

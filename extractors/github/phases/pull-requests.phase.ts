@@ -6,12 +6,13 @@
  */
 import {
   advanceCursor,
+  advanceSearchCursor,
   ask,
   chunk,
   type ExtractContext,
+  inPartition,
   nextWatermark,
   startOf,
-  WATERMARK_OVERLAP_MS,
 } from "../extract-context.ts";
 import { pages } from "../paginate.ts";
 import { COMMIT_CHECKS_QUERY } from "../queries/commit-checks.query.ts";
@@ -51,34 +52,37 @@ export async function readPullRequests(
   repositories: readonly RepositoryInfo[],
 ): Promise<void> {
   if (ctx.config.github.discovery === "scan") {
-    for (const repo of repositories) await scanRepository(ctx, repo);
+    for (const repo of repositories)
+      await inPartition(ctx, PHASE, repo.fullName, () => scanRepository(ctx, repo));
     return;
   }
   for (const scope of searchScopes(ctx.config.github.orgs, repositories)) {
-    const key = `github/pull_requests/${scope}`;
-    const events = windowedSearch<PullRequestNode | { __typename: string }>(ctx, {
-      phase: PHASE,
-      document: SEARCH_PULL_REQUESTS_QUERY,
-      base: `${scope} is:pr archived:false`,
-      from: startOf(ctx, key),
-      to: ctx.runStartedAt,
-      pageSize: ctx.config.github.pageSize,
-    });
-    for await (const event of events) {
-      if (event.kind === "page") {
-        const prs = event.nodes.filter((n): n is PullRequestNode => n.__typename === "PullRequest");
-        await landPullRequests(ctx, prs);
-      } else {
-        // A finished window is durable: a killed run resumes after it.
-        await advanceCursor(
-          ctx,
-          key,
-          new Date(Math.min(event.to.getTime() - WATERMARK_OVERLAP_MS, nextWatermark(ctx).getTime())),
-        );
-      }
-    }
-    await advanceCursor(ctx, key, nextWatermark(ctx));
+    await inPartition(ctx, PHASE, scope, () => searchScope(ctx, scope));
   }
+}
+
+async function searchScope(ctx: ExtractContext, scope: string): Promise<void> {
+  const key = `github/pull_requests/${scope}`;
+  const events = windowedSearch<PullRequestNode | { __typename: string }>(ctx, {
+    phase: PHASE,
+    document: SEARCH_PULL_REQUESTS_QUERY,
+    base: `${scope} is:pr archived:false`,
+    from: startOf(ctx, key),
+    to: ctx.runStartedAt,
+    pageSize: ctx.config.github.pageSize,
+  });
+  for await (const event of events) {
+    if (event.kind === "page") {
+      const prs = event.nodes.filter((n): n is PullRequestNode => n.__typename === "PullRequest");
+      await landPullRequests(ctx, prs);
+      // A page fully landed: a run stopped or killed after it resumes from here, not from the window start.
+      await advanceSearchCursor(ctx, key, event.lastUpdatedAt);
+    } else {
+      // A finished window is durable: a killed run resumes after it.
+      await advanceSearchCursor(ctx, key, event.to);
+    }
+  }
+  await advanceCursor(ctx, key, nextWatermark(ctx));
 }
 
 /** The per-repository path: newest first, stopping at the first pull request older than the cursor. */
@@ -190,7 +194,7 @@ export async function readCommitChecks(
         status: StatusNode | null;
       } | null)[];
       rateLimit: RateLimitFields | null;
-    }>(ctx, phase, COMMIT_CHECKS_QUERY, { ids: batch.map((c) => c.commitId) });
+    }>(ctx, phase, COMMIT_CHECKS_QUERY, { ids: batch.map((c) => c.commitId) }, { tolerate: true });
     for (const [i, node] of data.nodes.entries()) {
       if (!node) continue; // a commit GitHub no longer has (force-pushed away): nothing to land
       await landChecks(ctx, batch[i]!.repository, node.oid, context, node.checkSuites.nodes, node.status);

@@ -14,7 +14,10 @@ export interface SearchResponse<N> {
   rateLimit: RateLimitFields | null;
 }
 
-export type SearchEvent<N> = { kind: "page"; nodes: N[] } | { kind: "window-done"; to: Date };
+/** A page of results (and the `updatedAt` of its last, the newest so far), or the end of a window. */
+export type SearchEvent<N> =
+  | { kind: "page"; nodes: N[]; lastUpdatedAt: string | null }
+  | { kind: "window-done"; to: Date };
 
 export interface WindowedSearch {
   phase: string;
@@ -56,7 +59,8 @@ export async function* windowedSearch<N>(
         );
       }
       first = false;
-      yield { kind: "page", nodes: data.search.nodes };
+      const last = data.search.nodes.at(-1) as { updatedAt?: string } | undefined;
+      yield { kind: "page", nodes: data.search.nodes, lastUpdatedAt: last?.updatedAt ?? null };
       const { hasNextPage, endCursor } = data.search.pageInfo;
       if (!hasNextPage || !endCursor || endCursor === after) {
         yield { kind: "window-done", to };

@@ -1,0 +1,55 @@
+/**
+ * The extract stage as the CLI and the pipeline run it: a GitHub client whose every request goes to the
+ * request ledger (`<data>/ledger/requests.ndjson`) and to the progress display, the extraction itself, and
+ * its summary. The token is handed to the client and nowhere else.
+ */
+import { appendFileSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { type Config, dataPaths } from "../core/config.ts";
+import type { Logger } from "../core/logger.ts";
+import { type ExtractSummary, extract } from "../extractors/extract.ts";
+import { createGitHubClient, type GitHubClientOptions } from "../extractors/github/github-client.ts";
+import type { ExtractProgress } from "../extractors/progress/extract-progress.ts";
+
+export interface ExtractStageOptions {
+  config: Config;
+  token: string;
+  logger: Logger;
+  runId: string;
+  progress?: ExtractProgress;
+  now?: () => Date;
+  since?: Date;
+  full?: boolean;
+  incidentLabels?: readonly string[];
+  /** Client tuning (tests and the demo turn the pacing down for the simulator). */
+  client?: Partial<Omit<GitHubClientOptions, "url" | "token" | "logger" | "onRequest">>;
+}
+
+export async function runExtractStage(options: ExtractStageOptions): Promise<ExtractSummary> {
+  const { config, logger, runId, progress } = options;
+  const requestLedger = dataPaths(config.dataDir).requestLedger;
+  mkdirSync(dirname(requestLedger), { recursive: true });
+  const client = createGitHubClient({
+    requestIntervalMs: config.github.requestIntervalMs,
+    reserve: config.github.reserve,
+    ...options.client,
+    url: config.github.url,
+    token: options.token,
+    logger,
+    onRequest: (record) => {
+      appendFileSync(requestLedger, JSON.stringify({ runId, ...record }) + "\n");
+      progress?.request(record);
+    },
+  });
+  return extract({
+    config,
+    client,
+    logger,
+    runId,
+    now: options.now,
+    since: options.since,
+    full: options.full,
+    incidentLabels: options.incidentLabels,
+    progress,
+  });
+}
