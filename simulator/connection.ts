@@ -51,7 +51,7 @@ export function decodeCursor(cursor: string): SortKey {
   throw invalid();
 }
 
-function compareKeys(a: SortKey, b: SortKey): number {
+export function compareKeys(a: SortKey, b: SortKey): number {
   const n = Math.max(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a[i];
@@ -64,13 +64,39 @@ function compareKeys(a: SortKey, b: SortKey): number {
   return 0;
 }
 
+/**
+ * A list served by position without being materialised: a slice of a cached sorted array, read forwards
+ * or backwards (a page of a long history or of an organisation's pull requests costs the page, not a copy).
+ */
+export interface Sequence<T> {
+  length: number;
+  at(i: number): T;
+}
+
+export function arraySequence<T>(items: readonly T[]): Sequence<T> {
+  return { length: items.length, at: (i) => items[i] as T };
+}
+
+/** `items[lo, hi)`, forwards (direction 1) or backwards (-1). */
+export function sliceSequence<T>(
+  items: readonly T[],
+  lo: number,
+  hi: number,
+  direction: 1 | -1,
+): Sequence<T> {
+  const length = Math.max(0, hi - lo);
+  return direction === 1
+    ? { length, at: (i) => items[lo + i] as T }
+    : { length, at: (i) => items[hi - 1 - i] as T };
+}
+
 /** First index in [0, length] where `pred` holds; `pred` must be false…false true…true over the list. */
-function partitionPoint<T>(items: readonly T[], pred: (item: T) => boolean): number {
+function partitionPoint<T>(items: Sequence<T>, pred: (item: T) => boolean): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (pred(items[mid] as T)) hi = mid;
+    if (pred(items.at(mid))) hi = mid;
     else lo = mid + 1;
   }
   return lo;
@@ -110,6 +136,16 @@ export function connection<T>(
   info: GraphQLResolveInfo,
   options: ConnectionOptions<T>,
 ): Record<string, unknown> {
+  return sequenceConnection(arraySequence(items), args, info, options);
+}
+
+/** One page of a sequence (already filtered and in order) for the connection arguments. */
+export function sequenceConnection<T>(
+  items: Sequence<T>,
+  args: ConnectionArgs,
+  info: GraphQLResolveInfo,
+  options: ConnectionOptions<T>,
+): Record<string, unknown> {
   checkPagination(args, info);
   const direction = options.direction ?? 1;
   const ordered = (item: T, key: SortKey) => compareKeys(options.keyOf(item), key) * direction;
@@ -130,7 +166,8 @@ export function connection<T>(
   if (first !== undefined) to = Math.min(to, from + first);
   if (last !== undefined) from = Math.max(from, to - last);
 
-  const page = items.slice(from, to);
+  const page: T[] = [];
+  for (let i = from; i < to; i++) page.push(items.at(i));
   const cursors = page.map((item) => encodeCursor(options.keyOf(item)));
   let nodes: unknown[] | undefined;
   const pageNodes = () => {

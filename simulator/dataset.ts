@@ -35,6 +35,20 @@ export interface DatasetReview {
   author: DatasetActor | null;
   state: ReviewState;
   submittedAt: string | null;
+  /** Review comments left with this review (`comments { totalCount }`); absent means 0. */
+  commentCount?: number;
+}
+
+export type TimelineEventType = "READY_FOR_REVIEW" | "CONVERT_TO_DRAFT" | "REVIEW_REQUESTED";
+
+/** A pull request timeline event the extractor reads (`timelineItems(itemTypes: …)`). */
+export interface DatasetTimelineEvent {
+  type: TimelineEventType;
+  createdAt: string;
+  /** Who did it (for an agent's pull request, the human who marked it ready); null for a deleted account. */
+  actor: DatasetActor | null;
+  /** REVIEW_REQUESTED only: the user or bot asked to review. */
+  requestedReviewer?: DatasetActor | null;
 }
 
 export interface DatasetPullRequest {
@@ -58,6 +72,13 @@ export interface DatasetPullRequest {
   mergeCommitOid: string | null;
   commits: DatasetCommit[];
   reviews: DatasetReview[];
+  /** Label names; absent means none. Search's `label:` qualifier matches them. */
+  labels?: string[];
+  /**
+   * Ready-for-review, convert-to-draft and review-request events, oldest first; absent means none. A pull
+   * request opened as a draft and later marked ready has a READY_FOR_REVIEW event (`isDraft` is false).
+   */
+  timelineEvents?: DatasetTimelineEvent[];
 }
 
 export interface DatasetRepository {
@@ -228,6 +249,16 @@ const reviewSchema = z
     author: actorSchema.nullable(),
     state: z.enum(["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"]),
     submittedAt: timestamp.nullable(),
+    commentCount: count.optional(),
+  })
+  .strict();
+
+const timelineEventSchema = z
+  .object({
+    type: z.enum(["READY_FOR_REVIEW", "CONVERT_TO_DRAFT", "REVIEW_REQUESTED"]),
+    createdAt: timestamp,
+    actor: actorSchema.nullable(),
+    requestedReviewer: actorSchema.nullable().optional(),
   })
   .strict();
 
@@ -252,6 +283,8 @@ const pullRequestSchema = z
     mergeCommitOid: oid.nullable().default(null),
     commits: z.array(commitSchema).default([]),
     reviews: z.array(reviewSchema).default([]),
+    labels: z.array(z.string().min(1)).optional(),
+    timelineEvents: z.array(timelineEventSchema).optional(),
   })
   .strict();
 
@@ -447,7 +480,132 @@ export const datasetSchema = z
         ctx.addIssue({ code: "custom", path: at("updatedAt"), message: "is before createdAt" });
       }
     });
+    checkActivity(data, repos, numbers, (path, message) => ctx.addIssue({ code: "custom", path, message }));
   });
+
+type ParsedDataset = z.output<typeof datasetSchema>;
+type Report = (path: (string | number)[], message: string) => void;
+
+/**
+ * Cross-field rules of history, CI, deployments and issues: each names a listed repository; history is
+ * oldest first (a listed parent comes before its child) and names pull requests that exist; CI and
+ * deployments sit on commits the dataset knows (a pull request's or the default branch's); deployment
+ * statuses are in time order; issues and pull requests share one number space per repository.
+ */
+function checkActivity(
+  data: ParsedDataset,
+  repos: Set<string>,
+  prNumbers: Set<string>,
+  report: Report,
+): void {
+  const commits = new Set<string>();
+  for (const pr of data.pullRequests) {
+    for (const c of pr.commits) commits.add(`${pr.repository.toLowerCase()}@${c.oid}`);
+  }
+  const knownRepository = (arr: string, i: number, repository: string): string | null => {
+    const key = repository.toLowerCase();
+    if (repos.has(key)) return key;
+    report([arr, i, "repository"], `${repository} is not in repositories`);
+    return null;
+  };
+  const knownCommit = (arr: string, i: number, repo: string | null, oid: string) => {
+    if (repo !== null && !commits.has(`${repo}@${oid}`)) {
+      report(
+        [arr, i, "commitOid"],
+        `${oid} is not a commit of ${repo} (neither a pull request's nor on the default branch)`,
+      );
+    }
+  };
+  const history = new Set<string>();
+  const later = new Set<string>();
+  for (const c of data.defaultBranchCommits) later.add(`${c.repository.toLowerCase()}@${c.oid}`);
+  data.defaultBranchCommits.forEach((c, i) => {
+    const repo = knownRepository("defaultBranchCommits", i, c.repository);
+    if (repo === null) return;
+    const key = `${repo}@${c.oid}`;
+    if (history.has(key))
+      report(["defaultBranchCommits", i, "oid"], `${c.oid} is listed twice in ${c.repository}`);
+    c.parents.forEach((parent, p) => {
+      const parentKey = `${repo}@${parent}`;
+      if (later.has(parentKey) && !history.has(parentKey)) {
+        report(
+          ["defaultBranchCommits", i, "parents", p],
+          `${parent} is listed after its child (history is oldest first)`,
+        );
+      }
+    });
+    if (c.pullRequestNumber !== null && !prNumbers.has(`${repo}#${c.pullRequestNumber}`)) {
+      report(
+        ["defaultBranchCommits", i, "pullRequestNumber"],
+        `${c.repository}#${c.pullRequestNumber} is not a listed pull request`,
+      );
+    }
+    history.add(key);
+    commits.add(key);
+  });
+  data.checkSuites.forEach((suite, i) => {
+    knownCommit("checkSuites", i, knownRepository("checkSuites", i, suite.repository), suite.commitOid);
+    if ((suite.status === "COMPLETED") !== (suite.conclusion !== null)) {
+      report(["checkSuites", i, "conclusion"], "is set exactly when status is COMPLETED");
+    }
+    if (Date.parse(suite.updatedAt) < Date.parse(suite.createdAt)) {
+      report(["checkSuites", i, "updatedAt"], "is before createdAt");
+    }
+    suite.checkRuns.forEach((run, r) => {
+      if ((run.status === "COMPLETED") !== (run.conclusion !== null)) {
+        report(["checkSuites", i, "checkRuns", r, "conclusion"], "is set exactly when status is COMPLETED");
+      }
+      if (run.startedAt && run.completedAt && Date.parse(run.completedAt) < Date.parse(run.startedAt)) {
+        report(["checkSuites", i, "checkRuns", r, "completedAt"], "is before startedAt");
+      }
+    });
+  });
+  data.commitStatuses.forEach((status, i) => {
+    knownCommit(
+      "commitStatuses",
+      i,
+      knownRepository("commitStatuses", i, status.repository),
+      status.commitOid,
+    );
+  });
+  const deployments = new Set<string>();
+  data.deployments.forEach((d, i) => {
+    const repo = knownRepository("deployments", i, d.repository);
+    knownCommit("deployments", i, repo, d.commitOid);
+    const key = `${d.repository.toLowerCase()}#${d.number}`;
+    if (deployments.has(key))
+      report(["deployments", i, "number"], `${d.repository} deployment ${d.number} appears twice`);
+    deployments.add(key);
+    if (Date.parse(d.updatedAt) < Date.parse(d.createdAt))
+      report(["deployments", i, "updatedAt"], "is before createdAt");
+    d.statuses.forEach((status, s) => {
+      const previous = d.statuses[s - 1];
+      if (previous && Date.parse(status.createdAt) < Date.parse(previous.createdAt)) {
+        report(
+          ["deployments", i, "statuses", s, "createdAt"],
+          "is before the previous status (statuses are oldest first)",
+        );
+      }
+    });
+  });
+  const issues = new Set<string>();
+  data.issues.forEach((issue, i) => {
+    knownRepository("issues", i, issue.repository);
+    const key = `${issue.repository.toLowerCase()}#${issue.number}`;
+    if (issues.has(key) || prNumbers.has(key)) {
+      report(
+        ["issues", i, "number"],
+        `${issue.repository}#${issue.number} is already taken (issues share numbers with pull requests)`,
+      );
+    }
+    issues.add(key);
+    if (issue.closedAt && Date.parse(issue.closedAt) < Date.parse(issue.createdAt)) {
+      report(["issues", i, "closedAt"], "is before createdAt");
+    }
+    if (Date.parse(issue.updatedAt) < Date.parse(issue.createdAt))
+      report(["issues", i, "updatedAt"], "is before createdAt");
+  });
+}
 
 export type DatasetInput = z.input<typeof datasetSchema>;
 
@@ -480,6 +638,9 @@ function normalise(parsed: z.output<typeof datasetSchema>): Dataset {
       mergeCommitOid: pr.mergeCommitOid,
       commits: pr.commits,
       reviews: pr.reviews,
+      // Kept only when given, so that a dataset without them reads back equal.
+      ...(pr.labels !== undefined ? { labels: pr.labels } : {}),
+      ...(pr.timelineEvents !== undefined ? { timelineEvents: pr.timelineEvents } : {}),
     })),
     defaultBranchCommits: parsed.defaultBranchCommits,
     checkSuites: parsed.checkSuites,

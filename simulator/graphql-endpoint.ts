@@ -70,7 +70,15 @@ export class GraphQLEndpoint {
     return this.index.dataset;
   }
 
-  async handle(token: string, body: Record<string, unknown>): Promise<EndpointResult> {
+  /**
+   * Answers one request. `charge: false` runs it without spending points (a fault injected in place of
+   * the normal answer is never charged).
+   */
+  async handle(
+    token: string,
+    body: Record<string, unknown>,
+    options: { charge?: boolean } = {},
+  ): Promise<EndpointResult> {
     const fail = (errors: GitHubGraphQLError[]): EndpointResult => ({
       body: { errors },
       rateLimit: this.limiter.peek(token),
@@ -122,7 +130,7 @@ export class GraphQLEndpoint {
     }
 
     let state: RateLimitState;
-    if (isDryRun(operation, coerced.coerced)) {
+    if (options.charge === false || isDryRun(operation, coerced.coerced)) {
       state = this.limiter.peek(token);
     } else {
       const charged = this.limiter.charge(token, cost.cost);
@@ -207,7 +215,7 @@ function isDryRun(operation: OperationDefinitionNode, variables: Record<string, 
 }
 
 /** A stable numeric user id per token, for GitHub's "exceeded for user ID N" message. */
-function userIdOf(token: string): number {
+export function userIdOf(token: string): number {
   let h = 7;
   for (let i = 0; i < token.length; i++) h = (h * 31 + token.charCodeAt(i)) % 2_000_000_000;
   return h;

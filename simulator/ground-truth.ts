@@ -1,6 +1,10 @@
 /**
- * What the generator knows about each pull request it made, independently of anything Yardstick computes:
- * the answer key that extraction, dbt models, classification and metrics are tested against.
+ * What the generator knows about everything it made, independently of anything Yardstick computes: the
+ * answer key that extraction, dbt models, classification and metrics are tested against. Every field is
+ * recorded while the generator makes the thing it describes (which review it wrote as the first human one,
+ * which deployment it let ship a merge, which change it made break production), never by reading the
+ * dataset back the way the models do. Definitions follow /work/shared/reference/metric-definitions.md
+ * ("Yardstick's default definitions"); timestamps are ISO-8601 UTC with Z, like the dataset's.
  */
 import type { ActorType, Dataset, PullRequestState } from "./dataset.ts";
 
@@ -17,6 +21,29 @@ export type Decoy =
   | "word_cursor"
   | "word_codex"
   | "human_coauthor";
+
+/**
+ * How merged pull requests land on the default branch. `squash`: one new commit "Title (#123)".
+ * `merge`: a merge commit "Merge pull request #123 from owner/branch" whose second parent is the PR's head,
+ * so the PR's own commits join the history. `rebase`: the PR's commits re-created on top of the branch
+ * (new oids, committer GitHub); the last one is the PR's merge commit.
+ */
+export type MergeStrategy = "squash" | "merge" | "rebase";
+
+/** `continuous`: a deployment starts shortly after each landing; `train`: at 10:00 and 15:00 UTC on weekdays. */
+export type DeployStyle = "continuous" | "train";
+
+export interface TruthRepository {
+  /** "owner/name" */
+  repository: string;
+  team: string | null;
+  mergeStrategy: MergeStrategy;
+  deployStyle: DeployStyle;
+  /** The Actions workflow's jobs (check run names). */
+  ciJobs: string[];
+  /** The repository also has legacy Jenkins commit statuses. */
+  legacyStatuses: boolean;
+}
 
 export interface TruthPullRequest {
   repository: string;
@@ -38,10 +65,104 @@ export interface TruthPullRequest {
   createdAt: string;
   mergedAt: string | null;
   closedAt: string | null;
+  /** Earliest authored time of the pull request's own commits (start of coding and of lead time). */
+  firstCommitAt: string | null;
+  /**
+   * Ready for review: the last ReadyForReview event, else opened. The dataset has no timeline events, so
+   * this is `createdAt`, or null while the pull request is still a draft.
+   */
+  readyForReviewAt: string | null;
+  /**
+   * First review by a human other than the author: never a bot, never the AI reviewer. The requester of
+   * an agent's pull request is not its author, so their review counts.
+   */
+  firstReviewAt: string | null;
+  /** First APPROVED review by such a human. */
+  approvedAt: string | null;
+  /** Review rounds: CHANGES_REQUESTED reviews by humans. */
+  reviewRounds: number;
+  /** The pull request's commits committed after `firstReviewAt` (rework after review). */
+  commitsAfterFirstReview: number;
+  /**
+   * The production deployment that shipped the merge: the first successful production deployment (in
+   * order of finishing) whose commit contains the merge commit. Its per-repository `number`, or null.
+   */
+  deploymentNumber: number | null;
+  /** When that deployment finished (its SUCCESS status): the end of lead time for changes. */
+  deployedAt: string | null;
+  /** For a revert pull request: the number of the pull request it reverts. */
+  revertOf: number | null;
+  /** The later pull request titled `Revert "<title>"` that reverts this one, if any. */
+  revertedBy: number | null;
+  /** When that revert was merged (null while it is not). */
+  revertedAt: string | null;
+  /** Incidents linked (by the incident linking rule) to the deployment that shipped this pull request. */
+  incidents: number[];
+  /** The generator made this change break production: it causes the incidents of its deployment. */
+  defective: boolean;
+  /** Workflow runs (Actions check suites, re-runs included) on the pull request's head commits. */
+  ciRuns: number;
+  /** Those that completed with FAILURE, TIMED_OUT or STARTUP_FAILURE. */
+  ciFailures: number;
+}
+
+export type IncidentLink =
+  | "root_cause_sha"
+  | "root_cause_pull_request"
+  | "root_cause_deployment"
+  | "latest_before";
+
+export interface TruthDeployment {
+  repository: string;
+  /** The dataset's per-repository deployment number. */
+  number: number;
+  environment: string;
+  commitOid: string;
+  createdAt: string;
+  /** Time of the terminal status (SUCCESS, FAILURE or ERROR); null while it runs. */
+  finishedAt: string | null;
+  /** Reached SUCCESS (a later INACTIVE, when superseded, does not undo it). */
+  success: boolean;
+  /**
+   * Pull requests this deployment shipped first to its environment: merged, contained in its commit, not
+   * in any earlier successful deployment of the environment.
+   */
+  shippedPullRequests: number[];
+  /** Incidents linked to this deployment, and how each link is made. */
+  incidents: { number: number; linkedBy: IncidentLink }[];
+}
+
+export interface TruthIncident {
+  repository: string;
+  number: number;
+  severity: "sev1" | "sev2" | "sev3";
+  /** The incident issue's creation. */
+  startedAt: string;
+  /** Its close (time to restore ends); null while open. */
+  resolvedAt: string | null;
+  /**
+   * The deployment the linking rule gives: the one the body's `root cause:` names (a commit SHA, a pull
+   * request `#n` or a deployment's log URL), else the latest successful production deployment of the same
+   * repository that finished before `startedAt`. Null when neither exists.
+   */
+  deploymentNumber: number | null;
+  linkedBy: IncidentLink | null;
+  /** The root-cause reference as written in the body, if any. */
+  rootCause: string | null;
+  /** What really happened: the production deployment after which the generator broke production. */
+  causeDeploymentNumber: number;
+  /** …and the defective pull request it shipped (null for causes outside any pull request). */
+  causePullRequest: number | null;
 }
 
 export interface GroundTruth {
+  /** The generated window: nothing happens before `start` (except history) or after `end`. */
+  start: string;
+  end: string;
+  repositories: TruthRepository[];
   pullRequests: TruthPullRequest[];
+  deployments: TruthDeployment[];
+  incidents: TruthIncident[];
 }
 
 /** A team as it goes into yardstick.yaml. */

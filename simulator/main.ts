@@ -9,6 +9,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { InputError, YardstickError } from "../core/errors.ts";
 import { type Dataset, loadDataset, saveDataset } from "./dataset.ts";
+import { FAULT_KINDS, type FaultPlan, parseFaultKinds, validateFaultPlan } from "./faults.ts";
 import type { TeamDefinition } from "./ground-truth.ts";
 import { generateOrg } from "./org-generator.ts";
 import { startSimulator } from "./server.ts";
@@ -17,6 +18,21 @@ const integer = (name: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer`);
   return n;
+};
+
+const share = (value: string) => {
+  const n = Number(value);
+  if (!(Number.isFinite(n) && n >= 0 && n <= 1))
+    throw new InvalidArgumentError("must be a number from 0 to 1");
+  return n;
+};
+
+const parseKinds = (value: string) => {
+  try {
+    return parseFaultKinds(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof InputError ? error.report() : String(error));
+  }
 };
 
 const program = new Command("simulator")
@@ -44,6 +60,24 @@ const program = new Command("simulator")
   .option("--port <n>", "port (0 picks a free one)", integer("--port"), 8787)
   .option("--token <token...>", "accept only these tokens (default: any non-empty token)")
   .option("--rate-limit <points>", "points per hour per token", integer("--rate-limit"), 5000)
+  .option("--fault-rate <share>", "share of GraphQL requests that fail on purpose, 0 to 1", share, 0)
+  .option(
+    "--fault-kinds <kinds>",
+    `comma-separated kinds of fault to draw from (default all: ${FAULT_KINDS.join(", ")})`,
+    parseKinds,
+  )
+  .option(
+    "--fault-seed <n>",
+    "seed of the fault draws (same seed, same failures)",
+    integer("--fault-seed"),
+    1,
+  )
+  .option(
+    "--fault-timeout <ms>",
+    'how long a "timeout" fault holds a request before dropping the connection',
+    integer("--fault-timeout"),
+    15000,
+  )
   .action(async (opts) => {
     let dataset: Dataset;
     let teams: TeamDefinition[] = [];
@@ -68,12 +102,22 @@ const program = new Command("simulator")
       teams = org.teams;
     }
     if (opts.saveDataset) saveDataset(opts.saveDataset, dataset);
+    const faults: FaultPlan | undefined =
+      opts.faultRate > 0
+        ? validateFaultPlan({
+            rate: opts.faultRate,
+            seed: opts.faultSeed,
+            timeoutMs: opts.faultTimeout,
+            ...(opts.faultKinds ? { kinds: opts.faultKinds } : {}),
+          })
+        : undefined;
     const simulator = await startSimulator({
       dataset,
       host: opts.host,
       port: opts.port,
       tokens: opts.token,
       rateLimit: { limit: opts.rateLimit },
+      ...(faults ? { faults } : {}),
     });
     const out = process.stdout;
     out.write(`GitHub GraphQL simulator listening on ${simulator.url}\n`);
@@ -82,6 +126,12 @@ const program = new Command("simulator")
         (opts.dataset ? ` from ${opts.dataset}` : ` (seed ${opts.seed})`) +
         ". Any bearer token works unless --token is given.\n\n",
     );
+    if (faults) {
+      out.write(
+        `Injecting faults into ${Math.round((faults.rate ?? 0) * 1000) / 10}% of requests ` +
+          `(${(faults.kinds ?? FAULT_KINDS).join(", ")}; seed ${faults.seed}).\n\n`,
+      );
+    }
     out.write(yamlSnippet(simulator.url, dataset, teams));
     out.write("\nPress Ctrl+C to stop.\n");
     const stop = () => {

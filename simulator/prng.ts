@@ -23,6 +23,8 @@ export interface Rng {
   fork(label: string): Rng;
 }
 
+const HEX_CODES = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+
 function splitmix32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -88,9 +90,15 @@ export function createRng(seed: number): Rng {
     },
     logNormal: (median, sigma) => median * Math.exp(sigma * rng.normal()),
     hex: (count) => {
-      let out = "";
-      while (out.length < count) out += next().toString(16).padStart(8, "0");
-      return out.slice(0, count);
+      // Built from character codes: a flat string (concatenation would leave V8 rope and slice objects,
+      // several times the size, and a large organisation holds millions of oids).
+      const codes = new Array<number>(count);
+      let word = 0;
+      for (let i = 0; i < count; i++) {
+        if (i % 8 === 0) word = next();
+        codes[i] = HEX_CODES[(word >>> (28 - 4 * (i % 8))) & 15] as number;
+      }
+      return String.fromCharCode.apply(null, codes);
     },
     shuffle: (items) => {
       const out = [...items];

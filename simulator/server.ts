@@ -13,8 +13,18 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { Dataset } from "./dataset.ts";
 import { DatasetIndex } from "./dataset-index.ts";
+import {
+  emptyFaultStats,
+  FaultInjector,
+  type FaultPlan,
+  type FaultStats,
+  rateLimitHeaders,
+  serveFault,
+} from "./faults.ts";
 import { GraphQLEndpoint } from "./graphql-endpoint.ts";
 import { RateLimiter, type RateLimitState } from "./rate-limit.ts";
+
+export type { FaultKind, FaultPlan, FaultStats } from "./faults.ts";
 
 export interface SimulatorOptions {
   dataset: Dataset;
@@ -30,6 +40,8 @@ export interface SimulatorOptions {
   clock?: () => Date;
   /** Login that `viewer` returns. */
   viewerLogin?: string;
+  /** Faults to inject from the first request on (see faults.ts); `setFaults` changes them later. */
+  faults?: FaultPlan;
 }
 
 export interface Simulator {
@@ -39,6 +51,10 @@ export interface Simulator {
   requestCount(): number;
   /** Serves another dataset from the next request on (incremental-extraction tests). */
   setDataset(dataset: Dataset): void;
+  /** Replaces the fault plan (a new script, draws restarted from its seed); null stops injecting. */
+  setFaults(plan: FaultPlan | null): void;
+  /** How many faults of each kind were injected since the server started. */
+  faultStats(): FaultStats;
   close(): Promise<void>;
 }
 
@@ -57,13 +73,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   let requests = 0;
   let requestSerial = 0;
   const requestPrefix = randomBytes(2).toString("hex").toUpperCase();
+  let faults = options.faults ? new FaultInjector(options.faults) : null;
+  const stats = emptyFaultStats();
+  const held = new Set<NodeJS.Timeout>();
+  const clock = options.clock ?? (() => new Date());
 
   const server = createServer((req, res) => {
     requestSerial += 1;
-    res.setHeader(
-      "x-github-request-id",
-      `${requestPrefix}:${requestSerial.toString(16).toUpperCase().padStart(6, "0")}`,
-    );
+    const requestId = `${requestPrefix}:${requestSerial.toString(16).toUpperCase().padStart(6, "0")}`;
+    res.setHeader("x-github-request-id", requestId);
     const path = (req.url ?? "/").split("?")[0];
     if (path !== "/graphql" && path !== "/api/graphql") {
       return sendJson(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
@@ -94,7 +112,25 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         if (!body || typeof body !== "object" || Array.isArray(body)) {
           return sendJson(res, 400, { message: "Problems parsing JSON", documentation_url: GRAPHQL_DOCS });
         }
-        const result = await endpoint.handle(token, body as Record<string, unknown>);
+        const request = body as Record<string, unknown>;
+        const fault = faults?.next() ?? null;
+        if (fault && faults) {
+          stats[fault] += 1;
+          return serveFault(fault, {
+            req,
+            res,
+            requestId,
+            token,
+            rateLimit: limiter.peek(token),
+            execute: async () => (await endpoint.handle(token, request, { charge: false })).body,
+            now: clock,
+            timeoutMs: faults.timeoutMs,
+            hold: (timer) => held.add(timer),
+            release: (timer) => held.delete(timer),
+            occurrence: stats[fault],
+          });
+        }
+        const result = await endpoint.handle(token, request);
         setRateLimitHeaders(res, result.rateLimit);
         sendJson(res, 200, result.body);
       })
@@ -122,8 +158,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     url: `http://${host}:${address.port}/graphql`,
     requestCount: () => requests,
     setDataset: (dataset) => endpoint.setIndex(new DatasetIndex(dataset)),
+    setFaults: (plan) => {
+      faults = plan ? new FaultInjector(plan) : null;
+    },
+    faultStats: () => ({ ...stats }),
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const timer of held) clearTimeout(timer);
+        held.clear();
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive sockets would hold close() open until they time out.
         server.closeAllConnections();
@@ -157,11 +199,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function setRateLimitHeaders(res: ServerResponse, state: RateLimitState): void {
-  res.setHeader("x-ratelimit-limit", String(state.limit));
-  res.setHeader("x-ratelimit-remaining", String(state.remaining));
-  res.setHeader("x-ratelimit-used", String(state.used));
-  res.setHeader("x-ratelimit-reset", String(Math.floor(state.resetAt.getTime() / 1000)));
-  res.setHeader("x-ratelimit-resource", "graphql");
+  for (const [name, value] of Object.entries(rateLimitHeaders(state))) res.setHeader(name, value);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -270,6 +270,24 @@ describe("faults served over HTTP", () => {
     expect(body.errors[0].message).toMatch(/^Something went wrong while executing your query/);
   });
 
+  it("nulls a nullable top-level field in a partial answer, and all data for a non-null one", async () => {
+    sim.setFaults({ script: ["partial_data", "partial_data"] });
+    const repo = JSON.parse(
+      (
+        await postRaw(
+          sim.url,
+          "partial-top",
+          `{ repository(owner: "acme", name: "api") { name } rateLimit { cost } }`,
+        )
+      ).text,
+    );
+    expect(repo.data).toEqual({ repository: null, rateLimit: { cost: 1 } });
+    expect(repo.errors[0]).toMatchObject({ type: "SOMETHING_WENT_WRONG", path: ["repository"] });
+    const viewer = JSON.parse((await postRaw(sim.url, "partial-top", "{ viewer { login } }")).text);
+    expect(viewer.data).toBeNull();
+    expect(viewer.errors[0]).toMatchObject({ type: "SOMETHING_WENT_WRONG", path: ["viewer"] });
+  });
+
   it("sends a truncated JSON body for malformed_json", async () => {
     sim.setFaults(null);
     const full = await postRaw(sim.url, "malformed");

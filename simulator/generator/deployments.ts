@@ -1,0 +1,259 @@
+/**
+ * Deployments of a repository: a pipeline (one at a time) that takes the default branch's tip to
+ * "staging", then, after an approval wait, to "production". Continuous repositories start one shortly
+ * after each landing (during working hours); train repositories at 10:00 and 15:00 UTC on weekdays. Each
+ * deployment's statuses go QUEUED → IN_PROGRESS → SUCCESS (or FAILURE / ERROR, then a retry later); a
+ * successful deployment makes the previous successful one of its environment INACTIVE. The first
+ * successful production deployment whose commit is at or after a merge's first-parent position ships it.
+ */
+import type { DatasetDeployment, DatasetDeploymentStatus, DeploymentStatusState } from "../dataset.ts";
+import type { Rng } from "../prng.ts";
+import type { Tip } from "./history.ts";
+import type { OrgShape, RepoShape } from "./org-shape.ts";
+import type { PrDraft } from "./pull-requests.ts";
+import { DAY, flat, floorSecond, HOUR, iso, longTail, MINUTE, nextWorkingMoment, SECOND } from "./time.ts";
+
+export const DEPLOYER = { login: "github-actions", type: "Bot" } as const;
+
+/** A deployment as the generator knows it: the record, when it finished, what it shipped. */
+export interface GeneratedDeployment {
+  record: DatasetDeployment;
+  finishedMs: number | null;
+  success: boolean;
+  /** Chain position of its commit. */
+  tipIndex: number;
+  /** Pull requests it shipped first to its environment. */
+  shipped: PrDraft[];
+  logUrl: string;
+}
+
+export interface RepoDeployments {
+  /** By number (creation order). */
+  deployments: GeneratedDeployment[];
+  /** Successful production deployments, in order of finishing. */
+  production: GeneratedDeployment[];
+}
+
+const QUEUED = "Deployment queued";
+const IN_PROGRESS = { staging: "Deploying to staging", production: "Deploying to production" } as const;
+const DESCRIPTION = { staging: "Deploy to staging", production: "Deploy to production" } as const;
+
+/** Chance that a deployment's run ends SUCCESS. */
+const SUCCESS_RATE = { staging: 0.96, production: 0.95 } as const;
+
+export function generateDeployments(
+  rng: Rng,
+  org: OrgShape,
+  repo: RepoShape,
+  tips: readonly Tip[],
+  shareObjects = false,
+): RepoDeployments {
+  const endMs = org.endMs;
+  const deployments: GeneratedDeployment[] = [];
+  const production: GeneratedDeployment[] = [];
+  const lastSuccess = new Map<string, GeneratedDeployment>();
+  const shippedUpTo = new Map<string, number>();
+  let runId = 7_000_000_000 + repo.index * 1_000_000 + rng.int(0, 9999) * 10;
+  const base = `https://github.com/${repo.full}`;
+  const host = serviceHost(repo.name, org.login);
+  // One creator object for all the repository's deployments only where memory matters more than editing.
+  const creator = shareObjects ? { ...DEPLOYER } : undefined;
+
+  const deploy = (
+    environment: "staging" | "production",
+    tip: Tip,
+    createdMs: number,
+  ): GeneratedDeployment => {
+    const logUrl = flat(`${base}/actions/runs/${runId++}`);
+    const run = deploymentRun(rng, {
+      repository: repo.full,
+      host,
+      number: deployments.length + 1,
+      environment,
+      commitOid: tip.commit.oid,
+      createdMs,
+      endMs,
+      logUrl,
+      creator,
+    });
+    const generated: GeneratedDeployment = { ...run, tipIndex: tip.index, shipped: [], logUrl };
+    deployments.push(generated);
+    if (generated.success) {
+      const previous = lastSuccess.get(environment);
+      if (previous) supersede(previous.record, run.finishedMs as number);
+      lastSuccess.set(environment, generated);
+      const from = shippedUpTo.get(environment) ?? 0;
+      for (let i = from + 1; i <= tip.index; i++) {
+        const landed = (tips[i] as Tip).landed;
+        if (landed) generated.shipped.push(landed);
+      }
+      shippedUpTo.set(environment, Math.max(from, tip.index));
+      if (environment === "production") production.push(generated);
+    }
+    return generated;
+  };
+
+  const tipAt = (ms: number): Tip => {
+    let lo = 0;
+    let hi = tips.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((tips[mid] as Tip).ms <= ms) lo = mid;
+      else hi = mid - 1;
+    }
+    return tips[lo] as Tip;
+  };
+
+  // Whatever was on the branch when the window opened is already in production.
+  let deployedIndex = tipAt(org.startMs).index;
+  shippedUpTo.set("staging", deployedIndex);
+  shippedUpTo.set("production", deployedIndex);
+  let free = org.startMs;
+  for (;;) {
+    const next = tips[deployedIndex + 1];
+    if (!next) break;
+    const wanted = Math.max(next.ms + longTail(rng, 12 * MINUTE, 0.5, 2 * HOUR), free);
+    const startMs = floorSecond(
+      repo.deployStyle === "train" ? nextTrainSlot(wanted) : nextWorkingMoment(wanted, 7, 20),
+    );
+    if (startMs >= endMs) break;
+    const tip = tipAt(startMs);
+    const staging = deploy("staging", tip, startMs);
+    if (staging.finishedMs === null) break;
+    if (!staging.success) {
+      free = staging.finishedMs + longTail(rng, 25 * MINUTE, 0.6, 4 * HOUR);
+      continue;
+    }
+    const promoteMs = staging.finishedMs + longTail(rng, repo.approvalWaitMs, 0.7, 8 * HOUR);
+    if (promoteMs >= endMs) break;
+    const prod = deploy("production", tip, promoteMs);
+    if (prod.finishedMs === null) break;
+    free =
+      prod.finishedMs +
+      (prod.success ? longTail(rng, 2 * MINUTE, 0.5, HOUR) : longTail(rng, 30 * MINUTE, 0.6, 4 * HOUR));
+    if (prod.success) deployedIndex = tip.index;
+  }
+  return { deployments, production };
+}
+
+export interface DeploymentRunInput {
+  repository: string;
+  /** Host name of the service, for environment URLs. */
+  host: string;
+  number: number;
+  environment: "staging" | "production";
+  commitOid: string;
+  createdMs: number;
+  /** Statuses after this moment have not happened yet. */
+  endMs: number;
+  logUrl: string;
+  /** Shared by the repository's deployments. */
+  creator?: DatasetDeployment["creator"];
+}
+
+const environmentUrls = new Map<string, string>();
+export function environmentUrl(environment: string, host: string): string {
+  const key = `${environment}:${host}`;
+  let url = environmentUrls.get(key);
+  if (!url) {
+    url = flat(environment === "production" ? `https://${host}` : `https://${environment}.${host}`);
+    environmentUrls.set(key, url);
+  }
+  return url;
+}
+
+/** One deployment: QUEUED, IN_PROGRESS after a short wait, then SUCCESS, FAILURE or ERROR, up to `endMs`. */
+export function deploymentRun(
+  rng: Rng,
+  input: DeploymentRunInput,
+): { record: DatasetDeployment; finishedMs: number | null; success: boolean } {
+  const { environment, logUrl, createdMs, endMs } = input;
+  const url = environmentUrl(environment, input.host);
+  const success = rng.chance(SUCCESS_RATE[environment]);
+  const startMs = createdMs + longTail(rng, 20 * SECOND, 0.8, 10 * MINUTE);
+  const doneMs =
+    startMs + longTail(rng, environment === "production" ? 5 * MINUTE : 3 * MINUTE, 0.45, 2 * HOUR);
+  const createdAt = iso(createdMs);
+  const statuses: DatasetDeploymentStatus[] = [
+    { state: "QUEUED", createdAt, description: QUEUED, logUrl, environmentUrl: null },
+  ];
+  if (startMs < endMs) {
+    statuses.push({
+      state: "IN_PROGRESS",
+      createdAt: iso(startMs),
+      description: IN_PROGRESS[environment],
+      logUrl,
+      environmentUrl: null,
+    });
+  }
+  const finished = doneMs < endMs;
+  if (finished) statuses.push(finalStatus(rng, success, doneMs, logUrl, url));
+  return {
+    record: {
+      repository: input.repository,
+      number: input.number,
+      environment,
+      commitOid: input.commitOid,
+      ref: "main",
+      task: "deploy",
+      description: DESCRIPTION[environment],
+      creator: input.creator ?? { ...DEPLOYER },
+      createdAt,
+      updatedAt: (statuses[statuses.length - 1] as DatasetDeploymentStatus).createdAt,
+      statuses,
+    },
+    finishedMs: finished ? doneMs : null,
+    success: finished && success,
+  };
+}
+
+/** The terminal status of a deployment that finished at `doneMs`. */
+export function finalStatus(
+  rng: Rng,
+  success: boolean,
+  doneMs: number,
+  logUrl: string | null,
+  environmentUrl: string,
+): DatasetDeploymentStatus {
+  const state: DeploymentStatusState = success ? "SUCCESS" : rng.chance(0.7) ? "FAILURE" : "ERROR";
+  return {
+    state,
+    createdAt: iso(doneMs),
+    description: success
+      ? "Deployed"
+      : state === "FAILURE"
+        ? "Health checks failed; rolled back"
+        : "Deployment runner lost",
+    logUrl,
+    environmentUrl: success ? environmentUrl : null,
+  };
+}
+
+/** Marks a successful deployment INACTIVE when a newer one of its environment succeeds. */
+export function supersede(previous: DatasetDeployment, atMs: number): void {
+  previous.statuses.push({
+    state: "INACTIVE",
+    createdAt: iso(atMs),
+    description: "Superseded by a newer deployment",
+    logUrl: previous.statuses[0]?.logUrl ?? null,
+    environmentUrl: null,
+  });
+  previous.updatedAt = iso(atMs);
+}
+
+/** Host name of a repository's service (environment URLs). */
+export function serviceHost(repositoryName: string, organization: string): string {
+  return `${repositoryName}.${organization.toLowerCase()}.example`;
+}
+
+/** The next release-train slot (10:00 or 15:00 UTC, Monday to Friday) at or after `ms`. */
+function nextTrainSlot(ms: number): number {
+  for (let day = Math.floor(ms / DAY) * DAY; ; day += DAY) {
+    const weekday = new Date(day).getUTCDay();
+    if (weekday === 0 || weekday === 6) continue;
+    for (const hour of [10, 15]) {
+      const slot = day + hour * HOUR;
+      if (slot >= ms) return slot;
+    }
+  }
+}
