@@ -29,6 +29,8 @@ export function startSchedule(options: ScheduleOptions): ScheduledTask {
           root: options.root,
           metricsFile: options.metricsFile,
           logger,
+          env: options.env,
+          client: options.client,
         });
         logger.info(`schedule: run ${result.runId} done`, { pages: result.pages.length });
       } catch (error) {

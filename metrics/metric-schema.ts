@@ -4,6 +4,18 @@
  * can get wrong about one metric is checked here; rules across metrics (unique names) live in metrics-file.ts.
  */
 import { z } from "zod";
+import {
+  DEFAULT_AI_SIGNALS,
+  DEFAULT_AUTOMATION_ACCOUNTS,
+  DEFAULT_PRODUCTION_ENVIRONMENT_PATTERN,
+  DEFAULT_SIZE_BUCKETS,
+  LITERAL_SIGNAL_KINDS,
+  SIGNAL_AUTHORSHIPS,
+  SIGNAL_KINDS,
+  SIGNAL_STRENGTHS,
+  type SignalKind,
+} from "./default-definitions.ts";
+import { re2PatternProblem } from "./re2-pattern.ts";
 import { findModel, isCategorical, isTemporal } from "./warehouse-contract.ts";
 
 export const AGGREGATIONS = [
@@ -85,9 +97,54 @@ export const metricSchema = z
     checkColumns(metric, ctx);
   });
 
+const loginPattern = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*(\[bot\])?$/,
+    'must be a GitHub login, with "[bot]" at the end for an App\'s bot account (e.g. "dependabot[bot]")',
+  );
+
+const re2Pattern = z
+  .string()
+  .min(1, "must not be empty")
+  .superRefine((pattern, ctx) => {
+    const problem = re2PatternProblem(pattern);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+const aiSignalSchema = z
+  .object({
+    signal: identifier.describe("Unique id of the signal, recorded as evidence (e.g. claude_code_coauthor)"),
+    tool: identifier.describe("The tool it reveals (claude_code, cursor, copilot_agent, …)"),
+    kind: z.enum(SIGNAL_KINDS).describe("Where the signal is looked for, and how its pattern is read"),
+    pattern: z.string().min(1, "must not be empty").describe("Exact value or regular expression, per kind"),
+    strength: z.enum(SIGNAL_STRENGTHS).describe("certain (unique to the tool), likely (spoofable), weak"),
+    authorship: z.enum(SIGNAL_AUTHORSHIPS).describe("What the signal implies about the pull request"),
+  })
+  .strict()
+  .superRefine((signal, ctx) => {
+    const problem = LITERAL_SIGNAL_KINDS.includes(signal.kind)
+      ? literalPatternProblem(signal.kind, signal.pattern)
+      : re2PatternProblem(signal.pattern);
+    if (problem) ctx.addIssue({ code: "custom", path: ["pattern"], message: problem });
+  });
+
+const sizeBucketSchema = z
+  .object({
+    bucket: z.string().trim().min(1).describe("Name of the bucket as pages show it, e.g. 11-100"),
+    max_lines: z
+      .number()
+      .int("must be a whole number")
+      .min(0)
+      .optional()
+      .describe("Largest changed-line count (additions + deletions) in the bucket; absent for the last"),
+  })
+  .strict();
+
 /**
- * Definitions the pipeline itself needs (what counts as an incident, …), kept here so that every team reads
- * the same meaning. More arrive with the warehouse models (AI signals, production environments, …).
+ * Definitions the pipeline itself needs (incidents, production, reverts, AI signals, sizes, privacy), kept
+ * here so that every team reads the same meaning. They reach dbt as build inputs before every build, so a
+ * change reclassifies all history without re-extraction. Each field defaults to Yardstick's default.
  */
 export const definitionsSchema = z
   .object({
@@ -101,13 +158,115 @@ export const definitionsSchema = z
       .min(1, "must name at least one label")
       .default(["incident"])
       .describe("Issues carrying any of these labels are incidents (extracted, linked to deployments)"),
+    production_environment_pattern: re2Pattern
+      .default(DEFAULT_PRODUCTION_ENVIRONMENT_PATTERN)
+      .describe(
+        "Deployment environments whose name matches this regular expression (any case) are production",
+      ),
+    revert_window_days: z
+      .number()
+      .int("must be a whole number of days")
+      .min(1)
+      .max(3650)
+      .default(30)
+      .describe("A pull request reverted within this many days of its merge counts as reverted"),
+    privacy_floor: z
+      .number()
+      .int("must be a whole number")
+      .min(1)
+      .default(5)
+      .describe("Groups with fewer distinct people than this are never shown"),
+    size_buckets: z
+      .array(sizeBucketSchema)
+      .min(1, "must have at least one bucket")
+      .default(() => DEFAULT_SIZE_BUCKETS.map((b) => ({ ...b })))
+      .superRefine(checkSizeBuckets)
+      .describe("Changed-line buckets, smallest first, for comparisons within sizes"),
+    automation_accounts: z
+      .array(loginPattern)
+      .default(() => [...DEFAULT_AUTOMATION_ACCOUNTS])
+      .describe("Accounts whose pull requests and commits are automation (dependency bumps, releases)"),
+    other_bots_are_automation: z
+      .boolean()
+      .default(true)
+      .describe("A bot account that is in no list of AI accounts counts as automation too"),
+    ai_authored_commit_share: z
+      .number()
+      .gt(0, "must be more than 0 (a share: 1 means every commit)")
+      .max(1, "must be at most 1 (a share: 1 means every commit)")
+      .default(1)
+      .describe(
+        "A pull request whose non-merge commits are at least this share agent-authored is ai_authored",
+      ),
+    ai_signals: z
+      .array(aiSignalSchema)
+      .default(() => DEFAULT_AI_SIGNALS.map((s) => ({ ...s })))
+      .superRefine(checkUniqueSignals)
+      .describe("The AI signal catalogue: what marks a pull request as AI-authored, assisted or reviewed"),
   })
   .strict();
+
+/** The definitions metrics.yaml gets when it leaves every one out. */
+export const DEFAULT_DEFINITIONS: Definitions = Object.freeze(definitionsSchema.parse({}));
+
+function literalPatternProblem(kind: SignalKind, pattern: string): string | undefined {
+  if (kind.endsWith("_login")) return loginPattern.safeParse(pattern).error?.issues[0]?.message;
+  if (pattern.trim() === "") return "must not be only spaces";
+  return undefined;
+}
+
+function checkSizeBuckets(buckets: z.output<typeof sizeBucketSchema>[], ctx: Ctx): void {
+  const seen = new Set<string>();
+  buckets.forEach((bucket, i) => {
+    if (seen.has(bucket.bucket)) {
+      ctx.addIssue({ code: "custom", path: [i, "bucket"], message: `names "${bucket.bucket}" twice` });
+    }
+    seen.add(bucket.bucket);
+    const last = i === buckets.length - 1;
+    if (last && bucket.max_lines !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [i, "max_lines"],
+        message: "must be absent on the last bucket, which holds every larger pull request",
+      });
+    }
+    if (!last && bucket.max_lines === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [i, "max_lines"],
+        message: "is required on every bucket but the last",
+      });
+    }
+    const previous = buckets[i - 1]?.max_lines;
+    if (bucket.max_lines !== undefined && previous !== undefined && bucket.max_lines <= previous) {
+      ctx.addIssue({
+        code: "custom",
+        path: [i, "max_lines"],
+        message: `must be larger than the previous bucket's (${previous}): buckets go smallest first`,
+      });
+    }
+  });
+}
+
+function checkUniqueSignals(signals: z.output<typeof aiSignalSchema>[], ctx: Ctx): void {
+  const first = new Map<string, number>();
+  signals.forEach((s, i) => {
+    const at = first.get(s.signal);
+    if (at === undefined) first.set(s.signal, i);
+    else {
+      ctx.addIssue({
+        code: "custom",
+        path: [i, "signal"],
+        message: `"${s.signal}" is already the id of ai_signals[${at}]`,
+      });
+    }
+  });
+}
 
 export const metricsFileSchema = z
   .object({
     version: z.literal(1, { error: "must be 1 (the only metrics.yaml version)" }),
-    definitions: definitionsSchema.default({ incident_labels: ["incident"] }),
+    definitions: definitionsSchema.prefault({}),
     metrics: z.array(metricSchema).min(1, "must define at least one metric"),
   })
   .strict();

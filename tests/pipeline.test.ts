@@ -150,11 +150,12 @@ describe("yardstick run against a simulated organisation", () => {
   it("runs the job on its schedule, one run at a time", async () => {
     const config = { ...loadConfig(configFile), schedule: { cron: "*/2 * * * * *", timezone: "UTC" } };
     const runsBefore = new Set(readLedger(dataPaths(dataDir).ledger).map((e) => e.runId));
+    const logger = createMemoryLogger();
     const task = startSchedule({
       config,
       root: ROOT,
       metricsFile: join(ROOT, "metrics.yaml"),
-      logger: createMemoryLogger(),
+      logger,
       env: { SIM_TOKEN: TOKEN },
       client: { requestIntervalMs: 0, retryAfterBaseMs: 1 },
     });
@@ -167,7 +168,7 @@ describe("yardstick run against a simulated organisation", () => {
         if (scheduled.length > 0) break;
         await new Promise((r) => setTimeout(r, 250));
       }
-      expect(scheduled.length).toBeGreaterThan(0);
+      expect(scheduled.length, logger.lines.join("\n")).toBeGreaterThan(0);
     } finally {
       await task.stop();
     }

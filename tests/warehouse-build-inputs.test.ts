@@ -34,7 +34,7 @@ describe("writeBuildInputs", () => {
     ];
     const written = await writeBuildInputs({ teams }, dir);
 
-    expect(written.rows).toEqual({ teamMembers: 3, teamRepos: 3 });
+    expect(written.rows).toMatchObject({ teamMembers: 3, teamRepos: 3 });
     const members = await readParquet(written.files.teamMembers);
     const repos = await readParquet(written.files.teamRepos);
     expect(members.columns).toEqual([
@@ -50,13 +50,19 @@ describe("writeBuildInputs", () => {
       byKey(teams.flatMap((t) => t.repos.map((repository) => ({ team: t.name, repository })))),
     );
     // Files are renamed into place: no temporary names are left behind.
-    expect(readdirSync(dir).sort()).toEqual(["team_members.parquet", "team_repos.parquet"]);
+    expect(readdirSync(dir).sort()).toEqual([
+      "ai_signals.parquet",
+      "definitions.parquet",
+      "size_buckets.parquet",
+      "team_members.parquet",
+      "team_repos.parquet",
+    ]);
   });
 
   it("writes typed files with no rows when yardstick.yaml names no teams", async () => {
     const written = await writeBuildInputs({ teams: [] }, tempDir());
     const repos = await readParquet(written.files.teamRepos);
-    expect(written.rows).toEqual({ teamMembers: 0, teamRepos: 0 });
+    expect(written.rows).toMatchObject({ teamMembers: 0, teamRepos: 0 });
     expect(repos.rows).toEqual([]);
     expect(repos.columns.map((c) => `${c.column_name} ${c.column_type}`)).toEqual([
       "team VARCHAR",

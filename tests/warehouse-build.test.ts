@@ -268,7 +268,15 @@ describe("buildWarehouse", () => {
     const result = await buildWarehouse({ config, root, logger, runId: "build-1" });
 
     expect(result.warehousePath).toBe(dataPaths(dataDir).warehouse);
-    expect(result.rows).toEqual({ fct_pull_requests: expected.length });
+    // The other marts are built too: empty delivery marts (this lake has pull requests only), and one
+    // repository row for each of acme/web, acme/tools and acme/api.
+    expect(result.rows).toMatchObject({
+      fct_pull_requests: expected.length,
+      dim_repos: 3,
+      fct_deployments: 0,
+      fct_incidents: 0,
+      fct_ci_runs: 0,
+    });
     expect(result.tests.failed).toBe(0);
     expect(result.tests.passed).toBeGreaterThan(10);
     expect(existsSync(buildPaths(dataDir, "build-1").runDir)).toBe(false);

@@ -1,19 +1,37 @@
 /**
- * The build inputs: what dbt needs from yardstick.yaml, written as Parquet just before dbt runs, so that
- * team membership reaches the warehouse through sources like any other data (the models never read YAML).
+ * The build inputs: what dbt needs from yardstick.yaml (teams) and from metrics.yaml (`definitions:`),
+ * written as Parquet just before dbt runs, so that they reach the warehouse through sources like any other
+ * data (the models never read YAML). A change in either file reclassifies all history on the next build,
+ * without re-extraction.
  *
- * Written through an in-memory DuckDB with every value bound as a parameter: team names and logins come from
- * a file people edit and are never pasted into SQL.
+ * Written through an in-memory DuckDB with every value bound as a parameter: team names, logins and
+ * patterns come from files people edit and are never pasted into SQL.
  */
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tempSibling } from "../core/atomic-fs.ts";
 import type { Config } from "../core/config.ts";
+import { InputError, type InputProblem } from "../core/errors.ts";
+import { LITERAL_SIGNAL_KINDS } from "../metrics/default-definitions.ts";
+import { DEFAULT_DEFINITIONS, type Definitions } from "../metrics/metric-schema.ts";
+import { requiredLiteral } from "../metrics/re2-pattern.ts";
 import { type Db, sqlLiteral, withDb } from "./duckdb.ts";
 
 export interface BuildInputFiles {
   teamMembers: string;
   teamRepos: string;
+  /** One row: the scalar definitions (production pattern, revert window, incident labels, privacy floor, …). */
+  definitions: string;
+  /** One row per AI signal, automation accounts included (kind automation_login). */
+  aiSignals: string;
+  sizeBuckets: string;
+}
+
+export interface BuildInputRows {
+  teamMembers: number;
+  teamRepos: number;
+  aiSignals: number;
+  sizeBuckets: number;
 }
 
 /** Where the inputs live under `<data>/build/inputs`. */
@@ -21,48 +39,185 @@ export function buildInputPaths(inputsDir: string): BuildInputFiles {
   return {
     teamMembers: join(inputsDir, "team_members.parquet"),
     teamRepos: join(inputsDir, "team_repos.parquet"),
+    definitions: join(inputsDir, "definitions.parquet"),
+    aiSignals: join(inputsDir, "ai_signals.parquet"),
+    sizeBuckets: join(inputsDir, "size_buckets.parquet"),
   };
+}
+
+/** One row of ai_signals.parquet. */
+export interface AiSignalRow {
+  signal: string;
+  tool: string;
+  kind: string;
+  pattern: string;
+  strength: string;
+  authorship: string;
+  /** Lower-case text every match contains (regular-expression kinds), so the build can skip most rows. */
+  required_text: string | null;
+}
+
+/**
+ * The catalogue as dbt reads it: the AI signals, then one automation_login signal per automation account.
+ * Example: `aiSignalRows(DEFAULT_DEFINITIONS)[0]` → `{ signal: "copilot_agent_login", kind: "agent_login", … }`.
+ */
+export function aiSignalRows(
+  definitions: Pick<Definitions, "ai_signals" | "automation_accounts">,
+): AiSignalRow[] {
+  const signals = definitions.ai_signals.map((s) => ({
+    ...s,
+    required_text: LITERAL_SIGNAL_KINDS.includes(s.kind) ? null : requiredLiteral(s.pattern),
+  }));
+  const automation = definitions.automation_accounts.map((login) => {
+    const tool = login.replace(/\[bot\]$/i, "").toLowerCase();
+    return {
+      signal: `automation_account_${login
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "_")
+        .replace(/^_+|_+$/g, "")}`,
+      tool,
+      kind: "automation_login",
+      pattern: login,
+      strength: "certain",
+      authorship: "automation",
+      required_text: null,
+    };
+  });
+  return [...signals, ...automation];
 }
 
 /**
  * Writes team_members.parquet (team, login) and team_repos.parquet (team, repository) from the teams in
- * `config`; either may have zero rows. Each file is replaced atomically. Returns the paths and row counts.
+ * `config`, and definitions.parquet, ai_signals.parquet and size_buckets.parquet from `definitions`
+ * (metrics.yaml; Yardstick's defaults when absent). Each file is replaced atomically. Throws an InputError
+ * when a pattern does not compile in the warehouse's regular-expression engine.
  */
 export async function writeBuildInputs(
   config: Pick<Config, "teams">,
   inputsDir: string,
-): Promise<{ files: BuildInputFiles; rows: { teamMembers: number; teamRepos: number } }> {
+  definitions: Definitions = DEFAULT_DEFINITIONS,
+): Promise<{ files: BuildInputFiles; rows: BuildInputRows }> {
   mkdirSync(inputsDir, { recursive: true });
   const files = buildInputPaths(inputsDir);
   const members = config.teams.flatMap((team) => team.members.map((login) => [team.name, login] as const));
   const repos = config.teams.flatMap((team) =>
     team.repos.map((repository) => [team.name, repository] as const),
   );
+  const signals = aiSignalRows(definitions);
+  let previousMax = -1;
+  const buckets = definitions.size_buckets.map((b) => {
+    const row = { bucket: b.bucket, min_lines: previousMax + 1, max_lines: b.max_lines ?? null };
+    previousMax = b.max_lines ?? previousMax;
+    return row;
+  });
 
   await withDb(":memory:", "read_write", async (db) => {
-    await writeTable(db, files.teamMembers, "login", members);
-    await writeTable(db, files.teamRepos, "repository", repos);
+    await checkPatterns(db, definitions);
+    await writePairs(db, files.teamMembers, "login", members);
+    await writePairs(db, files.teamRepos, "repository", repos);
+    await writeDefinitions(db, files.definitions, definitions);
+    await writeRows(
+      db,
+      files.aiSignals,
+      "signal varchar, tool varchar, kind varchar, pattern varchar, strength varchar, authorship varchar, required_text varchar",
+      signals.map((s) => [s.signal, s.tool, s.kind, s.pattern, s.strength, s.authorship, s.required_text]),
+    );
+    await writeRows(
+      db,
+      files.sizeBuckets,
+      "bucket varchar, min_lines integer, max_lines integer",
+      buckets.map((b) => [b.bucket, b.min_lines, b.max_lines]),
+    );
   });
-  return { files, rows: { teamMembers: members.length, teamRepos: repos.length } };
+  return {
+    files,
+    rows: {
+      teamMembers: members.length,
+      teamRepos: repos.length,
+      aiSignals: signals.length,
+      sizeBuckets: buckets.length,
+    },
+  };
 }
 
-async function writeTable(
+/** Compiles every regular expression in DuckDB itself, so a pattern RE2 rejects fails here, by name. */
+async function checkPatterns(db: Db, definitions: Definitions): Promise<void> {
+  const patterns: [field: string, pattern: string][] = [
+    ["definitions.production_environment_pattern", definitions.production_environment_pattern],
+  ];
+  definitions.ai_signals.forEach((s, i) => {
+    if (!LITERAL_SIGNAL_KINDS.includes(s.kind))
+      patterns.push([`definitions.ai_signals[${i}].pattern`, s.pattern]);
+  });
+  const problems: InputProblem[] = [];
+  for (const [field, pattern] of patterns) {
+    try {
+      await db.all("select regexp_matches('', $pattern, 'i') as ok", { pattern });
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+      problems.push({ field, message: `does not compile in the warehouse (RE2): ${reason}` });
+    }
+  }
+  if (problems.length > 0) throw new InputError("metrics.yaml definitions are invalid", problems);
+}
+
+async function writeDefinitions(db: Db, target: string, definitions: Definitions): Promise<void> {
+  await db.run("create or replace temp table incident_label (position integer, label varchar)");
+  for (const [position, label] of definitions.incident_labels.entries()) {
+    await db.run("insert into incident_label values ($position, $label)", { position, label });
+  }
+  await db.run(
+    `create or replace temp table build_input as
+     select
+         cast($pattern as varchar) as production_environment_pattern,
+         cast($revert as integer) as revert_window_days,
+         coalesce((select list(label order by position) from incident_label), cast([] as varchar[]))
+             as incident_labels,
+         cast($floor as integer) as privacy_floor,
+         cast($otherBots as boolean) as other_bots_are_automation,
+         cast($share as double) as ai_authored_commit_share`,
+    {
+      pattern: definitions.production_environment_pattern,
+      revert: definitions.revert_window_days,
+      floor: definitions.privacy_floor,
+      otherBots: definitions.other_bots_are_automation,
+      share: definitions.ai_authored_commit_share,
+    },
+  );
+  await copyTo(db, target, "select * from build_input");
+}
+
+async function writePairs(
   db: Db,
   target: string,
   column: "login" | "repository",
   rows: readonly (readonly [string, string])[],
 ): Promise<void> {
-  // A typed, possibly empty table, so that the Parquet file has its columns even with no rows.
-  await db.run(`create or replace temp table build_input (team varchar, ${column} varchar)`);
-  for (const [team, value] of rows) {
-    await db.run("insert into build_input values ($team, $value)", { team, value });
+  await writeRows(db, target, `team varchar, ${column} varchar`, rows, `team, ${column}`);
+}
+
+/** A typed, possibly empty table written to `target`, so that the Parquet file has its columns even with no rows. */
+async function writeRows(
+  db: Db,
+  target: string,
+  columns: string,
+  rows: readonly (readonly (string | number | null)[])[],
+  orderBy?: string,
+): Promise<void> {
+  await db.run(`create or replace temp table build_input (${columns})`);
+  const width = columns.split(",").length;
+  const placeholders = Array.from({ length: width }, (_, i) => `$${i + 1}`).join(", ");
+  for (const row of rows) {
+    await db.run(`insert into build_input values (${placeholders})`, [...row]);
   }
+  await copyTo(db, target, `select * from build_input${orderBy ? ` order by ${orderBy}` : ""}`);
+}
+
+async function copyTo(db: Db, target: string, query: string): Promise<void> {
   const tmp = tempSibling(target);
   try {
-    // COPY's target cannot be a parameter, so the path (never a team name) is quoted as a literal.
-    await db.run(
-      `copy (select * from build_input order by team, ${column}) to ${sqlLiteral(tmp)} (format parquet)`,
-    );
+    // COPY's target cannot be a parameter, so the path (never a definition) is quoted as a literal.
+    await db.run(`copy (${query}) to ${sqlLiteral(tmp)} (format parquet)`);
     renameSync(tmp, target);
   } catch (error) {
     rmSync(tmp, { force: true });

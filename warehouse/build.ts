@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { type Config, dataPaths } from "../core/config.ts";
 import { YardstickError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
+import type { Definitions } from "../metrics/metric-schema.ts";
 import { writeBuildInputs } from "./build-inputs.ts";
 import { runDbt } from "./dbt-runner.ts";
 import { withDb } from "./duckdb.ts";
@@ -21,6 +22,8 @@ export interface BuildOptions {
   runId: string;
   /** Clock for durationMs; defaults to Date.now. */
   now?: () => number;
+  /** metrics.yaml `definitions:` (AI signals, production pattern, …); Yardstick's defaults when absent. */
+  definitions?: Definitions;
 }
 
 export interface BuildResult {
@@ -73,9 +76,9 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildResult
   }
   logger.info(`build: ${lakeFiles} pull request file(s) in the lake at ${data.lake}`);
 
-  const inputs = await writeBuildInputs(config, paths.inputs);
+  const inputs = await writeBuildInputs(config, paths.inputs, options.definitions);
   logger.info(
-    `build: wrote build inputs (${inputs.rows.teamMembers} team member(s), ${inputs.rows.teamRepos} team repositor${inputs.rows.teamRepos === 1 ? "y" : "ies"})`,
+    `build: wrote build inputs (${inputs.rows.teamMembers} team member(s), ${inputs.rows.teamRepos} team repositor${inputs.rows.teamRepos === 1 ? "y" : "ies"}, ${inputs.rows.aiSignals} AI signal(s))`,
   );
 
   rmSync(paths.runDir, { recursive: true, force: true });

@@ -47,6 +47,23 @@ renamed as (
         {{ json_text('payload', 'baseRefName') }} as base_ref_name,
         {{ json_text('payload', 'headRefName') }} as head_ref_name,
         {{ json_text('payload', 'mergeCommit.oid') }} as merge_commit_oid,
+        {{ utc_timestamp(json_text('payload', 'mergeCommit.committedDate')) }} as merge_commit_committed_at,
+        coalesce({{ json_text('payload', 'headCommit.oid') }}, {{ json_text('payload', 'headRefOid') }}) as head_commit_oid,
+        {{ json_text('payload', 'body') }} as body,
+        {{ json_text_array('payload', 'labels.nodes', 'name') }} as labels,
+        {{ utc_timestamp(json_text('payload', 'publishedAt')) }} as published_at,
+        -- Ready for review: the last ReadyForReview event, else the opening; none while still a draft.
+        case
+            when not coalesce(cast({{ json_text('payload', 'isDraft') }} as boolean), false)
+                then {{ utc_timestamp(
+                    'coalesce(' ~ json_array_max_text('payload', 'timelineItems.nodes', 'createdAt', '__typename', 'ReadyForReviewEvent')
+                    ~ ', ' ~ json_text('payload', 'createdAt') ~ ')'
+                ) }}
+        end as ready_for_review_at,
+        {{ json_text('payload', 'mergedBy.login') }} as merged_by_login,
+        {{ json_text('payload', 'authorAssociation') }} as author_association,
+        {{ json_text('payload', 'reviewDecision') }} as review_decision,
+        cast({{ json_text('payload', 'isCrossRepository') }} as boolean) as is_cross_repository,
         cast({{ json_text('payload', 'commits.totalCount') }} as integer) as commit_count,
         cast({{ json_text('payload', 'reviews.totalCount') }} as integer) as review_count,
         cast(_extracted_at as timestamp) as extracted_at,

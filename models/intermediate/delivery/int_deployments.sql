@@ -1,0 +1,109 @@
+with deployments as (
+
+    select * from {{ ref('stg_github__deployments') }}
+
+),
+
+definitions as (
+
+    select * from {{ ref('stg_yardstick__definitions') }}
+
+),
+
+-- Every status the payload holds (the newest 20) and the latest status, which is among them unless a
+-- deployment has more; the same status read twice counts once.
+statuses as (
+
+    select distinct
+        deployment_id,
+        {{ json_text('status', 'state') }} as state,
+        {{ utc_timestamp(json_text('status', 'createdAt')) }} as created_at,
+        {{ json_text('status', 'logUrl') }} as log_url
+    from (
+        select
+            deployment_id,
+            {{ unnest_json_array('payload', 'statuses.nodes') }} as status
+        from deployments
+    ) as unnested
+
+    union
+
+    select
+        deployment_id,
+        latest_status_state as state,
+        latest_status_at as created_at,
+        cast(null as varchar) as log_url
+    from deployments
+    where latest_status_state is not null
+
+),
+
+-- Reaching SUCCESS is what makes a deployment successful: the INACTIVE that follows when a newer one
+-- succeeds does not undo it. A deployment that never succeeded ends at its latest FAILURE or ERROR.
+outcomes as (
+
+    select
+        deployment_id,
+        min(case when state = 'SUCCESS' then created_at end) as succeeded_at,
+        max(case when state in ('FAILURE', 'ERROR') then created_at end) as failed_at,
+        max(created_at) as last_status_at,
+        max(log_url) as log_url
+    from statuses
+    group by deployment_id
+
+),
+
+latest_failure as (
+
+    select
+        statuses.deployment_id,
+        min(statuses.state) as failure_state
+    from statuses
+    inner join outcomes
+        on statuses.deployment_id = outcomes.deployment_id
+        and statuses.created_at = outcomes.failed_at
+    where statuses.state in ('FAILURE', 'ERROR')
+    group by statuses.deployment_id
+
+),
+
+final as (
+
+    select
+        deployments.deployment_id,
+        deployments.repository,
+        deployments.database_id,
+        deployments.environment,
+        coalesce(
+            {{ regexp_matches_ignoring_case('deployments.environment', 'definitions.production_environment_pattern') }},
+            false
+        ) as is_production,
+        deployments.commit_oid,
+        deployments.ref_name,
+        deployments.task,
+        deployments.creator_login,
+        deployments.creator_type,
+        deployments.created_at,
+        case
+            when outcomes.succeeded_at is not null then 'success'
+            when outcomes.failed_at is not null then lower(latest_failure.failure_state)
+            when deployments.latest_status_state in ('INACTIVE', 'DESTROYED', 'ABANDONED') then 'inactive'
+            else 'in_progress'
+        end as outcome,
+        outcomes.succeeded_at is not null as is_success,
+        outcomes.succeeded_at is null and outcomes.failed_at is not null as is_failed,
+        coalesce(outcomes.succeeded_at, outcomes.failed_at) as finished_at,
+        deployments.latest_status_state,
+        outcomes.last_status_at,
+        outcomes.log_url,
+        deployments.extracted_at
+    from deployments
+    cross join definitions
+    left join outcomes
+        on deployments.deployment_id = outcomes.deployment_id
+    left join latest_failure
+        on deployments.deployment_id = latest_failure.deployment_id
+
+)
+
+select * from final

@@ -1,0 +1,58 @@
+with source as (
+
+    select * from {{ lake_source('github', 'check_suites') }}
+
+),
+
+-- The same suite lands again while it runs and when its commit is read in another context (a pull request's
+-- head, then the default branch): the latest extraction wins.
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by check_suite_id
+            order by _extracted_at desc, _run_id desc, commit_context
+        ) as extraction_rank
+    from source
+
+),
+
+latest as (
+
+    select * from ranked
+    where extraction_rank = 1
+
+),
+
+renamed as (
+
+    select
+        cast(check_suite_id as varchar) as check_suite_id,
+        cast(repository as varchar) as repository,
+        cast(commit_oid as varchar) as commit_oid,
+        cast(commit_context as varchar) as commit_context,
+        cast({{ json_text('payload', 'databaseId') }} as bigint) as database_id,
+        {{ json_text('payload', 'app.slug') }} as app_slug,
+        {{ json_text('payload', 'branch.name') }} as branch_name,
+        {{ json_text('payload', 'status') }} as status,
+        {{ json_text('payload', 'conclusion') }} as conclusion,
+        {{ utc_timestamp(json_text('payload', 'createdAt')) }} as created_at,
+        {{ utc_timestamp(json_text('payload', 'updatedAt')) }} as updated_at,
+        {{ json_text('payload', 'workflowRun.databaseId') }} is not null as is_workflow_run,
+        cast({{ json_text('payload', 'workflowRun.databaseId') }} as bigint) as workflow_run_database_id,
+        cast({{ json_text('payload', 'workflowRun.runNumber') }} as integer) as workflow_run_number,
+        {{ json_text('payload', 'workflowRun.event') }} as workflow_run_event,
+        {{ json_text('payload', 'workflowRun.url') }} as workflow_run_url,
+        {{ json_text('payload', 'workflowRun.workflow.name') }} as workflow_name,
+        cast({{ json_text('payload', 'workflowRun.workflow.databaseId') }} as bigint) as workflow_database_id,
+        cast({{ json_text('payload', 'checkRuns.totalCount') }} as integer) as check_run_count,
+        {{ utc_timestamp(json_array_min_text('payload', 'checkRuns.nodes', 'startedAt')) }} as first_check_run_started_at,
+        {{ utc_timestamp(json_array_max_text('payload', 'checkRuns.nodes', 'completedAt')) }} as last_check_run_completed_at,
+        cast(_extracted_at as timestamp) as extracted_at,
+        cast(_run_id as varchar) as run_id
+    from latest
+
+)
+
+select * from renamed
