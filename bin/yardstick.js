@@ -1,14 +1,10 @@
 #!/usr/bin/env node
-// The installed `yardstick` command: runs the TypeScript CLI through tsx, always in UTC so that dates
-// read from DuckDB never shift with the operator's local time zone.
-import { spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// The installed `yardstick` command: loads the TypeScript CLI in this same process (no child process, so
+// signals such as Ctrl-C or a scheduler's kill reach the work itself), always in UTC so that dates read
+// from DuckDB never shift with the operator's local time zone.
+import { register } from "tsx/esm/api";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const result = spawnSync(
-  process.execPath,
-  ["--import", import.meta.resolve("tsx"), join(root, "cli", "main.ts"), ...process.argv.slice(2)],
-  { stdio: "inherit", env: { ...process.env, TZ: "UTC" } },
-);
-process.exit(result.status ?? 1);
+process.env.TZ = "UTC";
+register();
+const { runCli } = await import("../cli/main.ts");
+process.exitCode = await runCli(process.argv.slice(2));

@@ -1,8 +1,12 @@
 /**
- * The columns the metrics engine may rely on, per warehouse model, copied from the enforced dbt contract of
- * each mart. metrics.yaml is checked against this list at load time, so a typo in a dimension or a time
- * dimension is reported with its line before any SQL runs. When a mart's contract changes, change it here too.
+ * The columns the metrics engine may rely on, per warehouse model, read from the enforced dbt contract of
+ * each mart. metrics.yaml is checked against them at load time, so a typo in a dimension or a time
+ * dimension is reported with its line before any SQL runs.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
 
 export type ColumnType = "varchar" | "integer" | "double" | "boolean" | "timestamp";
 
@@ -12,36 +16,47 @@ export interface ModelContract {
   readonly columns: Readonly<Record<string, ColumnType>>;
 }
 
-const fctPullRequests: ModelContract = {
-  name: "fct_pull_requests",
-  grain: "one row per pull request",
-  columns: {
-    pull_request_id: "varchar",
-    repository: "varchar",
-    number: "integer",
-    title: "varchar",
-    url: "varchar",
-    author_login: "varchar",
-    author_type: "varchar",
-    team: "varchar",
-    state: "varchar",
-    is_draft: "boolean",
-    created_at: "timestamp",
-    closed_at: "timestamp",
-    merged_at: "timestamp",
-    is_merged: "boolean",
-    time_to_merge_hours: "double",
-    additions: "integer",
-    deletions: "integer",
-    commit_count: "integer",
-    review_count: "integer",
-    extracted_at: "timestamp",
-  },
+const MARTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "models", "marts");
+const TYPES: Record<string, ColumnType> = {
+  varchar: "varchar",
+  integer: "integer",
+  bigint: "integer",
+  double: "double",
+  boolean: "boolean",
+  timestamp: "timestamp",
 };
 
-export const WAREHOUSE_MODELS: Readonly<Record<string, ModelContract>> = {
-  [fctPullRequests.name]: fctPullRequests,
-};
+/**
+ * The marts with an enforced contract, read from their dbt .yml files: the one place the columns are
+ * written down, so metrics.yaml can never be checked against a stale copy. Columns of types the metric
+ * engine does not aggregate or slice by (lists, structs) are left out.
+ */
+function readContracts(): Record<string, ModelContract> {
+  const out: Record<string, ModelContract> = {};
+  for (const file of readdirSync(MARTS_DIR).filter((f) => f.endsWith(".yml"))) {
+    const doc = parse(readFileSync(join(MARTS_DIR, file), "utf8")) as {
+      models?: {
+        name: string;
+        description?: string;
+        config?: { contract?: { enforced?: boolean } };
+        columns?: { name: string; data_type?: string }[];
+      }[];
+    };
+    for (const model of doc.models ?? []) {
+      if (!model.config?.contract?.enforced) continue;
+      const columns: Record<string, ColumnType> = {};
+      for (const column of model.columns ?? []) {
+        const type = TYPES[(column.data_type ?? "").toLowerCase()];
+        if (type) columns[column.name] = type;
+      }
+      const grain = /grain: ([^)]+)\)/.exec(model.description ?? "")?.[1] ?? "one row per record";
+      out[model.name] = { name: model.name, grain, columns };
+    }
+  }
+  return out;
+}
+
+export const WAREHOUSE_MODELS: Readonly<Record<string, ModelContract>> = readContracts();
 
 export function findModel(name: string): ModelContract | undefined {
   return Object.hasOwn(WAREHOUSE_MODELS, name) ? WAREHOUSE_MODELS[name] : undefined;

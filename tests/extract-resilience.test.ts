@@ -110,6 +110,7 @@ describe("extraction killed at random moments", () => {
   function runCli(
     dataDir: string,
     killAfterMs?: number,
+    extraArgs: string[] = [],
   ): Promise<{ code: number | null; signal: string | null; stderr: string }> {
     return new Promise((done, fail) => {
       const child = spawn(
@@ -121,6 +122,7 @@ describe("extraction killed at random moments", () => {
           join(dataDir, "yardstick.yaml"),
           "--metrics",
           join(ROOT, "metrics.yaml"),
+          ...extraArgs,
         ],
         {
           env: { PATH: process.env.PATH ?? "", RESILIENCE_TOKEN: TOKEN },
@@ -163,7 +165,11 @@ describe("extraction killed at random moments", () => {
     let kills = 0;
     for (let attempt = 0; attempt < 6; attempt++) {
       // Anywhere from process start-up to most of a full extraction.
-      const result = await runCli(dir, Math.round(300 + rng.float() * Math.max(1000, fullMs * 0.9)));
+      // --full: every attempt redoes the whole extraction, so a kill lands mid-work however much earlier
+      // attempts already landed (an incremental attempt would soon have nothing left to interrupt).
+      const result = await runCli(dir, Math.round(300 + rng.float() * Math.max(1000, fullMs * 0.8)), [
+        "--full",
+      ]);
       if (result.signal === "SIGKILL") kills++;
       else expect(result.code, result.stderr).toBe(0);
     }

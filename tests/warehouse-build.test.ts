@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { type Config, configFromObject, dataPaths } from "../core/config.ts";
 import { createMemoryLogger } from "../core/logger.ts";
 import { buildPaths, buildWarehouse } from "../warehouse/build.ts";
@@ -185,29 +186,12 @@ const expected: { pr: FixturePr; team: string; extractedAt: string }[] = [
   { pr: bobPr, team: "web", extractedAt: "2024-03-05T02:00:00Z" }, // Bob matches bob
 ];
 
-/** The fct_pull_requests contract, column by column (DuckDB's names for the types). */
-const contract: [string, string][] = [
-  ["pull_request_id", "VARCHAR"],
-  ["repository", "VARCHAR"],
-  ["number", "INTEGER"],
-  ["title", "VARCHAR"],
-  ["url", "VARCHAR"],
-  ["author_login", "VARCHAR"],
-  ["author_type", "VARCHAR"],
-  ["team", "VARCHAR"],
-  ["state", "VARCHAR"],
-  ["is_draft", "BOOLEAN"],
-  ["created_at", "TIMESTAMP"],
-  ["closed_at", "TIMESTAMP"],
-  ["merged_at", "TIMESTAMP"],
-  ["is_merged", "BOOLEAN"],
-  ["time_to_merge_hours", "DOUBLE"],
-  ["additions", "INTEGER"],
-  ["deletions", "INTEGER"],
-  ["commit_count", "INTEGER"],
-  ["review_count", "INTEGER"],
-  ["extracted_at", "TIMESTAMP"],
-];
+/** The fct_pull_requests contract, column by column, as its .yml declares it (DuckDB's names for the types). */
+const contract: [string, string][] = (
+  parseYaml(readFileSync(join(root, "models", "marts", "fct_pull_requests.yml"), "utf8")) as {
+    models: { columns: { name: string; data_type: string }[] }[];
+  }
+).models[0]!.columns.map((c) => [c.name, c.data_type.toUpperCase()]);
 
 function makeConfig(dataDir: string): Config {
   return configFromObject(
@@ -344,20 +328,19 @@ describe("buildWarehouse", () => {
     expect(existsSync(published)).toBe(true);
     const before = sha256(published);
     const lakeDir = join(dataPaths(dataDir).lake, "raw", "github", "pull_requests");
-    const backwards: FixturePr = {
+    // GitHub knows three states; a fourth is a data error that accepted_values must catch.
+    const backwards = {
       ...carolPr,
       id: "PR_backwards",
       number: 13,
-      createdAt: "2024-03-06T10:00:00Z",
-      mergedAt: "2024-03-06T09:00:00Z",
-      closedAt: "2024-03-06T09:00:00Z",
-    };
+      state: "SUPERSEDED",
+    } as unknown as FixturePr;
     await writeLakeBatch(dataPaths(dataDir).lake, "batch-broken.parquet", [
       { pr: backwards, extractedAt: "2024-03-07T02:00:00Z", runId: "run-3" },
     ]);
     try {
       const failure = buildWarehouse({ config, root, logger: createMemoryLogger(), runId: "build-2" });
-      await expect(failure).rejects.toThrow(/expression_is_true_fct_pull_requests_time_to_merge_hours/);
+      await expect(failure).rejects.toThrow(/accepted_values_stg_github__pull_requests_state/);
       await expect(failure).rejects.toThrow(/Got 1 result, configured to fail if != 0/);
       await expect(failure).rejects.toThrow(/the published warehouse at .* is unchanged/);
     } finally {
