@@ -1,0 +1,268 @@
+/**
+ * The marts against the generator's ground truth, pull request by pull request: extract a simulated
+ * organisation through the simulator, build the warehouse with real dbt, and compare every class, phase,
+ * deployment, incident link and revert with what the generator knows it made.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configFromObject } from "../core/config.ts";
+import { createMemoryLogger } from "../core/logger.ts";
+import { runExtractStage } from "../jobs/extract-stage.ts";
+import { generateOrg } from "../simulator/org-generator.ts";
+import { type Simulator, startSimulator } from "../simulator/server.ts";
+import { buildWarehouse } from "../warehouse/build.ts";
+import { withDb } from "../warehouse/duckdb.ts";
+import { ensurePythonEnv } from "../warehouse/python-env.ts";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const HOUR = 3_600_000;
+const REVERT_WINDOW_DAYS = 30;
+
+interface Row {
+  pull_request_id: string;
+  number: number;
+  repository: string;
+  team: string;
+  authorship_class: string;
+  initiated_by: string | null;
+  first_commit_at: string | null;
+  ready_for_review_at: string | null;
+  first_review_at: string | null;
+  first_approval_at: string | null;
+  merged_at: string | null;
+  production_deployed_at: string | null;
+  coding_hours: number | null;
+  pickup_hours: number | null;
+  review_hours: number | null;
+  deploy_hours: number | null;
+  cycle_time_hours: number | null;
+  lead_time_hours: number | null;
+  review_rounds: number;
+  commits_after_first_review: number | null;
+  reverted_by: number | null;
+  reverted_within_window: boolean;
+  shipped_with_incident: boolean | null;
+}
+
+const iso = (t: string | null) => (t === null ? null : new Date(t).toISOString());
+const hours = (from: string | null, to: string | null) => {
+  if (from === null || to === null) return null;
+  const h = (Date.parse(to) - Date.parse(from)) / HOUR;
+  return h >= 0 ? h : null;
+};
+
+describe("the warehouse against the generator's ground truth", () => {
+  const org = generateOrg({ seed: 61, repositories: 4, pullRequests: 600 });
+  let sim: Simulator;
+  let rows: Map<string, Row>;
+
+  beforeAll(async () => {
+    await ensurePythonEnv({ root: ROOT, logger: createMemoryLogger() });
+    sim = await startSimulator({ dataset: org.dataset, rateLimit: { limit: 1_000_000 } });
+    const dataDir = mkdtempSync(join(tmpdir(), "ys-truth-"));
+    const config = configFromObject(
+      {
+        dataDir,
+        github: { url: sim.url, orgs: [org.dataset.repositories[0]!.owner], requestIntervalMs: 0 },
+        teams: org.teams,
+      },
+      join(dataDir, "yardstick.yaml"),
+    );
+    await runExtractStage({ config, token: "truth", logger: createMemoryLogger(), runId: "truth" });
+    const built = await buildWarehouse({ config, root: ROOT, logger: createMemoryLogger(), runId: "truth" });
+    const ts = (c: string) => `strftime(p.${c}, '%Y-%m-%dT%H:%M:%SZ') as ${c}`;
+    const found = await withDb(built.warehousePath, "read_only", (db) =>
+      db.all<Row>(
+        `select p.pull_request_id, p.number, p.repository, p.team, p.authorship_class, p.initiated_by,
+                ${["first_commit_at", "ready_for_review_at", "first_review_at", "first_approval_at", "merged_at", "production_deployed_at"].map(ts).join(", ")},
+                p.coding_hours, p.pickup_hours, p.review_hours, p.deploy_hours, p.cycle_time_hours, p.lead_time_hours,
+                p.review_rounds, p.commits_after_first_review, r.number as reverted_by, p.reverted_within_window,
+                p.shipped_with_incident
+         from fct_pull_requests p left join fct_pull_requests r on r.pull_request_id = p.reverted_by_pull_request_id`,
+      ),
+    );
+    rows = new Map(found.map((r) => [r.pull_request_id, r]));
+  }, 600_000);
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  /** Every pull request where `field` disagrees with the truth, as "repo#n: got … want …" lines. */
+  function mismatches(
+    field: string,
+    want: (t: (typeof org.truth.pullRequests)[number]) => unknown,
+    got: (r: Row) => unknown,
+  ) {
+    const out: string[] = [];
+    for (const t of org.truth.pullRequests) {
+      const row = rows.get(t.nodeId);
+      const w = want(t);
+      const g = row ? got(row) : "(missing)";
+      const same = typeof w === "number" && typeof g === "number" ? Math.abs(w - g) < 1e-6 : w === g;
+      if (!same)
+        out.push(`${t.repository}#${t.number} ${field}: got ${JSON.stringify(g)}, want ${JSON.stringify(w)}`);
+    }
+    return out.slice(0, 10);
+  }
+
+  it("has one row per generated pull request", () => {
+    expect(rows.size).toBe(org.truth.pullRequests.length);
+  });
+
+  it("classifies every pull request as the generator made it, with the agent's initiator", () => {
+    expect(
+      mismatches(
+        "class",
+        (t) => t.authorship,
+        (r) => r.authorship_class,
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "initiated_by",
+        (t) => (t.authorship === "ai_authored" ? (t.initiatedBy?.toLowerCase() ?? null) : null),
+        (r) => r.initiated_by?.toLowerCase() ?? null,
+      ),
+    ).toEqual([]);
+    expect(new Set(org.truth.pullRequests.map((t) => t.authorship)).size).toBe(4);
+  });
+
+  it("attributes every pull request to the generator's team", () => {
+    expect(
+      mismatches(
+        "team",
+        (t) => t.team,
+        (r) => r.team,
+      ),
+    ).toEqual([]);
+  });
+
+  it("gives every timestamp and phase the generator recorded", () => {
+    expect(
+      mismatches(
+        "first_commit_at",
+        (t) => iso(t.firstCommitAt),
+        (r) => iso(r.first_commit_at),
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "ready_for_review_at",
+        (t) => iso(t.readyForReviewAt),
+        (r) => iso(r.ready_for_review_at),
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "first_review_at",
+        (t) => iso(t.firstReviewAt),
+        (r) => iso(r.first_review_at),
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "first_approval_at",
+        (t) => iso(t.approvedAt),
+        (r) => iso(r.first_approval_at),
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "production_deployed_at",
+        (t) => iso(t.deployedAt),
+        (r) => iso(r.production_deployed_at),
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "coding_hours",
+        (t) => hours(t.firstCommitAt, t.createdAt),
+        (r) => r.coding_hours,
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "pickup_hours",
+        (t) => hours(t.readyForReviewAt, t.firstReviewAt),
+        (r) => r.pickup_hours,
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "review_hours",
+        (t) => hours(t.firstReviewAt, t.mergedAt),
+        (r) => r.review_hours,
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "deploy_hours",
+        (t) => hours(t.mergedAt, t.deployedAt),
+        (r) => r.deploy_hours,
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "cycle_time_hours",
+        (t) => hours(t.firstCommitAt, t.mergedAt),
+        (r) => r.cycle_time_hours,
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "lead_time_hours",
+        (t) => hours(t.firstCommitAt, t.deployedAt),
+        (r) => r.lead_time_hours,
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "review_rounds",
+        (t) => t.reviewRounds,
+        (r) => r.review_rounds,
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "commits_after_first_review",
+        (t) => t.commitsAfterFirstReview,
+        (r) => r.commits_after_first_review ?? 0,
+      ),
+    ).toEqual([]);
+    expect(org.truth.pullRequests.filter((t) => t.deployedAt !== null).length).toBeGreaterThan(100);
+  });
+
+  it("finds every revert and whether it came within the window", () => {
+    expect(
+      mismatches(
+        "reverted_by",
+        (t) => t.revertedBy,
+        (r) => r.reverted_by,
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "reverted_within_window",
+        (t) =>
+          t.revertedAt !== null &&
+          t.mergedAt !== null &&
+          Date.parse(t.revertedAt) - Date.parse(t.mergedAt) <= REVERT_WINDOW_DAYS * 24 * HOUR,
+        (r) => r.reverted_within_window,
+      ),
+    ).toEqual([]);
+    expect(org.truth.pullRequests.some((t) => t.revertedBy !== null)).toBe(true);
+  });
+
+  it("links every shipped pull request to the incidents of its deployment", () => {
+    expect(
+      mismatches(
+        "shipped_with_incident",
+        (t) => (t.deployedAt === null ? null : t.incidents.length > 0),
+        (r) => (r.production_deployed_at === null ? null : r.shipped_with_incident),
+      ),
+    ).toEqual([]);
+    expect(org.truth.pullRequests.some((t) => t.incidents.length > 0)).toBe(true);
+  });
+});
