@@ -238,7 +238,9 @@ describe("the warehouse against the generator's ground truth", () => {
     expect(
       mismatches(
         "reverted_by",
-        (t) => t.revertedBy,
+        // A revert pull request still open has reverted nothing yet: the generator records it (with
+        // revertedAt null); the warehouse counts a revert once it is merged.
+        (t) => (t.revertedAt === null ? null : t.revertedBy),
         (r) => r.reverted_by,
       ),
     ).toEqual([]);
