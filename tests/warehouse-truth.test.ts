@@ -3,22 +3,27 @@
  * organisation through the simulator, build the warehouse with real dbt, and compare every class, phase,
  * deployment, incident link and revert with what the generator knows it made.
  */
-import { mkdtempSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { configFromObject } from "../core/config.ts";
 import { createMemoryLogger } from "../core/logger.ts";
 import { runExtractStage } from "../jobs/extract-stage.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
 import { buildWarehouse } from "../warehouse/build.ts";
+import { runDbt } from "../warehouse/dbt-runner.ts";
 import { withDb } from "../warehouse/duckdb.ts";
 import { ensurePythonEnv } from "../warehouse/python-env.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const HOUR = 3_600_000;
 const REVERT_WINDOW_DAYS = 30;
+/** Set by the ground-truth build, reused by the documentation checks. */
+let dataDir = "";
+let warehousePath = "";
 
 interface Row {
   pull_request_id: string;
@@ -61,7 +66,7 @@ describe("the warehouse against the generator's ground truth", () => {
   beforeAll(async () => {
     await ensurePythonEnv({ root: ROOT, logger: createMemoryLogger() });
     sim = await startSimulator({ dataset: org.dataset, rateLimit: { limit: 1_000_000 } });
-    const dataDir = mkdtempSync(join(tmpdir(), "ys-truth-"));
+    dataDir = mkdtempSync(join(tmpdir(), "ys-truth-"));
     const config = configFromObject(
       {
         dataDir,
@@ -72,6 +77,7 @@ describe("the warehouse against the generator's ground truth", () => {
     );
     await runExtractStage({ config, token: "truth", logger: createMemoryLogger(), runId: "truth" });
     const built = await buildWarehouse({ config, root: ROOT, logger: createMemoryLogger(), runId: "truth" });
+    warehousePath = built.warehousePath;
     const ts = (c: string) => `strftime(p.${c}, '%Y-%m-%dT%H:%M:%SZ') as ${c}`;
     const found = await withDb(built.warehousePath, "read_only", (db) =>
       db.all<Row>(
@@ -266,5 +272,68 @@ describe("the warehouse against the generator's ground truth", () => {
       ),
     ).toEqual([]);
     expect(org.truth.pullRequests.some((t) => t.incidents.length > 0)).toBe(true);
+  });
+});
+
+describe("the warehouse's documentation", () => {
+  const MARTS = join(ROOT, "models", "marts");
+
+  it("describes the grain of every mart and every one of its columns", () => {
+    const undocumented: string[] = [];
+    for (const file of readdirSync(MARTS).filter((f) => f.endsWith(".yml"))) {
+      const doc = parseYaml(readFileSync(join(MARTS, file), "utf8")) as {
+        models: { name: string; description?: string; columns?: { name: string; description?: string }[] }[];
+      };
+      for (const model of doc.models) {
+        if (!/grain/i.test(model.description ?? ""))
+          undocumented.push(`${model.name}: no grain in its description`);
+        for (const column of model.columns ?? []) {
+          if (!column.description?.trim()) undocumented.push(`${model.name}.${column.name}`);
+        }
+      }
+    }
+    expect(undocumented).toEqual([]);
+    // Every mart SQL file has its .yml.
+    const sql = readdirSync(MARTS)
+      .filter((f) => f.endsWith(".sql"))
+      .map((f) => f.replace(/\.sql$/, ""));
+    expect(sql.filter((m) => !existsSync(join(MARTS, `${m}.yml`)))).toEqual([]);
+  });
+
+  it("generates dbt docs whose catalog covers every mart column", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ys-docs-"));
+    const db = join(dir, "docs.duckdb");
+    copyFileSync(warehousePath, db);
+    await runDbt(["docs", "generate"], {
+      root: ROOT,
+      env: {
+        YARDSTICK_LAKE: join(dataDir, "lake"),
+        YARDSTICK_INPUTS: join(dataDir, "build", "inputs"),
+        YARDSTICK_BUILD_DB: db,
+      },
+      logger: createMemoryLogger(),
+      targetPath: join(dir, "target"),
+      logPath: join(dir, "logs"),
+    });
+    const catalog = JSON.parse(readFileSync(join(dir, "target", "catalog.json"), "utf8")) as {
+      nodes: Record<string, { metadata: { name: string }; columns: Record<string, unknown> }>;
+    };
+    const manifest = JSON.parse(readFileSync(join(dir, "target", "manifest.json"), "utf8")) as {
+      nodes: Record<string, { name: string; columns: Record<string, { description: string }> }>;
+    };
+    const marts = readdirSync(MARTS)
+      .filter((f) => f.endsWith(".sql"))
+      .map((f) => f.replace(/\.sql$/, ""));
+    const missing: string[] = [];
+    for (const mart of marts) {
+      const id = `model.yardstick.${mart}`;
+      const columns = Object.keys(catalog.nodes[id]?.columns ?? {});
+      if (columns.length === 0) missing.push(`${mart}: not in the catalog`);
+      for (const column of columns) {
+        if (!manifest.nodes[id]?.columns[column.toLowerCase()]?.description)
+          missing.push(`${mart}.${column}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });
