@@ -14,7 +14,7 @@ import { createMemoryLogger } from "../core/logger.ts";
 import { extract } from "../extractors/extract.ts";
 import { createGitHubClient } from "../extractors/github/github-client.ts";
 import { GITHUB_STREAMS } from "../extractors/github/streams/github-streams.ts";
-import type { FaultKind } from "../simulator/faults.ts";
+import { FAULT_KINDS } from "../simulator/faults.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { createRng } from "../simulator/prng.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
@@ -23,19 +23,6 @@ import { dedupedLake } from "./helpers/lake.ts";
 const ROOT = resolve(import.meta.dirname, "..");
 const TOKEN = "resilience-token";
 const NOW = new Date("2026-11-02T00:00:00Z");
-
-const FAULT_KINDS: FaultKind[] = [
-  "bad_gateway_502",
-  "gateway_timeout_504",
-  "timeout",
-  "connection_reset",
-  "secondary_limit_403",
-  "secondary_limit_200",
-  "primary_limit",
-  "rate_limited_200",
-  "partial_data",
-  "malformed_json",
-];
 
 function configFor(sim: Simulator, dataDir: string, org: string): Config {
   return configFromObject(

@@ -6,22 +6,9 @@ with source as (
 
 -- The same suite lands again while it runs and when its commit is read in another context (a pull request's
 -- head, then the default branch): the latest extraction wins.
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by check_suite_id
-            order by _extracted_at desc, _run_id desc, commit_context
-        ) as extraction_rank
-    from source
-
-),
-
 latest as (
 
-    select * from ranked
-    where extraction_rank = 1
+    {{ latest_extraction('source', ['check_suite_id'], ['_run_id desc', 'commit_context']) }}
 
 ),
 

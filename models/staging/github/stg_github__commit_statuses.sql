@@ -6,22 +6,9 @@ with source as (
 
 -- A status is immutable once reported (a new state is a new status), but it lands again whenever its commit
 -- is read: the latest extraction wins.
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by repository, commit_oid, context, created_at
-            order by _extracted_at desc, _run_id desc, commit_context
-        ) as extraction_rank
-    from source
-
-),
-
 latest as (
 
-    select * from ranked
-    where extraction_rank = 1
+    {{ latest_extraction('source', ['repository', 'commit_oid', 'context', 'created_at'], ['_run_id desc', 'commit_context']) }}
 
 ),
 

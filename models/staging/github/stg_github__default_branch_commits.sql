@@ -4,22 +4,9 @@ with source as (
 
 ),
 
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by repository, commit_oid
-            order by _extracted_at desc, _run_id desc
-        ) as extraction_rank
-    from source
-
-),
-
 latest as (
 
-    select * from ranked
-    where extraction_rank = 1
+    {{ latest_extraction('source', ['repository', 'commit_oid']) }}
 
 ),
 

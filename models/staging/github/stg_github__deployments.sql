@@ -5,22 +5,9 @@ with source as (
 ),
 
 -- Deployments in flight are re-read until their statuses are final: the latest extraction wins.
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by deployment_id
-            order by _extracted_at desc, _run_id desc
-        ) as extraction_rank
-    from source
-
-),
-
 latest as (
 
-    select * from ranked
-    where extraction_rank = 1
+    {{ latest_extraction('source', ['deployment_id']) }}
 
 ),
 

@@ -5,22 +5,9 @@ with source as (
 ),
 
 -- Open incidents are re-read until they close: the latest extraction wins.
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by issue_id
-            order by _extracted_at desc, updated_at desc, _run_id desc
-        ) as extraction_rank
-    from source
-
-),
-
 latest as (
 
-    select * from ranked
-    where extraction_rank = 1
+    {{ latest_extraction('source', ['issue_id'], ['updated_at desc', '_run_id desc']) }}
 
 ),
 

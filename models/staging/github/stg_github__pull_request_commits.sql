@@ -6,22 +6,9 @@ with source as (
 
 -- Delivery is at-least-once: a pull request's commit can sit in several batches. The latest extraction
 -- wins; ties (one run writing it twice) fall to the later run id.
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by pull_request_id, commit_oid
-            order by _extracted_at desc, _run_id desc
-        ) as extraction_rank
-    from source
-
-),
-
 latest as (
 
-    select * from ranked
-    where extraction_rank = 1
+    {{ latest_extraction('source', ['pull_request_id', 'commit_oid']) }}
 
 ),
 

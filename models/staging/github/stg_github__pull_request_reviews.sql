@@ -6,22 +6,9 @@ with source as (
 
 -- Delivery is at-least-once, and a review is re-read while its pull request changes: the latest
 -- extraction wins; ties (one run writing it twice) fall to the later run id.
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by review_id
-            order by _extracted_at desc, _run_id desc
-        ) as extraction_rank
-    from source
-
-),
-
 latest as (
 
-    select * from ranked
-    where extraction_rank = 1
+    {{ latest_extraction('source', ['review_id']) }}
 
 ),
 

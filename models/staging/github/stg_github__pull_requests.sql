@@ -6,22 +6,9 @@ with source as (
 
 -- Delivery is at-least-once: the same pull request can sit in several batches. The latest extraction wins;
 -- ties (one run writing a pull request twice) fall to the later updatedAt, then the later run id.
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by pull_request_id
-            order by _extracted_at desc, updated_at desc, _run_id desc
-        ) as extraction_rank
-    from source
-
-),
-
 latest as (
 
-    select * from ranked
-    where extraction_rank = 1
+    {{ latest_extraction('source', ['pull_request_id'], ['updated_at desc', '_run_id desc']) }}
 
 ),
 

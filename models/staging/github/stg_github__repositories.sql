@@ -5,22 +5,9 @@ with source as (
 ),
 
 -- Delivery is at-least-once: the latest extraction of a repository wins.
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by repository_id
-            order by _extracted_at desc, pushed_at desc nulls last, _run_id desc
-        ) as extraction_rank
-    from source
-
-),
-
 latest as (
 
-    select * from ranked
-    where extraction_rank = 1
+    {{ latest_extraction('source', ['repository_id'], ['pushed_at desc nulls last', '_run_id desc']) }}
 
 ),
 
