@@ -41,15 +41,11 @@ describe("yardstick run against a simulated organisation", () => {
       client: { requestIntervalMs: 0, retryAfterBaseMs: 1 },
     });
 
-  /** The v0 team rule, computed from the configuration and the dataset: author's team, repo's team, unassigned. */
-  const teamOf = (login: string | null, repository: string): string => {
-    const byMember = org.teams.filter(
-      (t) => login !== null && t.members.some((m) => m.toLowerCase() === login.toLowerCase()),
-    );
-    if (byMember.length > 0) return byMember.map((t) => t.name).sort()[0]!;
-    const byRepo = org.teams.filter((t) => t.repos.some((r) => r.toLowerCase() === repository.toLowerCase()));
-    return byRepo.length > 0 ? byRepo.map((t) => t.name).sort()[0]! : "unassigned";
-  };
+  /** The generator's team for a pull request: author's, for agent work the initiator's, else the repository's. */
+  const truthTeam = new Map(org.truth.pullRequests.map((t) => [`${t.repository}#${t.number}`, t.team]));
+  const teamOf = (pr: { repository: string; number: number }): string =>
+    truthTeam.get(`${pr.repository}#${pr.number}`)!;
+
   const merged = org.dataset.pullRequests.filter((pr) => pr.mergedAt !== null);
 
   beforeAll(async () => {
@@ -76,7 +72,7 @@ describe("yardstick run against a simulated organisation", () => {
     const expected: string[] = [];
     for (const [week, prs] of groupBy(merged, (pr) => weekStart(pr.mergedAt!))) {
       expected.push(`${week}|All|${prs.length}|${prs.length}`);
-      for (const [team, teamPrs] of groupBy(prs, (pr) => teamOf(pr.author?.login ?? null, pr.repository))) {
+      for (const [team, teamPrs] of groupBy(prs, (pr) => teamOf(pr))) {
         expected.push(`${week}|${team}|${teamPrs.length}|${teamPrs.length}`);
       }
     }
@@ -101,7 +97,7 @@ describe("yardstick run against a simulated organisation", () => {
     }
   });
 
-  it("agrees with the generator's own team attribution for every pull request not opened by an agent", async () => {
+  it("agrees with the generator's own team attribution for every pull request, agent work included", async () => {
     const truth = new Map(org.truth.pullRequests.map((t) => [t.nodeId, t]));
     const rows = await withDb(first.warehousePath, "read_only", (db) =>
       db.all<{ pull_request_id: string; team: string; author_login: string | null; repository: string }>(
@@ -111,8 +107,7 @@ describe("yardstick run against a simulated organisation", () => {
     expect(rows).toHaveLength(org.dataset.pullRequests.length);
     for (const row of rows) {
       const t = truth.get(row.pull_request_id)!;
-      expect(row.team).toBe(teamOf(row.author_login, row.repository));
-      if (t.authorship !== "ai_authored") expect(row.team).toBe(t.team);
+      expect(row.team).toBe(t.team);
     }
   });
 
