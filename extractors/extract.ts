@@ -22,8 +22,6 @@ import { sweepTemporaries } from "./lake-writer.ts";
 import { createExtractProgress, type ExtractProgress } from "./progress/extract-progress.ts";
 import type { RunSummary } from "./progress/run-summary.ts";
 
-export { WATERMARK_OVERLAP_MS } from "./github/extract-context.ts";
-
 export interface ExtractOptions {
   config: Config;
   client: GitHubClient;

@@ -329,36 +329,12 @@ export class DatasetIndex {
     field: PullRequestOrderField,
     direction: "ASC" | "DESC",
   ): IndexedPullRequest[] {
-    const cacheKey = `${field}:${direction}`;
-    let sorted = repo.sorted.get(cacheKey);
-    if (!sorted) {
-      const sign = direction === "ASC" ? 1 : -1;
-      const key = pullRequestSortKey(field);
-      sorted = [...repo.pullRequests].sort((a, b) => {
-        const [ka, na] = key(a);
-        const [kb, nb] = key(b);
-        return sign * (ka - kb || na - nb);
-      });
-      repo.sorted.set(cacheKey, sorted);
-    }
-    return sorted;
+    return sortedOnce(repo.sorted, repo.pullRequests, pullRequestSortKey(field), field, direction);
   }
 
   /** The repository's issues in the given order, sorted once and cached. Ties break by number. */
   issuesOrdered(repo: IndexedRepository, field: IssueOrderField, direction: "ASC" | "DESC"): IndexedIssue[] {
-    const cacheKey = `${field}:${direction}`;
-    let sorted = repo.issuesSorted.get(cacheKey);
-    if (!sorted) {
-      const sign = direction === "ASC" ? 1 : -1;
-      const key = issueSortKey(field);
-      sorted = [...repo.issues].sort((a, b) => {
-        const [ka, na] = key(a);
-        const [kb, nb] = key(b);
-        return sign * (ka - kb || na - nb);
-      });
-      repo.issuesSorted.set(cacheKey, sorted);
-    }
-    return sorted;
+    return sortedOnce(repo.issuesSorted, repo.issues, issueSortKey(field), field, direction);
   }
 
   /**
@@ -722,4 +698,26 @@ function standInCommit(oid: string, at: string): DatasetCommit {
     committerEmail: "noreply@github.com",
     committedDate: at,
   };
+}
+
+/** `items` sorted by `key` (ties by number) in `direction`, computed once per field and direction and cached. */
+function sortedOnce<T>(
+  cache: Map<string, T[]>,
+  items: readonly T[],
+  key: (item: T) => [number, number],
+  field: string,
+  direction: "ASC" | "DESC",
+): T[] {
+  const cacheKey = `${field}:${direction}`;
+  let sorted = cache.get(cacheKey);
+  if (!sorted) {
+    const sign = direction === "ASC" ? 1 : -1;
+    sorted = [...items].sort((a, b) => {
+      const [ka, na] = key(a);
+      const [kb, nb] = key(b);
+      return sign * (ka - kb || na - nb);
+    });
+    cache.set(cacheKey, sorted);
+  }
+  return sorted;
 }

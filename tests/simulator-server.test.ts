@@ -13,15 +13,20 @@ import { PULL_REQUEST_COMMITS_PAGE_QUERY } from "../extractors/github/queries/pu
 import { PULL_REQUEST_REVIEWS_PAGE_QUERY } from "../extractors/github/queries/pull-request-reviews.query.ts";
 import { REPO_PULL_REQUESTS_QUERY } from "../extractors/github/queries/pull-requests.query.ts";
 import { REPOSITORY_QUERY } from "../extractors/github/queries/repository.query.ts";
-import {
-  SEARCH_COUNT_QUERY,
-  SEARCH_PULL_REQUESTS_QUERY,
-} from "../extractors/github/queries/search-pull-requests.query.ts";
+import { SEARCH_PULL_REQUESTS_QUERY } from "../extractors/github/queries/search-pull-requests.query.ts";
 import { type Dataset, type DatasetPullRequest, parseDataset } from "../simulator/dataset.ts";
 import { DatasetIndex } from "../simulator/dataset-index.ts";
 import { ids, pullRequestNodeId } from "../simulator/node-ids.ts";
 import { runSearch } from "../simulator/search.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
+
+/** Only the count of a search (no nodes): how the tests read issueCount. */
+const SEARCH_COUNT_QUERY = /* GraphQL */ `
+query SearchCount($q: String!) {
+  search(type: ISSUE, query: $q, first: 1) { issueCount }
+  rateLimit { cost remaining resetAt limit }
+}
+`;
 
 // biome-ignore lint/suspicious/noExplicitAny: GraphQL JSON from the wire, checked field by field by the tests
 type Json = any;

@@ -70,14 +70,6 @@ export interface GitHubClientOptions extends RequestPolicyOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** Kept for callers that read `rateLimit { cost remaining resetAt limit }` from a response. */
-export interface RateLimitInfo {
-  cost: number;
-  remaining: number;
-  resetAt: string;
-  limit?: number;
-}
-
 export interface QueryOptions {
   /** Copied into the request record (progress and the ledger attribute requests with them). */
   stream?: string;

@@ -18,11 +18,3 @@ query SearchPullRequests($q: String!, $after: String, $pageSize: Int!) {
   rateLimit { cost remaining resetAt limit }
 }
 ${PULL_REQUEST_FIELDS}`;
-
-/** Only the count, to size a window before paging it (cheap: no nodes). */
-export const SEARCH_COUNT_QUERY = /* GraphQL */ `
-query SearchCount($q: String!) {
-  search(type: ISSUE, query: $q, first: 1) { issueCount }
-  rateLimit { cost remaining resetAt limit }
-}
-`;
