@@ -221,11 +221,7 @@ author_email_signal_matches as (
     from author_emails
     inner join signals
         on signals.kind = 'author_email'
-    where case
-            when signals.required_text is null or strpos(author_emails.author_email, signals.required_text) > 0
-                then {{ regexp_matches_ignoring_case('author_emails.author_email', 'signals.pattern') }}
-            else false
-        end
+    where {{ signal_matches('author_emails.author_email') }}
 
 ),
 
@@ -283,11 +279,7 @@ trailer_email_signal_matches as (
     from trailer_emails
     inner join signals
         on signals.kind = 'trailer_email'
-    where case
-            when signals.required_text is null or strpos(trailer_emails.trailer_email, signals.required_text) > 0
-                then {{ regexp_matches_ignoring_case('trailer_emails.trailer_email', 'signals.pattern') }}
-            else false
-        end
+    where {{ signal_matches('trailer_emails.trailer_email') }}
 
 ),
 
@@ -306,11 +298,7 @@ trailer_text_signal_matches as (
     from trailer_texts
     inner join signals
         on signals.kind = 'trailer_name'
-    where case
-            when signals.required_text is null or strpos(lower(trailer_texts.trailer_text), signals.required_text) > 0
-                then {{ regexp_matches_ignoring_case('trailer_texts.trailer_text', 'signals.pattern') }}
-            else false
-        end
+    where {{ signal_matches('trailer_texts.trailer_text') }}
 
 ),
 
@@ -386,11 +374,7 @@ message_signal_matches as (
     from distinct_messages
     inner join signals
         on signals.kind = 'message_footer'
-    where case
-            when signals.required_text is null or strpos(lower(distinct_messages.message), signals.required_text) > 0
-                then {{ regexp_matches_multiline_ignoring_case('distinct_messages.message', 'signals.pattern') }}
-            else false
-        end
+    where {{ signal_matches('distinct_messages.message', multiline=true) }}
 
     union all
 
@@ -443,11 +427,7 @@ body_matches as (
     inner join signals
         on signals.kind in ('body_footer', 'body_link')
     where pull_requests.body is not null
-        and case
-            when signals.required_text is null or strpos(lower(pull_requests.body), signals.required_text) > 0
-                then {{ regexp_matches_multiline_ignoring_case('pull_requests.body', 'signals.pattern') }}
-            else false
-        end
+        and {{ signal_matches('pull_requests.body', multiline=true) }}
 
 ),
 
