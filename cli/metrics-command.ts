@@ -2,6 +2,7 @@
  * `yardstick metrics check|list|query`: the analyst's commands for metrics.yaml. Thin: parse flags, call the
  * metrics engine, print. Bad input throws an InputError (exit 2) naming the flag; cli/main.ts prints it.
  */
+import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { dataPaths, loadConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
@@ -17,7 +18,7 @@ export interface MetricsCommandIo {
 
 const processIo: MetricsCommandIo = { out: (text) => process.stdout.write(text) };
 
-type Format = "json" | "table";
+type Format = "json" | "table" | "csv";
 
 const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2, useGrouping: false });
 
@@ -43,18 +44,36 @@ Examples:
     )
     .option("--metrics <file>", "metric definitions", "./metrics.yaml")
     .option("--format <format>", "table or json", "table")
-    .action(async (opts: { metrics: string; format: string }) => {
-      const format = parseFormat(opts.format);
+    .option(
+      "--config <file>",
+      "configuration; when its warehouse exists, every compiled query is dry-run there",
+      "./yardstick.yaml",
+    )
+    .option("--warehouse <file>", "warehouse file to dry-run the queries on instead")
+    .addHelpText(
+      "after",
+      `
+Checks, and reports all at once with file:line:column: the fields of every metric, names and references
+(unknown metrics, cycles in derived metrics, duplicate names), the grain of ratios, the dimensions, the
+SQL of expr and filter against the warehouse contract, and, when a warehouse exists, every compiled query
+against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
+    )
+    .action(async (opts: { metrics: string; format: string; config: string; warehouse?: string }) => {
+      const format = parseFormat(opts.format, ["table", "json"]);
       const file = loadMetricsFile(opts.metrics);
-      await checkMetricSql(file);
+      const warehousePath = opts.warehouse ?? optionalWarehouse(opts.config);
+      const { dryRun } = await checkMetricSql(file, warehousePath);
       if (format === "json") {
         io.out(
-          `${JSON.stringify({ ok: true, file: file.file, metrics: file.metrics.map((m) => ({ name: m.name, definition_hash: m.definitionHash })) })}\n`,
+          `${JSON.stringify({ ok: true, file: file.file, dry_run: dryRun, metrics: file.metrics.map((m) => ({ name: m.name, type: m.type, definition_hash: m.definitionHash })) })}\n`,
         );
         return;
       }
       const lines = [
         `OK: ${file.file} defines ${file.metrics.length} metric${file.metrics.length === 1 ? "" : "s"}`,
+        dryRun > 0
+          ? `    every query dry-run on ${warehousePath}`
+          : "    SQL checked against the warehouse contract (no warehouse to dry-run on)",
       ];
       const width = Math.max(...file.metrics.map((m) => m.name.length));
       for (const m of file.metrics) lines.push(`  ${m.name.padEnd(width)}  ${m.definitionHash}`);
@@ -63,17 +82,17 @@ Examples:
 
   metrics
     .command("list")
-    .description("List the metrics: name, label, aggregation, unit, allowed dimensions, owner")
+    .description("List the metrics: name, label, how it is computed, unit, dimensions, owner, hash")
     .option("--metrics <file>", "metric definitions", "./metrics.yaml")
-    .option("--format <format>", "table or json", "table")
+    .option("--format <format>", "table or json (one object per metric, with its description)", "table")
     .action((opts: { metrics: string; format: string }) => {
-      const format = parseFormat(opts.format);
+      const format = parseFormat(opts.format, ["table", "json"]);
       const file = loadMetricsFile(opts.metrics);
       if (format === "json") {
         for (const m of file.metrics) io.out(`${JSON.stringify(listEntry(m))}\n`);
         return;
       }
-      const header = ["name", "label", "agg", "unit", "dimensions", "owner"];
+      const header = ["name", "label", "computed as", "unit", "dimensions", "owner", "hash"];
       const rows = file.metrics.map((m) => [
         m.name,
         m.label,
@@ -81,6 +100,7 @@ Examples:
         m.unit,
         m.dimensions.join(","),
         m.owner,
+        shortHash(m.definitionHash),
       ]);
       io.out(renderTable(header, rows));
     });
@@ -90,7 +110,7 @@ Examples:
     .description("Evaluate metrics against the warehouse (read-only), one row per period and slice")
     .argument("<metric...>", "metric names from metrics.yaml")
     .option("--by <dimensions>", "comma-separated dimensions to slice by, e.g. team,repository")
-    .option("--grain <grain>", "day, week (weeks start Monday, UTC) or month", "week")
+    .option("--grain <grain>", "day, week (weeks start Monday, UTC), month or quarter", "week")
     .option("--from <date>", "first day included, YYYY-MM-DD (UTC)")
     .option("--to <date>", "last day included, YYYY-MM-DD (UTC)")
     .option(
@@ -98,7 +118,7 @@ Examples:
       "keep only rows where a dimension equals a value (repeatable)",
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
-    .option("--format <format>", "table or json (one JSON object per row)", "table")
+    .option("--format <format>", "table, json (one JSON object per row) or csv", "table")
     .option("--metrics <file>", "metric definitions", "./metrics.yaml")
     .option(
       "--config <file>",
@@ -119,7 +139,7 @@ Examples:
   $ yardstick metrics query merged_pull_requests --where team=platform --format json`,
     )
     .action(async (names: string[], opts: QueryOptions) => {
-      const format = parseFormat(opts.format);
+      const format = parseFormat(opts.format, ["table", "json", "csv"]);
       const file = loadMetricsFile(opts.metrics);
       const warehousePath = opts.warehouse ?? dataPaths(loadConfig(opts.config).dataDir).warehouse;
       const by = (opts.by ?? "")
@@ -138,6 +158,10 @@ Examples:
       });
       if (format === "json") {
         for (const row of rows) io.out(`${JSON.stringify(row)}\n`);
+        return;
+      }
+      if (format === "csv") {
+        io.out(renderCsv(rows, by));
         return;
       }
       const watermark = await dataWatermark(warehousePath);
@@ -160,11 +184,21 @@ interface QueryOptions {
   warehouse?: string;
 }
 
-function parseFormat(value: string): Format {
-  if (value === "json" || value === "table") return value;
+function parseFormat(value: string, allowed: readonly Format[]): Format {
+  if ((allowed as readonly string[]).includes(value)) return value as Format;
   throw new InputError("invalid option", [
-    { field: "--format", message: `must be table or json: got "${value}"` },
+    { field: "--format", message: `must be ${allowed.join(" or ")}: got "${value}"` },
   ]);
+}
+
+/** The configuration's warehouse, when the configuration exists (check works without one). */
+function optionalWarehouse(configFile: string): string | undefined {
+  if (!existsSync(configFile)) return undefined;
+  return dataPaths(loadConfig(configFile).dataDir).warehouse;
+}
+
+function shortHash(hash: string): string {
+  return hash.slice(0, "sha256:".length + 12);
 }
 
 function parseWhere(entries: readonly string[]): Record<string, string> {
@@ -185,18 +219,27 @@ function listEntry(m: Metric) {
   return {
     name: m.name,
     label: m.label,
-    agg: m.agg,
-    ...(m.agg_params ? { agg_params: m.agg_params } : {}),
+    description: m.description,
+    type: m.type,
+    computed_as: aggLabel(m),
     unit: m.unit,
     direction: m.direction,
     dimensions: m.dimensions,
+    ...(m.bands ? { bands: m.bands } : {}),
     owner: m.owner,
     definition_hash: m.definitionHash,
   };
 }
 
 function aggLabel(m: Metric): string {
-  return m.agg === "percentile" ? `p${number.format((m.agg_params?.percentile ?? 0) * 100)}` : m.agg;
+  switch (m.type) {
+    case "simple":
+      return m.agg === "percentile" ? `p${number.format((m.agg_params?.percentile ?? 0) * 100)}` : m.agg;
+    case "ratio":
+      return `${m.sides.numerator.metric.name} / ${m.sides.denominator.metric.name}`;
+    case "derived":
+      return m.expr;
+  }
 }
 
 function renderRows(rows: readonly MetricRow[], by: readonly string[]): string {
@@ -206,11 +249,35 @@ function renderRows(rows: readonly MetricRow[], by: readonly string[]): string {
     r.metric,
     r.period,
     ...by.map((d) => (r[d] === null || r[d] === undefined ? "(none)" : String(r[d]))),
-    r.insufficient ? "insufficient data" : r.value === null ? "-" : number.format(r.value),
-    String(r.n),
-    r.definition_hash.slice(0, "sha256:".length + 12),
+    r.suppressed
+      ? "suppressed (privacy floor)"
+      : r.insufficient
+        ? "insufficient data"
+        : r.value === null
+          ? "-"
+          : `${number.format(r.value)}${r.band ? ` (${r.band})` : ""}`,
+    r.n === null ? "-" : String(r.n),
+    shortHash(r.definition_hash),
   ]);
   return renderTable(header, body);
+}
+
+const CSV_FIELDS = ["value", "n", "insufficient", "suppressed", "band", "numerator", "denominator"] as const;
+
+/** RFC 4180 CSV with a header; every field that could hold a comma, quote or newline is quoted. */
+function renderCsv(rows: readonly MetricRow[], by: readonly string[]): string {
+  const header = ["metric", "period", ...by, ...CSV_FIELDS, "definition_hash"];
+  const cell = (v: unknown) => {
+    if (v === null || v === undefined) return "";
+    const text = String(v);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = rows.map((r) =>
+    [r.metric, r.period, ...by.map((d) => r[d]), ...CSV_FIELDS.map((f) => r[f]), r.definition_hash]
+      .map(cell)
+      .join(","),
+  );
+  return `${[header.join(","), ...lines].join("\r\n")}\r\n`;
 }
 
 function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {

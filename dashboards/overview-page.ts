@@ -64,7 +64,12 @@ interface Slice {
   label: string;
 }
 
-const PERIOD_HEADING: Record<Grain, string> = { day: "Day", week: "Week of", month: "Month" };
+const PERIOD_HEADING: Record<Grain, string> = {
+  day: "Day",
+  week: "Week of",
+  month: "Month",
+  quarter: "Quarter",
+};
 
 function renderMetricSection(
   d: MetricDefinitionSummary,
@@ -172,11 +177,14 @@ function renderCell(
     ["period", period],
     ["slice", slice.label],
     ["value", row.insufficient || row.value === null ? "" : String(row.value)],
-    ["n", String(row.n)],
+    ["n", row.n === null ? "" : String(row.n)],
     ...(row.insufficient ? [["insufficient", "true"]] : []),
+    ...(row.suppressed ? [["suppressed", "true"]] : []),
   ]
     .map(([k, v]) => ` data-${k}="${escapeHtml(v)}"`)
     .join("");
+  if (row.suppressed || row.n === null)
+    return `<td class="num insufficient"${data}><span class="value" title="fewer people than the privacy floor">suppressed</span></td>`;
   const n = `<span class="n">n=${escapeHtml(formatCount(row.n))}</span>`;
   if (row.insufficient)
     return `<td class="num insufficient"${data}><span class="value">insufficient data</span> ${n}</td>`;

@@ -1,14 +1,16 @@
 /**
  * Evaluates metrics against the warehouse, read-only: request → plan (metric-ir.ts) → SQL (metric-compiler.ts)
  * → rows in the shared metric result shape. Each value carries its sample size `n` and definition hash; below
- * a metric's `min_sample` the value is withheld (null, `insufficient: true`) rather than shown as a number.
+ * a metric's `min_sample` the value is withheld (null, `insufficient: true`) rather than shown as a number, and
+ * a group involving fewer distinct people than the privacy floor is suppressed (value and n null,
+ * `suppressed: true`), so no page or query can single a person out.
  */
 import { EXIT, YardstickError } from "../core/errors.ts";
 import { type Db, withDb } from "../warehouse/duckdb.ts";
 import { compileMetricQuery } from "./metric-compiler.ts";
-import { type PlanRequest, planMetricQuery } from "./metric-ir.ts";
+import { type PlanRequest, planQuery } from "./metric-ir.ts";
 import { type MetricRequestInput, resolveMetricRequest } from "./metric-request.ts";
-import type { Grain } from "./metric-schema.ts";
+import type { Bands, Grain } from "./metric-schema.ts";
 import type { Metric, MetricsFile } from "./metrics-file.ts";
 
 /**
@@ -20,13 +22,22 @@ export interface MetricRow {
   /** Start of the period (YYYY-MM-DD, UTC); weeks start on Monday. */
   period: string;
   value: number | null;
-  /** Rows aggregated into the value. */
-  n: number;
+  /** Rows aggregated into the value (a ratio: the denominator's rows); null when suppressed. */
+  n: number | null;
   definition_hash: string;
   /** Present (true) when n is below the metric's min_sample and the value is withheld. */
   insufficient?: true;
-  [dimension: string]: string | number | boolean | null | undefined;
+  /** Present (true) when the group involves fewer distinct people than the privacy floor. */
+  suppressed?: true;
+  /** The performance band of the value, for metrics with bands. */
+  band?: Band;
+  /** A ratio's two sides (withheld with the value). */
+  numerator?: number | null;
+  denominator?: number | null;
+  [dimension: string]: string | number | boolean | null | undefined | object;
 }
+
+export type Band = "elite" | "high" | "medium" | "low";
 
 export interface EvaluateOptions {
   warehousePath: string;
@@ -58,13 +69,19 @@ export async function evaluateMetrics(options: EvaluateOptions): Promise<MetricR
   const request = resolveMetricRequest(options.metrics, input);
   return withDb(options.warehousePath, "read_only", async (db) => {
     const rows: MetricRow[] = [];
-    for (const metric of request.metrics) rows.push(...(await evaluateOne(db, metric, request)));
+    const floor = options.metrics.definitions.privacy_floor;
+    for (const metric of request.metrics) rows.push(...(await evaluateOne(db, metric, request, floor)));
     return rows;
   });
 }
 
-async function evaluateOne(db: Db, metric: Metric, request: PlanRequest): Promise<MetricRow[]> {
-  const compiled = compileMetricQuery(planMetricQuery(metric, request));
+async function evaluateOne(
+  db: Db,
+  metric: Metric,
+  request: PlanRequest,
+  privacyFloor: number,
+): Promise<MetricRow[]> {
+  const compiled = compileMetricQuery(planQuery(metric, { ...request, privacyFloor }));
   let result: Record<string, unknown>[];
   try {
     result = await db.all(compiled.sql, [...compiled.parameters]);
@@ -72,28 +89,54 @@ async function evaluateOne(db: Db, metric: Metric, request: PlanRequest): Promis
     throw new YardstickError(
       `metric ${metric.name} could not be evaluated: ${(error as Error).message}`,
       EXIT.failure,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
   return result.map((r) => toMetricRow(metric, request.by, r));
 }
 
 function toMetricRow(metric: Metric, by: readonly string[], r: Record<string, unknown>): MetricRow {
-  const n = Number(r.n);
-  const insufficient = metric.min_sample !== undefined && n < metric.min_sample;
+  const suppressed = r.suppressed === true;
+  const n = suppressed ? null : Number(r.n);
+  const insufficient = !suppressed && metric.min_sample !== undefined && (n ?? 0) < metric.min_sample;
+  const withheld = suppressed || insufficient;
+  const value = withheld || r.value === null || r.value === undefined ? null : Number(r.value);
   const dimensions = Object.fromEntries(by.map((d) => [d, (r[d] ?? null) as string | boolean | null]));
+  const band =
+    value === null || !Number.isFinite(value) ? undefined : bandOf(metric.bands, metric.direction, value);
   // Built in this order so that JSON output reads metric, period, dimensions, value, n, hash.
   return {
     metric: metric.name,
     period: String(r.period),
     ...dimensions,
-    value: insufficient || r.value === null || r.value === undefined ? null : Number(r.value),
+    value: value !== null && Number.isFinite(value) ? value : null,
     n,
     definition_hash: metric.definitionHash,
     ...(insufficient ? { insufficient: true as const } : {}),
+    ...(suppressed ? { suppressed: true as const } : {}),
+    ...(band ? { band } : {}),
+    ...(metric.type === "ratio"
+      ? {
+          numerator: withheld ? null : numberOrNull(r.numerator),
+          denominator: withheld ? null : numberOrNull(r.denominator),
+        }
+      : {}),
   };
+}
+
+function numberOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+/** The band a value falls in: at or better than a threshold, best first; anything worse than medium is low. */
+export function bandOf(bands: Bands | undefined, direction: string, value: number): Band | undefined {
+  if (!bands || direction === "neutral") return undefined;
+  const atLeastAsGood = (threshold: number) =>
+    direction === "lower_is_better" ? value <= threshold : value >= threshold;
+  if (atLeastAsGood(bands.elite)) return "elite";
+  if (atLeastAsGood(bands.high)) return "high";
+  if (atLeastAsGood(bands.medium)) return "medium";
+  return "low";
 }
 
 /** The data watermark: the latest `extracted_at` in fct_pull_requests, as an ISO string (null when empty). */

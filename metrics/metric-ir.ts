@@ -1,15 +1,21 @@
 /**
  * The typed intermediate form between metrics.yaml and SQL: read-only nodes tagged by `kind`. A definition plus
- * a request (slices, grain, date range, equality filters) becomes one `metric_query` tree; metric-compiler.ts
- * is the one visitor that turns a tree into SQL. A new metric type is a new node kind and one visit method.
+ * a request (slices, grain, date range, equality filters) becomes one query tree; metric-compiler.ts is the one
+ * visitor that turns a tree into SQL. A new metric type is a new node kind and one visit method.
  *
  * Two kinds of text reach SQL, and the tree keeps them apart: `sql_expression`/`sql_predicate` hold SQL from
- * the reviewed metrics.yaml (pasted as written); everything that comes from a request is either an identifier
- * checked against the warehouse contract (`column`) or a value that becomes a bound parameter.
+ * the reviewed metrics.yaml and mart contracts (pasted as written); everything that comes from a request is
+ * either an identifier checked against the warehouse contract (`column`) or a value that becomes a bound
+ * parameter.
+ *
+ * Every query tree yields the same columns: `period`, one per dimension, `value`, `n` (rows behind the value)
+ * and `suppressed` (the group involves fewer distinct people than the privacy floor); a ratio adds its
+ * `numerator` and `denominator`.
  */
 
 import type { Grain } from "./metric-schema.ts";
-import type { Metric } from "./metrics-file.ts";
+import type { DerivedMetric, Metric, RatioMetric, RatioSide, SimpleMetric } from "./metrics-file.ts";
+import { findModel } from "./warehouse-contract.ts";
 
 export interface TableNode {
   readonly kind: "table";
@@ -83,6 +89,12 @@ export interface BasicAggregateNode {
   readonly operand: OperandNode;
 }
 
+/** The number of rows where a boolean operand is true (false and null count 0). */
+export interface SumBooleanNode {
+  readonly kind: "sum_boolean";
+  readonly operand: OperandNode;
+}
+
 /** Median and percentiles: continuous (interpolated, like PERCENTILE_CONT) unless `discrete`. */
 export interface PercentileNode {
   readonly kind: "percentile";
@@ -91,9 +103,33 @@ export interface PercentileNode {
   readonly discrete: boolean;
 }
 
-export type AggregateNode = CountNode | BasicAggregateNode | PercentileNode;
+/** The operand's non-null values as a list: the sample behind a value, for bootstrap intervals. */
+export interface ListNode {
+  readonly kind: "list";
+  readonly operand: OperandNode;
+}
 
-/** One metric, sliced and bucketed: one output row per (period, dimension values) that has rows. */
+export type AggregateNode = CountNode | BasicAggregateNode | SumBooleanNode | PercentileNode | ListNode;
+
+/** An aggregate over only the rows matching `where` (SQL's FILTER clause); every row when empty. */
+export interface FilteredAggregateNode {
+  readonly kind: "filtered_aggregate";
+  readonly aggregate: AggregateNode;
+  readonly where: readonly PredicateNode[];
+}
+
+/**
+ * Distinct people behind a group, for the privacy floor: SQL from the mart contract naming the person of a
+ * row; the floor is bound as a parameter.
+ */
+export interface PeopleNode {
+  readonly kind: "people";
+  readonly person: SqlExpressionNode;
+  readonly floor: number;
+  readonly where: readonly PredicateNode[];
+}
+
+/** One simple metric, sliced and bucketed: one output row per (period, dimension values) that has rows. */
 export interface MetricQueryNode {
   readonly kind: "metric_query";
   readonly metric: string;
@@ -102,7 +138,46 @@ export interface MetricQueryNode {
   readonly dimensions: readonly ColumnNode[];
   readonly where: readonly PredicateNode[];
   readonly aggregate: AggregateNode;
+  /** n: the rows the aggregate used (its operand's non-null values). */
+  readonly sampleSize: FilteredAggregateNode;
+  readonly people?: PeopleNode | undefined;
 }
+
+/** A ratio: numerator and denominator aggregated separately over one model, per group, then divided. */
+export interface RatioQueryNode {
+  readonly kind: "ratio_query";
+  readonly metric: string;
+  readonly from: TableNode;
+  readonly period: TimeBucketNode;
+  readonly dimensions: readonly ColumnNode[];
+  /** Rows either side may use: the time dimension set, the request's filters. */
+  readonly where: readonly PredicateNode[];
+  readonly numerator: FilteredAggregateNode;
+  readonly denominator: FilteredAggregateNode;
+  /** n: the denominator's rows. */
+  readonly sampleSize: FilteredAggregateNode;
+  readonly people?: PeopleNode | undefined;
+}
+
+/** An input of a derived metric: its own query, its name in the expression, its minimum sample. */
+export interface DerivedInputNode {
+  readonly kind: "derived_input";
+  readonly alias: string;
+  readonly query: QueryNode;
+  readonly minSample?: number | undefined;
+}
+
+/** Arithmetic over other metrics' values, joined on period and dimension values. */
+export interface DerivedQueryNode {
+  readonly kind: "derived_query";
+  readonly metric: string;
+  readonly grain: Grain;
+  readonly dimensions: readonly ColumnNode[];
+  readonly inputs: readonly DerivedInputNode[];
+  readonly expression: SqlExpressionNode;
+}
+
+export type QueryNode = MetricQueryNode | RatioQueryNode | DerivedQueryNode;
 
 /** What a caller asks of a metric; names are checked by metric-request.ts before a plan is made. */
 export interface PlanRequest {
@@ -111,33 +186,136 @@ export interface PlanRequest {
   readonly from?: string | undefined;
   readonly to?: string | undefined;
   readonly where?: readonly { readonly dimension: string; readonly value: string | boolean }[] | undefined;
+  /** metrics.yaml's privacy_floor; absent: no suppression. */
+  readonly privacyFloor?: number | undefined;
 }
 
 const column = (name: string): ColumnNode => ({ kind: "column", name });
+const sqlExpression = (sql: string): SqlExpressionNode => ({ kind: "sql_expression", sql });
+const predicate = (sql: string): SqlPredicateNode => ({ kind: "sql_predicate", sql });
 
-/** Builds the query tree of one metric for one request. */
-export function planMetricQuery(metric: Metric, request: PlanRequest): MetricQueryNode {
-  const time = column(metric.time_dimension);
-  const where: PredicateNode[] = [{ kind: "not_null", column: time }];
-  if (metric.filter !== undefined) where.push({ kind: "sql_predicate", sql: metric.filter });
-  for (const w of request.where ?? [])
-    where.push({ kind: "equals", column: column(w.dimension), value: w.value });
-  if (request.from !== undefined) where.push({ kind: "on_or_after", column: time, date: request.from });
-  if (request.to !== undefined) where.push({ kind: "on_or_before", column: time, date: request.to });
+/** Builds the query tree of one metric (any type) for one request. */
+export function planQuery(metric: Metric, request: PlanRequest): QueryNode {
+  switch (metric.type) {
+    case "simple":
+      return planMetricQuery(metric, request);
+    case "ratio":
+      return planRatioQuery(metric, request);
+    case "derived":
+      return planDerivedQuery(metric, request);
+  }
+}
+
+/** The query tree of a simple metric: its filter in WHERE, one aggregate per group. */
+export function planMetricQuery(metric: SimpleMetric, request: PlanRequest): MetricQueryNode {
+  const operand = sqlExpression(metric.expr);
   const node: MetricQueryNode = {
     kind: "metric_query",
     metric: metric.name,
     from: { kind: "table", name: metric.model },
-    period: { kind: "time_bucket", column: time, grain: request.grain },
+    period: { kind: "time_bucket", column: column(metric.time_dimension), grain: request.grain },
     dimensions: Object.freeze(request.by.map(column)),
-    where: Object.freeze(where),
+    where: Object.freeze([
+      ...requestPredicates(metric.time_dimension, request),
+      ...(metric.filter !== undefined ? [predicate(metric.filter)] : []),
+    ]),
     aggregate: planAggregate(metric),
+    sampleSize: {
+      kind: "filtered_aggregate",
+      aggregate: { kind: "count", operand, distinct: false },
+      where: [],
+    },
+    people: planPeople(metric.model, request, []),
   };
   return Object.freeze(node);
 }
 
-function planAggregate(metric: Metric): AggregateNode {
-  const operand: SqlExpressionNode = { kind: "sql_expression", sql: metric.expr };
+/**
+ * The rows behind a simple metric's value, per group, as a list (the `value` column holds the list): what a
+ * bootstrap resamples. Same filters and groups as planMetricQuery.
+ */
+export function planSampleQuery(metric: SimpleMetric, request: PlanRequest): MetricQueryNode {
+  const node = planMetricQuery(metric, request);
+  const aggregate: ListNode = { kind: "list", operand: sqlExpression(metric.expr) };
+  return Object.freeze({ ...node, aggregate });
+}
+
+function planRatioQuery(metric: RatioMetric, request: PlanRequest): RatioQueryNode {
+  const side = (s: RatioSide): FilteredAggregateNode => ({
+    kind: "filtered_aggregate",
+    aggregate: planAggregate(s.metric),
+    where: sidePredicates(s),
+  });
+  const denominator = side(metric.sides.denominator);
+  const denominatorOperand = sqlExpression(metric.sides.denominator.metric.expr);
+  const node: RatioQueryNode = {
+    kind: "ratio_query",
+    metric: metric.name,
+    from: { kind: "table", name: metric.model },
+    period: { kind: "time_bucket", column: column(metric.time_dimension), grain: request.grain },
+    dimensions: Object.freeze(request.by.map(column)),
+    where: Object.freeze(requestPredicates(metric.time_dimension, request)),
+    numerator: side(metric.sides.numerator),
+    denominator,
+    sampleSize: {
+      kind: "filtered_aggregate",
+      aggregate: { kind: "count", operand: denominatorOperand, distinct: false },
+      where: denominator.where,
+    },
+    people: planPeople(metric.model, request, denominator.where),
+  };
+  return Object.freeze(node);
+}
+
+function planDerivedQuery(metric: DerivedMetric, request: PlanRequest): DerivedQueryNode {
+  const node: DerivedQueryNode = {
+    kind: "derived_query",
+    metric: metric.name,
+    grain: request.grain,
+    dimensions: Object.freeze(request.by.map(column)),
+    inputs: Object.freeze(
+      metric.inputs.map((input) => ({
+        kind: "derived_input" as const,
+        alias: input.alias,
+        query: planQuery(input.metric, request),
+        minSample: input.metric.min_sample,
+      })),
+    ),
+    expression: sqlExpression(metric.expr),
+  };
+  return Object.freeze(node);
+}
+
+function sidePredicates(side: RatioSide): PredicateNode[] {
+  return [
+    ...(side.metric.filter !== undefined ? [predicate(side.metric.filter)] : []),
+    ...(side.filter !== undefined ? [predicate(side.filter)] : []),
+  ];
+}
+
+function requestPredicates(timeDimension: string, request: PlanRequest): PredicateNode[] {
+  const time = column(timeDimension);
+  const where: PredicateNode[] = [{ kind: "not_null", column: time }];
+  for (const w of request.where ?? [])
+    where.push({ kind: "equals", column: column(w.dimension), value: w.value });
+  if (request.from !== undefined) where.push({ kind: "on_or_after", column: time, date: request.from });
+  if (request.to !== undefined) where.push({ kind: "on_or_before", column: time, date: request.to });
+  return where;
+}
+
+function planPeople(
+  model: string,
+  request: PlanRequest,
+  where: readonly PredicateNode[],
+): PeopleNode | undefined {
+  const person = findModel(model)?.person;
+  if (person === undefined || request.privacyFloor === undefined || request.privacyFloor <= 1)
+    return undefined;
+  return { kind: "people", person: sqlExpression(person), floor: request.privacyFloor, where };
+}
+
+function planAggregate(metric: SimpleMetric): AggregateNode {
+  const operand: SqlExpressionNode = sqlExpression(metric.expr);
   switch (metric.agg) {
     case "count":
       return { kind: "count", operand, distinct: false };
@@ -145,6 +323,8 @@ function planAggregate(metric: Metric): AggregateNode {
       return { kind: "count", operand, distinct: true };
     case "sum":
       return { kind: "basic_aggregate", fn: "sum", operand };
+    case "sum_boolean":
+      return { kind: "sum_boolean", operand };
     case "average":
       return { kind: "basic_aggregate", fn: "avg", operand };
     case "min":

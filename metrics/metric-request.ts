@@ -25,7 +25,20 @@ export interface MetricRequest extends PlanRequest {
 }
 
 // Names of the result row's own fields: a dimension with one of these names would overwrite them.
-const RESERVED = new Set(["metric", "period", "value", "n", "definition_hash", "insufficient"]);
+const RESERVED = new Set([
+  "metric",
+  "period",
+  "value",
+  "n",
+  "definition_hash",
+  "insufficient",
+  "suppressed",
+  "band",
+  "numerator",
+  "denominator",
+  "period_days",
+  "vs_unmarked",
+]);
 
 /** Validates a request; returns it normalised (metrics resolved, duplicates dropped) or throws an InputError. */
 export function resolveMetricRequest(file: MetricsFile, input: MetricRequestInput): MetricRequest {
@@ -101,7 +114,9 @@ function typedValue(
   raw: string,
   metrics: readonly Metric[],
 ): string | boolean | undefined {
-  const type = metrics.map((m) => findModel(m.model)?.columns[dimension]).find((t) => t !== undefined);
+  const type = metrics
+    .flatMap((m) => m.models.map((model) => findModel(model)?.columns[dimension]))
+    .find((t) => t !== undefined);
   if (type !== "boolean") return raw;
   if (raw === "true") return true;
   if (raw === "false") return false;

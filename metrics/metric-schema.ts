@@ -22,6 +22,7 @@ export const AGGREGATIONS = [
   "count",
   "count_distinct",
   "sum",
+  "sum_boolean",
   "average",
   "min",
   "max",
@@ -30,8 +31,14 @@ export const AGGREGATIONS = [
 ] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
-export const GRAINS = ["day", "week", "month"] as const;
+export const METRIC_TYPES = ["simple", "ratio", "derived"] as const;
+
+export const GRAINS = ["day", "week", "month", "quarter"] as const;
 export type Grain = (typeof GRAINS)[number];
+
+export const UNITS = ["count", "hours", "days", "ratio", "percent", "per_week", "lines"] as const;
+
+export const BAND_LEVELS = ["elite", "high", "medium"] as const;
 
 const identifier = z
   .string()
@@ -39,12 +46,13 @@ const identifier = z
   .max(63, "must be at most 63 characters");
 
 // expr and filter are SQL written by analysts and reviewed like code; the compiler pastes them into the
-// query, so they must stay one expression and never smuggle in a second statement.
+// query, so they must stay one expression and never smuggle in a second statement or a comment.
 const sqlExpression = z
   .string()
   .trim()
   .min(1, "must not be empty")
-  .refine((s) => !s.includes(";"), "must be one SQL expression (no ';')");
+  .refine((s) => !s.includes(";"), "must be one SQL expression (no ';')")
+  .refine((s) => !s.includes("--") && !s.includes("/*"), "must not contain SQL comments (-- or /*)");
 
 const aggParamsSchema = z
   .object({
@@ -61,41 +69,101 @@ const aggParamsSchema = z
   })
   .strict();
 
-export const metricSchema = z
+const bandsSchema = z
   .object({
-    name: identifier.describe("Stable id used by the CLI, dashboards and hashes: lower_snake_case"),
-    label: z.string().trim().min(1).describe("Human name shown on dashboards"),
-    description: z.string().trim().min(1).describe("What is counted and what is left out, for the reader"),
-    owner: z.string().trim().min(1).describe("Who answers questions about this definition (team or person)"),
-    type: z
-      .enum(["simple"])
-      .describe("Metric type; v0 has only simple metrics (one aggregation over one model)"),
+    elite: z.number().describe("Elite at this value or better"),
+    high: z.number().describe("High at this value or better"),
+    medium: z.number().describe("Medium at this value or better; anything worse is low"),
+  })
+  .strict()
+  .describe("DORA-style performance bands: thresholds in the metric's unit, best first");
+
+// The fields every metric type has: what it is called, who owns it, how it reads and how it may be sliced.
+const commonFields = {
+  name: identifier.describe("Stable id used by the CLI, dashboards and hashes: lower_snake_case"),
+  label: z.string().trim().min(1).describe("Human name shown on dashboards"),
+  description: z.string().trim().min(1).describe("What is counted and what is left out, for the reader"),
+  owner: z.string().trim().min(1).describe("Who answers questions about this definition (team or person)"),
+  unit: z.enum(UNITS).describe("Unit of the value"),
+  direction: z
+    .enum(["higher_is_better", "lower_is_better", "neutral"])
+    .describe("Which way is an improvement, for arrows, colours and bands"),
+  min_sample: z
+    .number()
+    .int("must be a whole number")
+    .min(1)
+    .optional()
+    .describe("Below this many rows the value is reported as insufficient data (null)"),
+  dimensions: z
+    .array(z.string().min(1))
+    .default([])
+    .describe("Columns the metric may be sliced by (--by), e.g. team, repository, authorship_class"),
+  bands: bandsSchema.optional(),
+};
+
+const simpleMetricSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal("simple").describe("One aggregation over one model"),
     model: z.string().min(1).describe("The warehouse model aggregated, e.g. fct_pull_requests"),
     agg: z.enum(AGGREGATIONS).describe("How rows are aggregated"),
     agg_params: aggParamsSchema.optional().describe("Parameters of the aggregation (percentile)"),
     expr: sqlExpression.describe("SQL over the model's columns that is aggregated, e.g. time_to_merge_hours"),
     filter: sqlExpression.optional().describe("SQL boolean over the model's columns: rows that count"),
     time_dimension: z.string().min(1).describe("Timestamp column that places a row in a period"),
-    unit: z.enum(["count", "hours", "days", "ratio", "percent"]).describe("Unit of the value"),
-    direction: z
-      .enum(["higher_is_better", "lower_is_better", "neutral"])
-      .describe("Which way is an improvement, for arrows and colours"),
-    min_sample: z
-      .number()
-      .int("must be a whole number")
-      .min(1)
-      .optional()
-      .describe("Below this many rows the value is reported as insufficient data (null)"),
-    dimensions: z
-      .array(z.string().min(1))
-      .default([])
-      .describe("Columns the metric may be sliced by (--by), e.g. team, repository, author_type"),
   })
   .strict()
   .superRefine((metric, ctx) => {
     checkAggregation(metric, ctx);
     checkColumns(metric, ctx);
+    checkBands(metric, ctx);
   });
+
+const metricInput = z.union([
+  identifier,
+  z
+    .object({
+      metric: identifier.describe("Name of a metric defined in this file"),
+      filter: sqlExpression.optional().describe("An extra SQL condition for this side only"),
+    })
+    .strict(),
+]);
+
+const ratioMetricSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal("ratio").describe("Numerator and denominator aggregated separately, then divided"),
+    numerator: metricInput.describe("A simple metric (name, or { metric, filter })"),
+    denominator: metricInput.describe("A simple metric over the same model and time dimension"),
+  })
+  .strict()
+  .superRefine((metric, ctx) => checkBands(metric, ctx));
+
+const derivedInput = z.union([
+  identifier,
+  z
+    .object({
+      metric: identifier.describe("Name of a metric defined in this file"),
+      alias: identifier.optional().describe("The name expr uses for it (default: the metric's name)"),
+    })
+    .strict(),
+]);
+
+const derivedMetricSchema = z
+  .object({
+    ...commonFields,
+    type: z.literal("derived").describe("Arithmetic over other metrics' values, period by period"),
+    expr: sqlExpression.describe("Arithmetic over the inputs' names (or aliases) and period_days"),
+    metrics: z.array(derivedInput).min(1, "must name at least one metric").describe("The inputs"),
+  })
+  .strict()
+  .superRefine((metric, ctx) => checkBands(metric, ctx));
+
+export const metricSchema = z.discriminatedUnion(
+  "type",
+  [simpleMetricSchema, ratioMetricSchema, derivedMetricSchema],
+  { error: () => `must be one of ${METRIC_TYPES.join(", ")}` },
+);
 
 const loginPattern = z
   .string()
@@ -274,9 +342,39 @@ export const metricsFileSchema = z
 export type Definitions = z.output<typeof definitionsSchema>;
 
 export type MetricDefinition = z.output<typeof metricSchema>;
+export type SimpleMetricDefinition = z.output<typeof simpleMetricSchema>;
+export type RatioMetricDefinition = z.output<typeof ratioMetricSchema>;
+export type DerivedMetricDefinition = z.output<typeof derivedMetricSchema>;
+export type MetricInput = z.output<typeof metricInput>;
+export type Bands = z.output<typeof bandsSchema>;
 
-type Metric = z.output<typeof metricSchema>;
+type Metric = SimpleMetricDefinition;
 type Ctx = z.RefinementCtx;
+
+function checkBands(metric: { bands?: Bands | undefined; direction: string }, ctx: Ctx): void {
+  const bands = metric.bands;
+  if (!bands) return;
+  if (metric.direction === "neutral") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["bands"],
+      message: "need a direction: a neutral metric has no better or worse band",
+    });
+    return;
+  }
+  const lower = metric.direction === "lower_is_better";
+  const [elite, high, medium] = [bands.elite, bands.high, bands.medium];
+  const ordered = lower ? elite <= high && high <= medium : elite >= high && high >= medium;
+  if (!ordered) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["bands"],
+      message: lower
+        ? `must go best first for lower_is_better: elite <= high <= medium (got ${elite}, ${high}, ${medium})`
+        : `must go best first for higher_is_better: elite >= high >= medium (got ${elite}, ${high}, ${medium})`,
+    });
+  }
+}
 
 function checkAggregation(metric: Metric, ctx: Ctx): void {
   const percentile = metric.agg_params?.percentile;

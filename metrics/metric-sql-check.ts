@@ -1,13 +1,15 @@
 /**
- * Checks the SQL inside metrics.yaml (`expr`, `filter`) before it meets the warehouse: DuckDB binds each one
- * against an empty in-memory table with exactly the model's contract columns. A misspelt column, an expression
- * that is not a number, or a filter that is not true/false is then reported with the line it is on, by
- * `yardstick metrics check`, instead of failing the nightly run.
+ * Checks the SQL inside metrics.yaml (`expr`, `filter`, a ratio's side filters, a derived metric's expression)
+ * before it meets the warehouse: DuckDB binds each one against empty in-memory tables with exactly the models'
+ * contract columns. A misspelt column, an expression that is not a number, or a filter that is not true/false
+ * is then reported with the line it is on, by `yardstick metrics check`, instead of failing the nightly run.
+ * Given a warehouse, every compiled query is also dry-run there (DESCRIBE, read-only: nothing is computed).
  */
+import { existsSync } from "node:fs";
 import { InputError, type InputProblem } from "../core/errors.ts";
 import { type Db, withDb } from "../warehouse/duckdb.ts";
 import { compileMetricQuery } from "./metric-compiler.ts";
-import { planMetricQuery } from "./metric-ir.ts";
+import { planQuery } from "./metric-ir.ts";
 import type { Metric, MetricsFile } from "./metrics-file.ts";
 import { createTableSql, findModel } from "./warehouse-contract.ts";
 
@@ -15,10 +17,18 @@ const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 const NEEDS_NUMBER = new Set(["sum", "average", "min", "max", "median", "percentile"]);
 
-/** Throws an InputError listing every `expr`/`filter` that DuckDB cannot bind or that has the wrong type. */
-export async function checkMetricSql(file: MetricsFile): Promise<void> {
+export interface SqlCheckResult {
+  /** Queries dry-run against the warehouse (0 when none was given or it does not exist yet). */
+  dryRun: number;
+}
+
+/**
+ * Throws an InputError listing every `expr`/`filter` that DuckDB cannot bind or that has the wrong type; with
+ * `warehousePath` (when the file exists), also every compiled query the warehouse cannot bind.
+ */
+export async function checkMetricSql(file: MetricsFile, warehousePath?: string): Promise<SqlCheckResult> {
   const problems = await withDb(":memory:", "read_write", async (db) => {
-    const models = new Set(file.metrics.map((m) => m.model));
+    const models = new Set(file.metrics.flatMap((m) => m.models));
     for (const name of models) {
       const model = findModel(name);
       if (model) await db.run(createTableSql(model));
@@ -29,41 +39,78 @@ export async function checkMetricSql(file: MetricsFile): Promise<void> {
   });
   if (problems.length > 0)
     throw new InputError(`metrics file ${file.file} has SQL that does not fit the warehouse`, problems);
+  if (warehousePath === undefined || !existsSync(warehousePath)) return { dryRun: 0 };
+  const dryRunProblems = await withDb(warehousePath, "read_only", async (db) => {
+    const found: InputProblem[] = [];
+    for (const [i, metric] of file.metrics.entries()) {
+      const error = await describeError(db, metric);
+      if (error)
+        found.push({
+          field: `metrics[${i}]`,
+          message: `${metric.name} does not run on the warehouse ${warehousePath}: ${error}`,
+          position: file.positionOf(["metrics", i, "name"]),
+        });
+    }
+    return found;
+  });
+  if (dryRunProblems.length > 0)
+    throw new InputError(`metrics file ${file.file} does not fit the warehouse`, dryRunProblems);
+  return { dryRun: file.metrics.length };
 }
 
 async function checkMetric(db: Db, file: MetricsFile, metric: Metric, i: number): Promise<InputProblem[]> {
-  const problem = (field: "expr" | "filter", message: string): InputProblem => ({
-    field: `metrics[${i}].${field}`,
+  const problem = (field: readonly (string | number)[], message: string): InputProblem => ({
+    field: `metrics[${i}].${field.join(".")}`,
     message,
-    position: file.positionOf(["metrics", i, field]),
+    position: file.positionOf(["metrics", i, ...field]),
   });
   const problems: InputProblem[] = [];
-  const exprType = await typeOf(db, metric.model, metric.expr);
-  if ("error" in exprType)
-    problems.push(problem("expr", `is not valid over ${metric.model}: ${exprType.error}`));
-  else if (NEEDS_NUMBER.has(metric.agg) && !NUMERIC.test(exprType.type)) {
-    problems.push(problem("expr", `must be a number for agg ${metric.agg}; it is ${exprType.type}`));
+  const condition = async (field: readonly (string | number)[], model: string, sql: string | undefined) => {
+    if (sql === undefined) return;
+    const type = await typeOf(db, model, sql);
+    if ("error" in type) problems.push(problem(field, `is not valid over ${model}: ${type.error}`));
+    else if (type.type !== "BOOLEAN")
+      problems.push(problem(field, `must be true or false (a condition); it is ${type.type}`));
+  };
+  if (metric.type === "simple") {
+    const exprType = await typeOf(db, metric.model, metric.expr);
+    if ("error" in exprType)
+      problems.push(problem(["expr"], `is not valid over ${metric.model}: ${exprType.error}`));
+    else if (NEEDS_NUMBER.has(metric.agg) && !NUMERIC.test(exprType.type)) {
+      problems.push(problem(["expr"], `must be a number for agg ${metric.agg}; it is ${exprType.type}`));
+    } else if (metric.agg === "sum_boolean" && exprType.type !== "BOOLEAN") {
+      problems.push(problem(["expr"], `must be true or false for agg sum_boolean; it is ${exprType.type}`));
+    }
+    await condition(["filter"], metric.model, metric.filter);
   }
-  if (metric.filter !== undefined) {
-    const filterType = await typeOf(db, metric.model, metric.filter);
-    if ("error" in filterType)
-      problems.push(problem("filter", `is not valid over ${metric.model}: ${filterType.error}`));
-    else if (filterType.type !== "BOOLEAN") {
-      problems.push(problem("filter", `must be true or false (a condition); it is ${filterType.type}`));
+  if (metric.type === "ratio") {
+    for (const side of ["numerator", "denominator"] as const) {
+      if (typeof metric[side] !== "string")
+        await condition([side, "filter"], metric.model, metric.sides[side].filter);
     }
   }
   if (problems.length > 0) return problems;
   // The whole query, sliced by every allowed dimension, catches what only shows in context (e.g. an
-  // aggregate inside expr, which would nest aggregates).
+  // aggregate inside expr, which would nest aggregates, or a derived expression that is not arithmetic).
+  const error = await describeError(db, metric);
+  if (error) {
+    const field = metric.type === "ratio" ? "denominator" : "expr";
+    const what = metric.type === "simple" ? `does not aggregate with ${metric.agg}` : "does not compile";
+    problems.push(problem([field], `${what}: ${error}`));
+  }
+  return problems;
+}
+
+async function describeError(db: Db, metric: Metric): Promise<string | undefined> {
   const { sql, parameters } = compileMetricQuery(
-    planMetricQuery(metric, { by: metric.dimensions, grain: "week" }),
+    planQuery(metric, { by: metric.dimensions, grain: "week", privacyFloor: 5 }),
   );
   try {
     await db.all(`describe ${sql}`, [...parameters]);
+    return undefined;
   } catch (error) {
-    problems.push(problem("expr", `does not aggregate with ${metric.agg}: ${firstLine(error)}`));
+    return firstLine(error);
   }
-  return problems;
 }
 
 async function typeOf(

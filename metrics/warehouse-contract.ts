@@ -10,10 +10,24 @@ import { parse } from "yaml";
 
 export type ColumnType = "varchar" | "integer" | "double" | "boolean" | "timestamp";
 
+export interface ContractColumn {
+  readonly type: ColumnType;
+  readonly description: string;
+}
+
 export interface ModelContract {
   readonly name: string;
   readonly grain: string;
   readonly columns: Readonly<Record<string, ColumnType>>;
+  /** Column descriptions as the contract writes them: part of the hash of every metric that reads the column. */
+  readonly descriptions: Readonly<Record<string, string>>;
+  /**
+   * SQL (from the reviewed mart .yml, `config.meta.yardstick.person`) naming the person behind a row, for the
+   * privacy floor; undefined when the model's rows are not about people.
+   */
+  readonly person?: string | undefined;
+  /** Keys of metrics.yaml `definitions:` that this model's columns depend on. */
+  readonly definitions: readonly string[];
 }
 
 const MARTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "models", "marts");
@@ -26,6 +40,18 @@ const TYPES: Record<string, ColumnType> = {
   timestamp: "timestamp",
 };
 
+interface MartYaml {
+  models?: {
+    name: string;
+    description?: string;
+    config?: {
+      contract?: { enforced?: boolean };
+      meta?: { yardstick?: { person?: string; definitions?: string[] } };
+    };
+    columns?: { name: string; data_type?: string; description?: string }[];
+  }[];
+}
+
 /**
  * The marts with an enforced contract, read from their dbt .yml files: the one place the columns are
  * written down, so metrics.yaml can never be checked against a stale copy. Columns of types the metric
@@ -34,23 +60,27 @@ const TYPES: Record<string, ColumnType> = {
 function readContracts(): Record<string, ModelContract> {
   const out: Record<string, ModelContract> = {};
   for (const file of readdirSync(MARTS_DIR).filter((f) => f.endsWith(".yml"))) {
-    const doc = parse(readFileSync(join(MARTS_DIR, file), "utf8")) as {
-      models?: {
-        name: string;
-        description?: string;
-        config?: { contract?: { enforced?: boolean } };
-        columns?: { name: string; data_type?: string }[];
-      }[];
-    };
+    const doc = parse(readFileSync(join(MARTS_DIR, file), "utf8")) as MartYaml;
     for (const model of doc.models ?? []) {
       if (!model.config?.contract?.enforced) continue;
       const columns: Record<string, ColumnType> = {};
+      const descriptions: Record<string, string> = {};
       for (const column of model.columns ?? []) {
         const type = TYPES[(column.data_type ?? "").toLowerCase()];
-        if (type) columns[column.name] = type;
+        if (!type) continue;
+        columns[column.name] = type;
+        descriptions[column.name] = (column.description ?? "").trim();
       }
       const grain = /grain: ([^)]+)\)/.exec(model.description ?? "")?.[1] ?? "one row per record";
-      out[model.name] = { name: model.name, grain, columns };
+      const meta = model.config.meta?.yardstick;
+      out[model.name] = {
+        name: model.name,
+        grain,
+        columns,
+        descriptions,
+        person: meta?.person,
+        definitions: [...(meta?.definitions ?? [])].sort(),
+      };
     }
   }
   return out;

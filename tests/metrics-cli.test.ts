@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { metricsCommand } from "../cli/metrics-command.ts";
 import { InputError } from "../core/errors.ts";
 import {
@@ -10,7 +11,9 @@ import {
   fixturePullRequests,
 } from "./fixtures/metrics-warehouse.ts";
 
-const METRICS = resolve(import.meta.dirname, "..", "metrics.yaml");
+const SHIPPED = resolve(import.meta.dirname, "..", "metrics.yaml");
+/** The shipped file with the privacy floor lowered to 1: the fixture has only seven authors. */
+let METRICS: string;
 
 let dir: string;
 let warehousePath: string;
@@ -24,11 +27,22 @@ beforeAll(async () => {
   mkdirSync(join(dir, "data", "warehouse"), { recursive: true });
   prs = fixturePullRequests(["platform", "mobile"]);
   await createFixtureWarehouse(warehousePath, prs);
+  const shipped = readFileSync(SHIPPED, "utf8");
+  expect(shipped).toContain("privacy_floor: 5\n");
+  METRICS = join(dir, "metrics.yaml");
+  writeFileSync(METRICS, shipped.replace("privacy_floor: 5\n", "privacy_floor: 1\n"));
   configPath = join(dir, "yardstick.yaml");
   writeFileSync(configPath, "dataDir: ./data\ngithub:\n  orgs: [acme]\n");
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The metric names of the shipped file, read with a plain YAML parser (not the loader under test). */
+function shippedNames(): string[] {
+  return (parseYaml(readFileSync(SHIPPED, "utf8")) as { metrics: { name: string }[] }).metrics.map(
+    (m) => m.name,
+  );
+}
 
 async function run(...args: string[]): Promise<string> {
   let out = "";
@@ -122,7 +136,7 @@ describe("yardstick metrics query", () => {
       warehousePath,
     );
     expect(error.report()).toContain(`unknown metric "cycle_time"`);
-    expect(error.report()).toContain("merged_pull_requests, time_to_merge_hours_p50");
+    expect(error.report()).toContain(shippedNames().join(", "));
   });
 });
 
@@ -130,19 +144,22 @@ describe("yardstick metrics check and list", () => {
   it("checks the metrics file and prints each metric's hash", async () => {
     const out = await run("check", "--metrics", METRICS);
     const lines = out.trim().split("\n");
-    expect(lines[0]).toBe(`OK: ${METRICS} defines 2 metrics`);
-    expect(lines.slice(1).map((l) => l.trim().split(/\s+/)[0])).toEqual([
-      "merged_pull_requests",
-      "time_to_merge_hours_p50",
-    ]);
-    for (const line of lines.slice(1)) expect(line).toMatch(/ sha256:[0-9a-f]{64}$/);
+    expect(lines[0]).toBe(`OK: ${METRICS} defines ${shippedNames().length} metrics`);
+    expect(lines[1]).toContain("no warehouse to dry-run on");
+    expect(lines.slice(2).map((l) => l.trim().split(/\s+/)[0])).toEqual(shippedNames());
+    for (const line of lines.slice(2)) expect(line).toMatch(/ sha256:[0-9a-f]{64}$/);
   });
 
   it("fails the check with the file's position when a metric is invalid", async () => {
     const bad = join(dir, "bad-metrics.yaml");
     writeFileSync(bad, "version: 1\nmetrics:\n  - name: x\n    agg: sum\n");
     const error = await inputErrorOf("check", "--metrics", bad);
-    expect(error.report()).toContain(`metrics[0].label (${bad}:3:5)`);
+    expect(error.report()).toContain(`metrics[0].type (${bad}:3:5)`);
+    expect(error.report()).toContain("simple, ratio, derived");
+    writeFileSync(bad, "version: 1\nmetrics:\n  - name: x\n    type: simple\n    agg: sum\n");
+    const fields = await inputErrorOf("check", "--metrics", bad);
+    expect(fields.report()).toContain(`metrics[0].label (${bad}:3:5)`);
+    expect(fields.exitCode).toBe(2);
   });
 
   it("lists the metrics as JSON lines", async () => {
@@ -151,7 +168,7 @@ describe("yardstick metrics check and list", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as { name: string; dimensions: string[] });
-    expect(entries.map((e) => e.name)).toEqual(["merged_pull_requests", "time_to_merge_hours_p50"]);
+    expect(entries.map((e) => e.name)).toEqual(shippedNames());
     expect(entries[0]!.dimensions).toContain("team");
   });
 });
