@@ -91,7 +91,7 @@ function visitMetricQuery(node: MetricQueryNode) {
       sql<string>`strftime(${bucket}, '%Y-%m-%d')`.as("period"),
       ...node.dimensions.map((d) => visitColumn(d).as(d.name)),
       value.as("value"),
-      sql<number>`${visitFilteredAggregate(node.sampleSize)}::INTEGER`.as("n"),
+      sql<number>`(${visitFilteredAggregate(node.sampleSize)})::INTEGER`.as("n"),
       visitPeople(node.people).as("suppressed"),
     ]);
   for (const predicate of node.where) query = query.where(visitPredicate(predicate));
@@ -114,7 +114,7 @@ function visitRatioQuery(node: RatioQueryNode) {
       sql<string>`strftime(${bucket}, '%Y-%m-%d')`.as("period"),
       ...node.dimensions.map((d) => visitColumn(d).as(d.name)),
       sql<number | null>`${numerator} / nullif(${denominator}, 0)`.as("value"),
-      sql<number>`${n}::INTEGER`.as("n"),
+      sql<number>`(${n})::INTEGER`.as("n"),
       visitPeople(node.people).as("suppressed"),
       numerator.as("numerator"),
       denominator.as("denominator"),

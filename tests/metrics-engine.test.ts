@@ -90,7 +90,7 @@ describe("compiling metrics to SQL", () => {
     const compiled = compileMetricQuery(planQuery(metric, { by: ["team"], grain: "week" }));
     expect(compiled.sql).toBe(
       `select strftime(date_trunc('week', "merged_at"), '%Y-%m-%d') as "period", "team" as "team", ` +
-        `(count(pull_request_id))::DOUBLE as "value", count(pull_request_id)::INTEGER as "n", false as "suppressed" ` +
+        `(count(pull_request_id))::DOUBLE as "value", (count(pull_request_id))::INTEGER as "n", false as "suppressed" ` +
         `from "fct_pull_requests" where "merged_at" is not null and (is_merged) ` +
         `group by date_trunc('week', "merged_at"), "team" order by "period", "team"`,
     );
@@ -102,7 +102,7 @@ describe("compiling metrics to SQL", () => {
     const compiled = compileMetricQuery(planQuery(metric, { by: ["team"], grain: "week" }));
     expect(compiled.sql).toBe(
       `select strftime(date_trunc('week', "merged_at"), '%Y-%m-%d') as "period", "team" as "team", ` +
-        `(quantile_cont(time_to_merge_hours, 0.5))::DOUBLE as "value", count(time_to_merge_hours)::INTEGER as "n", false as "suppressed" ` +
+        `(quantile_cont(time_to_merge_hours, 0.5))::DOUBLE as "value", (count(time_to_merge_hours))::INTEGER as "n", false as "suppressed" ` +
         `from "fct_pull_requests" where "merged_at" is not null and (is_merged) ` +
         `group by date_trunc('week', "merged_at"), "team" order by "period", "team"`,
     );
