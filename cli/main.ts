@@ -81,7 +81,7 @@ export function buildProgram(): Command {
       "Engineering metrics you can trust: pull requests, CI, deployments and incidents from GitHub, one\n" +
         "metrics.yaml for every team, and static dashboards that compare AI-authored and unmarked work.\n\n" +
         "Operators: `yardstick init`, edit yardstick.yaml, `yardstick doctor`, then `yardstick run` nightly.\n" +
-        "Analysts: `yardstick metrics check|list|query` against the warehouse.\n" +
+        "Analysts: `yardstick metrics check|list|query|diff` against the warehouse.\n" +
         "Try it: `yardstick demo` runs the whole pipeline against a simulated GitHub organisation.",
     )
     .addOption(

@@ -10,6 +10,8 @@ import { dataWatermark, evaluateMetrics, type MetricRow } from "../metrics/metri
 import type { Grain } from "../metrics/metric-schema.ts";
 import { checkMetricSql } from "../metrics/metric-sql-check.ts";
 import { loadMetricsFile, type Metric } from "../metrics/metrics-file.ts";
+import { addDiffCommand } from "./metrics-diff-command.ts";
+import { renderTable } from "./text-table.ts";
 
 /** Where the command writes its data (stdout by default; tests pass their own). */
 export interface MetricsCommandIo {
@@ -24,7 +26,7 @@ const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2, useGro
 
 export function metricsCommand(io: MetricsCommandIo = processIo): Command {
   const metrics = new Command("metrics")
-    .description("Check, list and query the metric definitions in metrics.yaml")
+    .description("Check, list, query and diff the metric definitions in metrics.yaml")
     .addHelpText(
       "after",
       `
@@ -34,7 +36,8 @@ definition hash, so two numbers with the same hash were computed the same way.
 Examples:
   $ yardstick metrics check
   $ yardstick metrics list
-  $ yardstick metrics query merged_pull_requests time_to_merge_hours_p50 --by team --grain week --from 2024-01-01`,
+  $ yardstick metrics query merged_pull_requests time_to_merge_hours_p50 --by team --grain week --from 2024-01-01
+  $ yardstick metrics diff origin/main`,
     );
 
   metrics
@@ -169,6 +172,7 @@ Examples:
       io.out(`data as of ${watermark ?? "(no data)"} (latest extraction in the warehouse)\n`);
     });
 
+  addDiffCommand(metrics, io);
   return metrics;
 }
 
@@ -278,14 +282,4 @@ function renderCsv(rows: readonly MetricRow[], by: readonly string[]): string {
       .join(","),
   );
   return `${[header.join(","), ...lines].join("\r\n")}\r\n`;
-}
-
-function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return `${[line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")}\n`;
 }

@@ -220,7 +220,7 @@ function visitAggregate(node: AggregateNode): RawBuilder<unknown> {
     case "percentile":
       return sql`${sql.raw(node.discrete ? "quantile_disc" : "quantile_cont")}(${operand}, ${sql.lit(node.fraction)})`;
     case "list":
-      return sql`list((${operand})::DOUBLE) filter (where (${operand}) is not null)`;
+      return sql`list({'v': (${operand})::DOUBLE, 'c': ${node.cluster ? visitColumn(node.cluster) : sql`null`}}) filter (where (${operand}) is not null)`;
   }
 }
 

@@ -103,10 +103,14 @@ export interface PercentileNode {
   readonly discrete: boolean;
 }
 
-/** The operand's non-null values as a list: the sample behind a value, for bootstrap intervals. */
+/**
+ * The operand's non-null values as a list of `{ v, c }` (value, cluster): the sample behind a value, for
+ * bootstrap intervals resampled by cluster (the repository, when the model has one).
+ */
 export interface ListNode {
   readonly kind: "list";
   readonly operand: OperandNode;
+  readonly cluster?: ColumnNode | undefined;
 }
 
 export type AggregateNode = CountNode | BasicAggregateNode | SumBooleanNode | PercentileNode | ListNode;
@@ -236,7 +240,8 @@ export function planMetricQuery(metric: SimpleMetric, request: PlanRequest): Met
  */
 export function planSampleQuery(metric: SimpleMetric, request: PlanRequest): MetricQueryNode {
   const node = planMetricQuery(metric, request);
-  const aggregate: ListNode = { kind: "list", operand: sqlExpression(metric.expr) };
+  const cluster = findModel(metric.model)?.columns.repository ? column("repository") : undefined;
+  const aggregate: ListNode = { kind: "list", operand: sqlExpression(metric.expr), cluster };
   return Object.freeze({ ...node, aggregate });
 }
 

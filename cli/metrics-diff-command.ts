@@ -1,0 +1,268 @@
+/**
+ * `yardstick metrics diff <git-ref-or-file>`: for the reviewer of a metrics.yaml change. Prints which
+ * definitions changed (old → new hash and the fields behind it) and how last month's values per team move
+ * under the new definitions. Without a warehouse it still prints the definition changes and says why values
+ * were not compared (exit 0): the definitions are the review, the values are evidence when there is data.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { dataPaths, loadConfig } from "../core/config.ts";
+import { InputError } from "../core/errors.ts";
+import { canonicalJson } from "../metrics/definition-hash.ts";
+import {
+  checkMonth,
+  diffMetricsFiles,
+  type FieldChange,
+  hasChanges,
+  type MetricsDiff,
+  movedValues,
+  readBaseMetricsFile,
+  type ValueComparison,
+} from "../metrics/metrics-diff.ts";
+import { loadMetricsFile } from "../metrics/metrics-file.ts";
+import { tableLines } from "./text-table.ts";
+
+/** Where the command writes (stdout in the CLI; tests collect it). Same shape as MetricsCommandIo. */
+export interface DiffCommandIo {
+  out(text: string): void;
+}
+
+interface DiffOptions {
+  metrics: string;
+  month?: string;
+  format: string;
+  config: string;
+  warehouse?: string;
+}
+
+const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2, useGrouping: false });
+const signed = new Intl.NumberFormat("en-US", {
+  maximumFractionDigits: 2,
+  useGrouping: false,
+  signDisplay: "exceptZero",
+});
+
+/** Adds `diff` to the `metrics` command. */
+export function addDiffCommand(metrics: Command, io: DiffCommandIo): Command {
+  return metrics
+    .command("diff")
+    .description(
+      "Show which metric definitions changed against a git ref or another file, and how last month's values per team move",
+    )
+    .argument(
+      "<git-ref-or-file>",
+      "the definitions before the change: a metrics file, or a git ref (HEAD, main, origin/main, a commit)",
+    )
+    .option("--metrics <file>", "the definitions after the change", "./metrics.yaml")
+    .option(
+      "--month <YYYY-MM>",
+      "compare values in this month (default: the last full month before the data watermark)",
+    )
+    .option("--format <format>", "table or json (one JSON document)", "table")
+    .option(
+      "--config <file>",
+      "configuration; the warehouse is <dataDir>/warehouse/warehouse.duckdb",
+      "./yardstick.yaml",
+    )
+    .option("--warehouse <file>", "warehouse file to read instead of the one the configuration names")
+    .addHelpText(
+      "after",
+      `
+A git ref is read with \`git show <ref>:<path>\`, <path> being the --metrics file's place in its
+repository. A metric changed when its definition hash did: its own fields (expr, filter, agg, …), the
+metrics it is computed from, or what it reads (warehouse columns, the definitions: its model depends on).
+Rewording a label or description is listed but moves no value. For each changed metric present on both
+sides, the month is evaluated under the old and the new definition (read-only), by team when both allow
+it, else overall. A change to \`definitions:\` changes the hash of every metric whose model
+depends on it, but acts at the next \`yardstick build\`: its effect on values is not computed here. Without
+a warehouse, only the definitions are compared.
+
+Examples:
+  $ yardstick metrics diff HEAD
+  $ yardstick metrics diff origin/main --metrics metrics.yaml --month 2024-03
+  $ yardstick metrics diff old-metrics.yaml --format json`,
+    )
+    .action(async (argument: string, opts: DiffOptions, command: Command) => {
+      const format = parseFormat(opts.format);
+      if (opts.month !== undefined) checkMonth(opts.month, "--month");
+      const head = loadMetricsFile(opts.metrics);
+      const base = await readBaseMetricsFile(argument, opts.metrics);
+      const diff = diffMetricsFiles(base, head);
+
+      let values: ValueComparison;
+      if (diff.changed.length === 0) {
+        values = { compared: false, reason: "no metric definition present on both sides changed" };
+      } else if (!diff.changed.some((c) => c.computation_changed)) {
+        values = {
+          compared: false,
+          reason:
+            "no metric is computed differently; the hashes changed only through what the metrics read (definitions: or the warehouse contract), which moves values at the next yardstick build",
+        };
+      } else {
+        const warehouse = locateWarehouse(opts, command.getOptionValueSource("config") === "default");
+        values =
+          "reason" in warehouse
+            ? { compared: false, reason: warehouse.reason }
+            : await movedValues({ warehousePath: warehouse.path, base, head, diff, month: opts.month });
+      }
+
+      if (format === "json") {
+        io.out(`${JSON.stringify({ ...diff, changes: hasChanges(diff), values })}\n`);
+        return;
+      }
+      io.out(renderDiff(diff, values));
+    });
+}
+
+// An explicit --warehouse or --config that does not exist is a mistake (exit 2); the defaults not existing
+// is the ordinary case of a reviewer's checkout without data, which only skips the values.
+function locateWarehouse(opts: DiffOptions, configIsDefault: boolean): { path: string } | { reason: string } {
+  if (opts.warehouse !== undefined) {
+    if (!existsSync(opts.warehouse)) {
+      throw new InputError("invalid option", [
+        { field: "--warehouse", message: `no such file: ${opts.warehouse}` },
+      ]);
+    }
+    return { path: opts.warehouse };
+  }
+  if (configIsDefault && !existsSync(resolve(opts.config))) {
+    return {
+      reason: `there is no ${opts.config} to say where the warehouse is (pass --warehouse <file> or --config <file>)`,
+    };
+  }
+  const path = dataPaths(loadConfig(opts.config).dataDir).warehouse;
+  if (!existsSync(path)) {
+    return {
+      reason: `there is no warehouse at ${path} yet (run yardstick build, or pass --warehouse <file>)`,
+    };
+  }
+  return { path };
+}
+
+function parseFormat(value: string): "json" | "table" {
+  if (value === "json" || value === "table") return value;
+  throw new InputError("invalid option", [
+    { field: "--format", message: `must be table or json: got "${value}"` },
+  ]);
+}
+
+// ---- Table output ----
+
+function renderDiff(diff: MetricsDiff, values: ValueComparison): string {
+  const lines = [`metrics diff: ${diff.base.file} → ${diff.head.file}`];
+  if (!hasChanges(diff)) {
+    lines.push(
+      `No change: both define the same ${diff.unchanged} metric${diff.unchanged === 1 ? "" : "s"} with the same hashes, and the same definitions.`,
+    );
+    return `${lines.join("\n")}\n`;
+  }
+  if (diff.changed.length > 0) {
+    lines.push("", `Changed definitions (${diff.changed.length}):`);
+    for (const c of diff.changed) {
+      lines.push(`  ${c.name}`, `    definition_hash: ${c.old_hash} → ${c.new_hash}`);
+      for (const f of c.fields) lines.push(...describeChange(f, "    "));
+      for (const f of c.reads) lines.push(...describeChange({ ...f, field: `reads ${f.field}` }, "    "));
+      if (c.inputs.length > 0) lines.push(`    computed from changed: ${c.inputs.join(", ")}`);
+      if (!c.computation_changed) lines.push("    (computed the same way: values move only after a build)");
+    }
+  } else {
+    lines.push("", "No metric definition changed (no definition hash differs).");
+  }
+  if (diff.added.length > 0) {
+    lines.push("", `Added (${diff.added.length}):`);
+    for (const a of diff.added) lines.push(`  ${a.name}  ${a.definition_hash}`);
+  }
+  if (diff.removed.length > 0) {
+    lines.push("", `Removed (${diff.removed.length}):`);
+    for (const r of diff.removed) lines.push(`  ${r.name}  ${r.definition_hash}`);
+  }
+  if (diff.reworded.length > 0) {
+    lines.push("", `Edited without changing the hash (${diff.reworded.length}; values cannot move):`);
+    for (const r of diff.reworded) {
+      lines.push(`  ${r.name}`);
+      for (const f of r.fields) lines.push(...describeChange(f, "    "));
+    }
+  }
+  lines.push("", `Unchanged: ${diff.unchanged} metric${diff.unchanged === 1 ? "" : "s"} with the same hash.`);
+  if (diff.definitions.length > 0) {
+    lines.push(
+      "",
+      `definitions: changed (${diff.definitions.length}; they act at the next yardstick build, not on the values below):`,
+    );
+    for (const f of diff.definitions) lines.push(...describeChange(f, "  "));
+  }
+  if (diff.changed.length > 0) lines.push("", ...renderValues(values));
+  return `${lines.join("\n")}\n`;
+}
+
+function renderValues(values: ValueComparison): string[] {
+  if (!values.compared) return [`Values not compared: ${values.reason}.`];
+  const source = values.watermark
+    ? `the last full month before the data watermark ${values.watermark}`
+    : "chosen with --month";
+  const lines = [`Values in ${values.month} (${source}), old → new definition:`];
+  const shown = (value: number | null, withheld: string | undefined) =>
+    withheld === "insufficient"
+      ? "insufficient data"
+      : withheld === "suppressed"
+        ? "suppressed"
+        : value === null
+          ? "-"
+          : number.format(value);
+  const count = (n: number | null) => (n === null ? "-" : String(n));
+  const body = values.rows.map((r) => [
+    r.metric,
+    r.overall ? "(all teams)" : (r.team ?? "(none)"),
+    shown(r.old_value, r.old_withheld),
+    count(r.old_n),
+    shown(r.new_value, r.new_withheld),
+    count(r.new_n),
+    r.change === null ? "-" : signed.format(r.change),
+  ]);
+  if (body.length === 0) lines.push("(no rows in that month under either definition)");
+  else lines.push(...tableLines(["metric", "team", "old", "old n", "new", "new n", "change"], body));
+  for (const e of values.errors) lines.push(`! ${e.metric} (${e.side} definition): ${e.message}`);
+  return lines;
+}
+
+// Lists get their members added and removed (the AI signal catalogue is long); other values old → new.
+function describeChange(change: FieldChange, indent: string): string[] {
+  if (Array.isArray(change.old) && Array.isArray(change.new)) {
+    const oldSet = new Set(change.old.map((v) => canonicalJson(v)));
+    const newSet = new Set(change.new.map((v) => canonicalJson(v)));
+    const removed = [...oldSet].filter((v) => !newSet.has(v));
+    const added = [...newSet].filter((v) => !oldSet.has(v));
+    if (removed.length + added.length === 0) return [`${indent}${change.field}: same members, new order`];
+    return [
+      `${indent}${change.field}:`,
+      ...removed.map((v) => `${indent}  - ${shorten(v)}`),
+      ...added.map((v) => `${indent}  + ${shorten(v)}`),
+    ];
+  }
+  if (typeof change.old === "string" && typeof change.new === "string") {
+    const [a, b] = aroundFirstDifference(change.old, change.new);
+    return [`${indent}${change.field}: ${a} → ${b}`];
+  }
+  return [`${indent}${change.field}: ${valueText(change.old)} → ${valueText(change.new)}`];
+}
+
+// A reworded description differs somewhere in a long text: show both from a little before the first
+// difference, so the change itself is on screen.
+function aroundFirstDifference(a: string, b: string): [string, string] {
+  if (a.length <= 100 && b.length <= 100) return [JSON.stringify(a), JSON.stringify(b)];
+  let same = 0;
+  while (same < a.length && a[same] === b[same]) same++;
+  const start = Math.max(0, same - 30);
+  const cut = (text: string) =>
+    `${start > 0 ? "…" : ""}${JSON.stringify(text.slice(start, start + 100))}${start + 100 < text.length ? "…" : ""}`;
+  return [cut(a), cut(b)];
+}
+
+function valueText(value: unknown): string {
+  return value === undefined ? "(absent)" : shorten(canonicalJson(value));
+}
+
+function shorten(text: string): string {
+  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
+}
