@@ -6,6 +6,8 @@ import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { dataPaths, loadConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
+import { type ComparisonRow, compareMetrics, SIZE_DIMENSION } from "../metrics/metric-compare.ts";
+import { CLASS_DIMENSION, type VsUnmarked } from "../metrics/metric-comparison.ts";
 import { dataWatermark, evaluateMetrics, type MetricRow } from "../metrics/metric-evaluator.ts";
 import type { Grain } from "../metrics/metric-schema.ts";
 import { checkMetricSql } from "../metrics/metric-sql-check.ts";
@@ -132,9 +134,11 @@ against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
     .addHelpText(
       "after",
       `
-Each row: metric, period (start of the day/week/month), the dimensions, value, n (rows aggregated) and
-the definition hash. Periods without data are absent. Below a metric's min_sample the value is withheld
-("insufficient data" / null with "insufficient": true).
+Each row: metric, period (start of the day/week/month/quarter), the dimensions, value, n (rows aggregated;
+a ratio's denominator rows) and the definition hash. Periods without data are absent. Below a metric's
+min_sample the value is withheld ("insufficient data"); a group with fewer distinct people than the privacy
+floor is suppressed. Sliced by authorship_class, each class also gets its difference to unmarked work with a
+95% interval ("vs unmarked"; see \`metrics compare\`).
 
 Examples:
   $ yardstick metrics query merged_pull_requests --by team
@@ -158,6 +162,7 @@ Examples:
         from: opts.from,
         to: opts.to,
         where: parseWhere(opts.where ?? []),
+        compare: by.includes(CLASS_DIMENSION),
       });
       if (format === "json") {
         for (const row of rows) io.out(`${JSON.stringify(row)}\n`);
@@ -172,8 +177,89 @@ Examples:
       io.out(`data as of ${watermark ?? "(no data)"} (latest extraction in the warehouse)\n`);
     });
 
+  metrics
+    .command("compare")
+    .description("Compare AI-authored and AI-assisted work with unmarked work, with 95% intervals")
+    .argument("<metric...>", "metric names from metrics.yaml that may be sliced by authorship_class")
+    .option("--by <dimensions>", "further comma-separated dimensions, e.g. team")
+    .option("--grain <grain>", "day, week, month or quarter", "month")
+    .option("--from <date>", "first day included, YYYY-MM-DD (UTC)")
+    .option("--to <date>", "last day included, YYYY-MM-DD (UTC)")
+    .option("--no-size", "leave out the comparison within size buckets")
+    .option("--beside <metric>", "rate shown beside durations (hours, days)", "merge_rate")
+    .option("--format <format>", "table, json (one JSON object per row) or csv", "table")
+    .option("--metrics <file>", "metric definitions", "./metrics.yaml")
+    .option(
+      "--config <file>",
+      "configuration; the warehouse is <dataDir>/warehouse/warehouse.duckdb",
+      "./yardstick.yaml",
+    )
+    .option("--warehouse <file>", "warehouse file to read instead of the one the configuration names")
+    .addHelpText(
+      "after",
+      `
+Every class (ai_authored, ai_assisted, automation) is compared with unmarked work of the same period and
+slice: the difference with a 95% interval, by a bootstrap resampling whole repositories for medians,
+percentiles and averages, and by Newcombe's score interval (from Wilson intervals) for rates. The same
+comparison follows within each size bucket, since AI work often differs in size. Beside durations, each
+class's merge rate: a faster median over fewer merged pull requests is not a faster team. An interval that
+spans 0 means the data cannot tell the two apart; differences are associations, not causes.
+
+Examples:
+  $ yardstick metrics compare cycle_time_p50 --grain quarter
+  $ yardstick metrics compare revert_rate time_to_merge_p50 --by team --from 2024-01-01 --format json`,
+    )
+    .action(async (names: string[], opts: CompareOptions) => {
+      const format = parseFormat(opts.format, ["table", "json", "csv"]);
+      const file = loadMetricsFile(opts.metrics);
+      const warehousePath = opts.warehouse ?? dataPaths(loadConfig(opts.config).dataDir).warehouse;
+      const by = splitList(opts.by).filter((d) => d !== CLASS_DIMENSION && d !== SIZE_DIMENSION);
+      const rows = await compareMetrics({
+        warehousePath,
+        file,
+        names,
+        by,
+        grain: opts.grain,
+        from: opts.from,
+        to: opts.to,
+        withinSize: opts.size,
+        beside: opts.beside,
+      });
+      const shown = [...by, SIZE_DIMENSION, CLASS_DIMENSION];
+      if (format === "json") {
+        for (const row of rows) io.out(`${JSON.stringify(row)}\n`);
+        return;
+      }
+      if (format === "csv") {
+        io.out(renderCsv(rows, shown));
+        return;
+      }
+      io.out(renderComparison(rows, by));
+      io.out(`data as of ${(await dataWatermark(warehousePath)) ?? "(no data)"}\n`);
+    });
+
   addDiffCommand(metrics, io);
   return metrics;
+}
+
+interface CompareOptions {
+  by?: string;
+  grain: string;
+  from?: string;
+  to?: string;
+  size: boolean;
+  beside: string;
+  format: string;
+  metrics: string;
+  config: string;
+  warehouse?: string;
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((d) => d.trim())
+    .filter((d) => d.length > 0);
 }
 
 interface QueryOptions {
@@ -248,7 +334,16 @@ function aggLabel(m: Metric): string {
 
 function renderRows(rows: readonly MetricRow[], by: readonly string[]): string {
   if (rows.length === 0) return "(no rows)\n";
-  const header = ["metric", "period", ...by, "value", "n", "definition"];
+  const compared = rows.some((r) => r.vs_unmarked !== undefined);
+  const header = [
+    "metric",
+    "period",
+    ...by,
+    "value",
+    "n",
+    ...(compared ? ["vs unmarked (95% interval)"] : []),
+    "definition",
+  ];
   const body = rows.map((r) => [
     r.metric,
     r.period,
@@ -261,23 +356,96 @@ function renderRows(rows: readonly MetricRow[], by: readonly string[]): string {
           ? "-"
           : `${number.format(r.value)}${r.band ? ` (${r.band})` : ""}`,
     r.n === null ? "-" : String(r.n),
+    ...(compared ? [differenceText(r.vs_unmarked)] : []),
     shortHash(r.definition_hash),
   ]);
   return renderTable(header, body);
 }
 
+function signed(value: number): string {
+  return `${value > 0 ? "+" : ""}${number.format(value)}`;
+}
+
+/** "+1.5 [-0.3, 3.2]" — the difference to unmarked work and its interval; "" for the baseline itself. */
+function differenceText(c: VsUnmarked | undefined): string {
+  if (c === undefined) return "";
+  if (c.difference === null) return "-";
+  if (c.low === null || c.high === null) return signed(c.difference);
+  return `${signed(c.difference)} [${number.format(c.low)}, ${number.format(c.high)}]`;
+}
+
+function renderComparison(rows: readonly ComparisonRow[], by: readonly string[]): string {
+  const compared = rows.filter((r) => r.vs_unmarked !== undefined);
+  if (compared.length === 0) return "(no rows to compare: no unmarked work in the same periods and slices)\n";
+  const withBeside = compared.some((r) => r.beside !== undefined);
+  const header = [
+    "metric",
+    "period",
+    ...by,
+    "size",
+    "class",
+    "value",
+    "n",
+    "unmarked",
+    "n",
+    "difference [95% interval]",
+    "method",
+    ...(withBeside ? ["merge rate (vs unmarked)"] : []),
+  ];
+  const text = (v: number | null | undefined) => (v === null || v === undefined ? "-" : number.format(v));
+  const body = compared.map((r) => [
+    r.metric,
+    r.period,
+    ...by.map((d) => (r[d] === null || r[d] === undefined ? "(none)" : String(r[d]))),
+    r[SIZE_DIMENSION] === undefined ? "all" : String(r[SIZE_DIMENSION] ?? "(none)"),
+    String(r[CLASS_DIMENSION]),
+    r.suppressed ? "suppressed" : r.insufficient ? "insufficient data" : text(r.value),
+    r.n === null ? "-" : String(r.n),
+    text(r.vs_unmarked?.baseline_value),
+    r.vs_unmarked?.baseline_n === null || r.vs_unmarked?.baseline_n === undefined
+      ? "-"
+      : String(r.vs_unmarked.baseline_n),
+    differenceText(r.vs_unmarked),
+    r.vs_unmarked?.method ?? "",
+    ...(withBeside
+      ? [
+          r.beside
+            ? `${text(r.beside.value)} (${r.beside.baseline_value === null ? "-" : text(r.beside.baseline_value)})`
+            : "",
+        ]
+      : []),
+  ]);
+  return renderTable(header, body);
+}
+
 const CSV_FIELDS = ["value", "n", "insufficient", "suppressed", "band", "numerator", "denominator"] as const;
+const CSV_COMPARISON = ["baseline_value", "baseline_n", "difference", "low", "high", "method"] as const;
 
 /** RFC 4180 CSV with a header; every field that could hold a comma, quote or newline is quoted. */
 function renderCsv(rows: readonly MetricRow[], by: readonly string[]): string {
-  const header = ["metric", "period", ...by, ...CSV_FIELDS, "definition_hash"];
+  const compared = rows.some((r) => r.vs_unmarked !== undefined);
+  const header = [
+    "metric",
+    "period",
+    ...by,
+    ...CSV_FIELDS,
+    ...(compared ? CSV_COMPARISON.map((f) => `vs_unmarked_${f}`) : []),
+    "definition_hash",
+  ];
   const cell = (v: unknown) => {
     if (v === null || v === undefined) return "";
     const text = String(v);
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   const lines = rows.map((r) =>
-    [r.metric, r.period, ...by.map((d) => r[d]), ...CSV_FIELDS.map((f) => r[f]), r.definition_hash]
+    [
+      r.metric,
+      r.period,
+      ...by.map((d) => r[d]),
+      ...CSV_FIELDS.map((f) => r[f]),
+      ...(compared ? CSV_COMPARISON.map((f) => r.vs_unmarked?.[f]) : []),
+      r.definition_hash,
+    ]
       .map(cell)
       .join(","),
   );

@@ -108,6 +108,8 @@ function describeIssue(issue: z.core.$ZodIssue, source: YamlSource, path: readon
   if (issue.code === "unrecognized_keys")
     return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
   if (issue.code === "invalid_type" && got === undefined) return `is required (${issue.message})`;
+  // Custom checks that already say what they got are not told twice.
+  if (issue.code === "custom" && /\bgot\b/.test(issue.message)) return issue.message;
   return `${issue.message}: got ${shown}`;
 }
 

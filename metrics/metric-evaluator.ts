@@ -7,6 +7,7 @@
  */
 import { EXIT, YardstickError } from "../core/errors.ts";
 import { type Db, withDb } from "../warehouse/duckdb.ts";
+import { attachComparisons, type VsUnmarked } from "./metric-comparison.ts";
 import { compileMetricQuery } from "./metric-compiler.ts";
 import { type PlanRequest, planQuery } from "./metric-ir.ts";
 import { type MetricRequestInput, resolveMetricRequest } from "./metric-request.ts";
@@ -34,6 +35,8 @@ export interface MetricRow {
   /** A ratio's two sides (withheld with the value). */
   numerator?: number | null;
   denominator?: number | null;
+  /** Rows sliced by authorship_class, when comparisons are asked for: the difference to unmarked work. */
+  vs_unmarked?: VsUnmarked;
   [dimension: string]: string | number | boolean | null | undefined | object;
 }
 
@@ -51,6 +54,8 @@ export interface EvaluateOptions {
   to?: string | undefined;
   /** Equality filters on allowed dimensions, e.g. `{ team: "platform" }`; values are bound as parameters. */
   where?: Readonly<Record<string, string>> | undefined;
+  /** With `authorship_class` among `by`: add each class's difference to unmarked work (metric-comparison.ts). */
+  compare?: boolean | undefined;
 }
 
 /**
@@ -70,7 +75,14 @@ export async function evaluateMetrics(options: EvaluateOptions): Promise<MetricR
   return withDb(options.warehousePath, "read_only", async (db) => {
     const rows: MetricRow[] = [];
     const floor = options.metrics.definitions.privacy_floor;
-    for (const metric of request.metrics) rows.push(...(await evaluateOne(db, metric, request, floor)));
+    for (const metric of request.metrics) {
+      const found = await evaluateOne(db, metric, request, floor);
+      rows.push(
+        ...(options.compare
+          ? await attachComparisons(db, metric, { ...request, privacyFloor: floor }, found)
+          : found),
+      );
+    }
     return rows;
   });
 }

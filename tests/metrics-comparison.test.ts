@@ -1,0 +1,250 @@
+/**
+ * AI against unmarked work: the engine groups rows by period and slice, finds the unmarked baseline, and feeds
+ * the right numbers to the interval methods. Expected values are computed here from the fixture rows in plain
+ * TypeScript (groups, counts, samples) and the separately tested functions of metrics/comparison-stats.ts.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { metricsCommand } from "../cli/metrics-command.ts";
+import { InputError } from "../core/errors.ts";
+import { bootstrapDifference, rateDifference } from "../metrics/comparison-stats.ts";
+import { compareMetrics } from "../metrics/metric-compare.ts";
+import { evaluateMetrics } from "../metrics/metric-evaluator.ts";
+import { type MetricsFile, parseMetricsFile } from "../metrics/metrics-file.ts";
+import {
+  createFixtureWarehouse,
+  type FixturePullRequest,
+  fixturePullRequests,
+} from "./fixtures/metrics-warehouse.ts";
+import { median } from "./helpers/stats.ts";
+
+const DIMS = "[team, authorship_class, size_bucket]";
+const YAML = `version: 1
+definitions:
+  privacy_floor: 1
+metrics:
+  - { name: merged, label: Merged, description: d, owner: o, type: simple, model: fct_pull_requests, agg: count,
+      expr: pull_request_id, filter: is_merged, time_dimension: merged_at, unit: count, direction: neutral,
+      dimensions: ${DIMS} }
+  - { name: reverted, label: Reverted, description: d, owner: o, type: simple, model: fct_pull_requests,
+      agg: sum_boolean, expr: reverted_within_window, filter: is_merged, time_dimension: merged_at, unit: count,
+      direction: lower_is_better, dimensions: ${DIMS} }
+  - { name: revert_rate, label: Revert rate, description: d, owner: o, type: ratio, numerator: reverted,
+      denominator: merged, unit: ratio, direction: lower_is_better, dimensions: ${DIMS} }
+  - { name: ttm_p50, label: Time to merge, description: d, owner: o, type: simple, model: fct_pull_requests,
+      agg: median, expr: time_to_merge_hours, filter: is_merged, time_dimension: merged_at, unit: hours,
+      direction: lower_is_better, dimensions: ${DIMS} }
+  - { name: closed, label: Closed, description: d, owner: o, type: simple, model: fct_pull_requests, agg: count,
+      expr: pull_request_id, time_dimension: closed_at, unit: count, direction: neutral, dimensions: ${DIMS} }
+  - { name: merged_of_closed, label: Merged when closed, description: d, owner: o, type: simple,
+      model: fct_pull_requests, agg: count, expr: pull_request_id, filter: is_merged, time_dimension: closed_at,
+      unit: count, direction: neutral, dimensions: ${DIMS} }
+  - { name: merge_rate, label: Merge rate, description: d, owner: o, type: ratio, numerator: merged_of_closed,
+      denominator: closed, unit: ratio, direction: higher_is_better, dimensions: ${DIMS} }
+  - { name: deploys, label: Deploys, description: d, owner: o, type: simple, model: fct_deployments, agg: count,
+      expr: database_id, time_dimension: finished_at, unit: count, direction: higher_is_better,
+      dimensions: [repository] }
+`;
+
+let dir: string;
+let warehousePath: string;
+let prs: FixturePullRequest[];
+let file: MetricsFile;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "yardstick-compare-"));
+  warehousePath = join(dir, "warehouse.duckdb");
+  prs = fixturePullRequests(["platform", "mobile"], 400);
+  await createFixtureWarehouse(warehousePath, prs);
+  file = parseMetricsFile(YAML, "metrics.yaml");
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const month = (iso: string) => `${iso.slice(0, 7)}-01`;
+const mergedPrs = () => prs.filter((p) => p.is_merged && p.merged_at !== null);
+
+function byMonthAndClass(rows: FixturePullRequest[], at: (p: FixturePullRequest) => string) {
+  const out = new Map<string, FixturePullRequest[]>();
+  for (const p of rows) {
+    const key = `${month(at(p))}|${p.authorship_class}`;
+    out.set(key, [...(out.get(key) ?? []), p]);
+  }
+  return out;
+}
+
+describe("differences to unmarked work", () => {
+  it("gives rates Newcombe's interval from the two groups' counts", async () => {
+    const rows = await evaluateMetrics({
+      warehousePath,
+      metrics: file,
+      names: ["revert_rate"],
+      by: ["authorship_class"],
+      grain: "month",
+      compare: true,
+    });
+    const groups = byMonthAndClass(mergedPrs(), (p) => p.merged_at!);
+    let checked = 0;
+    for (const row of rows) {
+      const own = groups.get(`${row.period}|${row.authorship_class}`)!;
+      if (row.authorship_class === "unmarked") {
+        expect(row.vs_unmarked).toBeUndefined();
+        continue;
+      }
+      const base = groups.get(`${row.period}|unmarked`);
+      if (!base) {
+        expect(row.vs_unmarked?.difference).toBeNull();
+        continue;
+      }
+      const count = (g: FixturePullRequest[]) => ({
+        successes: g.filter((p) => p.reverted_within_window).length,
+        trials: g.length,
+      });
+      const expected = rateDifference(count(own), count(base))!;
+      expect(row.vs_unmarked).toEqual({
+        baseline_value: count(base).successes / count(base).trials,
+        baseline_n: base.length,
+        difference: expect.closeTo(expected.difference, 12),
+        low: expect.closeTo(expected.low, 12),
+        high: expect.closeTo(expected.high, 12),
+        method: "newcombe_wilson",
+      });
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
+  it("bootstraps medians by repository from the group's own values", async () => {
+    const rows = await evaluateMetrics({
+      warehousePath,
+      metrics: file,
+      names: ["ttm_p50"],
+      by: ["authorship_class"],
+      grain: "month",
+      compare: true,
+    });
+    const groups = byMonthAndClass(mergedPrs(), (p) => p.merged_at!);
+    const sample = (g: FixturePullRequest[]) => {
+      const sorted = g
+        .map((p) => ({ v: p.time_to_merge_hours!, c: p.repository }))
+        .sort((x, y) => (x.c < y.c ? -1 : x.c > y.c ? 1 : x.v - y.v));
+      return { values: sorted.map((e) => e.v), clusters: sorted.map((e) => e.c) };
+    };
+    let checked = 0;
+    for (const row of rows.filter((r) => r.authorship_class !== "unmarked")) {
+      const own = groups.get(`${row.period}|${row.authorship_class}`)!;
+      const base = groups.get(`${row.period}|unmarked`);
+      if (!base) continue;
+      const a = sample(own);
+      const b = sample(base);
+      const expected = bootstrapDifference(
+        a.values,
+        b.values,
+        { kind: "quantile", p: 0.5 },
+        { clusters: { a: a.clusters, b: b.clusters } },
+      )!;
+      const c = row.vs_unmarked!;
+      expect(c.method).toBe("bootstrap_percentile");
+      expect(c.difference).toBeCloseTo(median(a.values) - median(b.values), 9);
+      expect(c.low).toBeCloseTo(expected.low, 9);
+      expect(c.high).toBeCloseTo(expected.high, 9);
+      expect(c.low!).toBeLessThanOrEqual(c.difference!);
+      expect(c.high!).toBeGreaterThanOrEqual(c.difference!);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
+  it("gives counts the difference alone", async () => {
+    const rows = await evaluateMetrics({
+      warehousePath,
+      metrics: file,
+      names: ["merged"],
+      by: ["size_bucket", "authorship_class"],
+      grain: "month",
+      compare: true,
+    });
+    const compared = rows.filter((r) => r.vs_unmarked?.difference != null);
+    expect(compared.length).toBeGreaterThan(5);
+    for (const row of compared) {
+      const base = rows.find(
+        (r) =>
+          r.period === row.period && r.size_bucket === row.size_bucket && r.authorship_class === "unmarked",
+      )!;
+      expect(row.vs_unmarked).toMatchObject({
+        difference: row.value! - base.value!,
+        low: null,
+        method: "none",
+      });
+    }
+  });
+});
+
+describe("yardstick metrics compare", () => {
+  it("compares pooled and within size buckets, with the merge rate beside durations", async () => {
+    const rows = await compareMetrics({
+      warehousePath,
+      file,
+      names: ["ttm_p50"],
+      by: [],
+      grain: "quarter",
+      withinSize: true,
+      beside: "merge_rate",
+    });
+    const pooled = rows.filter((r) => r.size_bucket === undefined);
+    const within = rows.filter((r) => r.size_bucket !== undefined);
+    expect(pooled.length).toBeGreaterThan(0);
+    expect(new Set(within.map((r) => r.size_bucket)).size).toBeGreaterThan(1);
+    const closed = prs.filter((p) => p.closed_at !== null);
+    for (const row of pooled) {
+      const quarterOf = (iso: string) => {
+        const m = Number(iso.slice(5, 7));
+        return `${iso.slice(0, 4)}-${String(m - ((m - 1) % 3)).padStart(2, "0")}-01`;
+      };
+      const g = closed.filter(
+        (p) => quarterOf(p.closed_at!) === row.period && p.authorship_class === row.authorship_class,
+      );
+      expect(row.beside?.metric).toBe("merge_rate");
+      expect(row.beside?.value).toBeCloseTo(g.filter((p) => p.is_merged).length / g.length, 12);
+    }
+    // Within a bucket, the baseline is unmarked work of the same bucket.
+    for (const row of within.filter((r) => r.vs_unmarked?.baseline_n != null)) {
+      const base = within.find(
+        (r) =>
+          r.period === row.period && r.size_bucket === row.size_bucket && r.authorship_class === "unmarked",
+      );
+      expect(row.vs_unmarked?.baseline_n).toBe(base?.n);
+    }
+  });
+
+  it("prints a table with the interval and rejects a metric that cannot be sliced by class", async () => {
+    const metricsPath = join(dir, "metrics.yaml");
+    writeFileSync(metricsPath, YAML);
+    let out = "";
+    const io = { out: (t: string) => (out += t) };
+    await metricsCommand(io).parseAsync(
+      [
+        "compare",
+        "revert_rate",
+        "--grain",
+        "quarter",
+        "--metrics",
+        metricsPath,
+        "--warehouse",
+        warehousePath,
+      ],
+      { from: "user" },
+    );
+    expect(out).toContain("difference [95% interval]");
+    expect(out).toMatch(/ai_authored .* newcombe_wilson/);
+    const error = await metricsCommand(io)
+      .parseAsync(["compare", "deploys", "--metrics", metricsPath, "--warehouse", warehousePath], {
+        from: "user",
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).report()).toContain("cannot be sliced by authorship_class");
+  });
+});
