@@ -15,7 +15,7 @@ import { formatRunSummary, type RunSummary } from "../extractors/progress/run-su
 import { runExtractStage } from "../jobs/extract-stage.ts";
 import { newRunId, runPipeline } from "../jobs/pipeline.ts";
 import { startSchedule } from "../jobs/schedule.ts";
-import { loadMetricsFile } from "../metrics/metrics-file.ts";
+import { loadCheckedMetricsFile } from "../metrics/metric-sql-check.ts";
 import { buildWarehouse } from "../warehouse/build.ts";
 import { ensurePythonEnv } from "../warehouse/python-env.ts";
 import { runDemo } from "./demo-command.ts";
@@ -123,7 +123,7 @@ export function buildProgram(): Command {
     .option("--full", "ignore the cursors and re-read everything")
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
       const cfg = loadConfig(opts.config);
-      const metrics = loadMetricsFile(opts.metrics);
+      const metrics = await loadCheckedMetricsFile(opts.metrics);
       const since = parseDateFlag("--since", opts.since);
       const token = readToken(cfg);
       const logger = loggerFor(globals());
@@ -156,7 +156,7 @@ export function buildProgram(): Command {
     .action(async (opts: FileOptions) => {
       const cfg = loadConfig(opts.config);
       // The definitions (AI signals, production pattern, …) classify the whole history at every build.
-      const { definitions } = loadMetricsFile(opts.metrics);
+      const { definitions } = await loadCheckedMetricsFile(opts.metrics);
       const logger = loggerFor(globals());
       await ensurePythonEnv({ root: ROOT, logger });
       const result = await buildWarehouse({
@@ -175,12 +175,12 @@ export function buildProgram(): Command {
     .description("render the static pages from the warehouse into <dataDir>/site")
     .action(async (opts: FileOptions) => {
       const cfg = loadConfig(opts.config);
-      loadMetricsFile(opts.metrics);
+      const metrics = await loadCheckedMetricsFile(opts.metrics);
       const logger = loggerFor(globals());
       const paths = dataPaths(cfg.dataDir);
       const { pages } = await buildDashboards({
         warehousePath: paths.warehouse,
-        metricsFile: opts.metrics,
+        metricsFile: metrics,
         siteDir: paths.site,
         now: new Date(),
         logger,
@@ -227,7 +227,7 @@ export function buildProgram(): Command {
     )
     .action(async (opts: FileOptions) => {
       const cfg = loadConfig(opts.config);
-      loadMetricsFile(opts.metrics);
+      await loadCheckedMetricsFile(opts.metrics);
       const logger = loggerFor(globals());
       const task = startSchedule({ config: cfg, root: ROOT, metricsFile: opts.metrics, logger });
       await new Promise<void>((stop) => {

@@ -164,15 +164,16 @@ Examples:
         where: parseWhere(opts.where ?? []),
         compare: by.includes(CLASS_DIMENSION),
       });
+      // The data watermark travels with every value: the latest extraction the warehouse holds.
+      const watermark = await dataWatermark(warehousePath);
       if (format === "json") {
-        for (const row of rows) io.out(`${JSON.stringify(row)}\n`);
+        for (const row of rows) io.out(`${JSON.stringify({ ...row, data_as_of: watermark })}\n`);
         return;
       }
       if (format === "csv") {
-        io.out(renderCsv(rows, by));
+        io.out(renderCsv(rows.map((row) => ({ ...row, data_as_of: watermark })), by));
         return;
       }
-      const watermark = await dataWatermark(warehousePath);
       io.out(renderRows(rows, by));
       io.out(`data as of ${watermark ?? "(no data)"} (latest extraction in the warehouse)\n`);
     });
@@ -431,6 +432,7 @@ function renderCsv(rows: readonly MetricRow[], by: readonly string[]): string {
     ...CSV_FIELDS,
     ...(compared ? CSV_COMPARISON.map((f) => `vs_unmarked_${f}`) : []),
     "definition_hash",
+    "data_as_of",
   ];
   const cell = (v: unknown) => {
     if (v === null || v === undefined) return "";
@@ -445,6 +447,7 @@ function renderCsv(rows: readonly MetricRow[], by: readonly string[]): string {
       ...CSV_FIELDS.map((f) => r[f]),
       ...(compared ? CSV_COMPARISON.map((f) => r.vs_unmarked?.[f]) : []),
       r.definition_hash,
+      r.data_as_of,
     ]
       .map(cell)
       .join(","),

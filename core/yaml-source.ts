@@ -11,8 +11,11 @@ import { InputError, type InputProblem, type SourcePosition } from "./errors.ts"
 export interface YamlSource {
   file: string;
   value: unknown;
-  /** Position of the node at a path (falls back to the nearest ancestor that exists). */
-  positionOf(path: readonly PropertyKey[]): SourcePosition | undefined;
+  /**
+   * Position of the node at a path (falls back to the nearest ancestor that exists); of the value, or with
+   * `{ key: true }` of the last key itself (e.g. an unknown key).
+   */
+  positionOf(path: readonly PropertyKey[], options?: { key?: boolean }): SourcePosition | undefined;
 }
 
 /** Reads and parses a YAML file. A missing file or a syntax error is an InputError naming the file (and line). */
@@ -38,29 +41,28 @@ export function parseYaml(text: string, file: string, what: string): YamlSource 
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
-  if (doc.errors.length > 0) {
-    throw new InputError(
-      `${what} ${file} is not valid YAML`,
-      doc.errors.map((e) => ({
-        field: "",
-        message: e.message.split("\n")[0] ?? e.message,
-        position: at(e.pos[0]),
-      })),
-    );
+  // Only the first syntax error: the ones after it are usually the parser losing its way (an unclosed
+  // bracket reported at every later line), and they would bury the one that matters.
+  const [first] = doc.errors;
+  if (first) {
+    throw new InputError(`${what} ${file} is not valid YAML`, [
+      { field: "", message: first.message.split("\n")[0] ?? first.message, position: at(first.pos[0]) },
+    ]);
   }
   return {
     file,
     value: doc.toJS(),
-    positionOf(path) {
+    positionOf(path, options) {
       let node: unknown = doc.contents;
       let last: Node | undefined = isNode(node) ? node : undefined;
-      for (const key of path) {
+      for (const [i, key] of path.entries()) {
         if (isMap(node)) {
           const pair = node.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === key);
           if (!pair) break;
-          // Point at the value when there is one, else at the key.
+          // Point at the value when there is one, else at the key (or at the key when asked).
           node = pair.value ?? pair.key;
-          if (isNode(pair.value)) last = pair.value;
+          const atKey = options?.key === true && i === path.length - 1;
+          if (isNode(pair.value) && !atKey) last = pair.value;
           else if (isNode(pair.key)) last = pair.key;
         } else if (isSeq(node) && typeof key === "number") {
           node = node.items[key];
@@ -96,7 +98,7 @@ export function validateYaml<S extends z.ZodType>(source: YamlSource, schema: S,
     return {
       field: fieldPath(at),
       message: describeIssue(issue, source, issue.path),
-      position: source.positionOf(at),
+      position: source.positionOf(at, { key: issue.code === "unrecognized_keys" }),
     };
   });
   throw new InputError(`${what} ${source.file} is invalid`, problems);
@@ -104,7 +106,8 @@ export function validateYaml<S extends z.ZodType>(source: YamlSource, schema: S,
 
 function describeIssue(issue: z.core.$ZodIssue, source: YamlSource, path: readonly PropertyKey[]): string {
   const got = valueAt(source.value, path);
-  const shown = got === undefined ? "nothing" : JSON.stringify(got);
+  const json = got === undefined ? "nothing" : JSON.stringify(got);
+  const shown = json.length > 80 ? `${json.slice(0, 77)}...` : json;
   if (issue.code === "unrecognized_keys")
     return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
   if (issue.code === "invalid_type" && got === undefined) return `is required (${issue.message})`;

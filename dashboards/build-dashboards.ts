@@ -8,13 +8,15 @@ import { join, resolve } from "node:path";
 import { replaceDirAtomic } from "../core/atomic-fs.ts";
 import type { Logger } from "../core/logger.ts";
 import { dataWatermark, evaluateMetrics, type MetricRow } from "../metrics/metric-evaluator.ts";
-import { loadMetricsFile } from "../metrics/metrics-file.ts";
+import { loadMetricsFile, type MetricsFile } from "../metrics/metrics-file.ts";
 import { renderOverviewPage } from "./overview-page.ts";
 
 export interface BuildDashboardsOptions {
   warehousePath: string;
-  /** Path of metrics.yaml. */
-  metricsFile: string;
+  /** Path of metrics.yaml, or the file already loaded (the nightly job loads and checks it before anything). */
+  metricsFile: string | MetricsFile;
+  /** The rows of dashboardRows(), when the caller evaluated them already (the nightly job's metrics stage). */
+  rows?: readonly MetricRow[] | undefined;
   /** The published site folder, e.g. `dataPaths(dataDir).site`; replaced as a whole. */
   siteDir: string;
   /** The build time shown on the pages (injected so that output is reproducible). */
@@ -27,24 +29,26 @@ const SLICE = "team";
 const GRAIN = "week";
 
 /** Builds and publishes the dashboards; returns the absolute paths of the pages written. */
+/** Every metric per week over the whole data range: overall and, where the metric allows it, per team. */
+export async function dashboardRows(warehousePath: string, metrics: MetricsFile): Promise<MetricRow[]> {
+  const rows: MetricRow[] = [];
+  for (const metric of metrics.metrics) {
+    const common = { warehousePath, metrics, names: [metric.name], grain: GRAIN } as const;
+    rows.push(...(await evaluateMetrics({ ...common, by: [] })));
+    if (metric.dimensions.includes(SLICE)) rows.push(...(await evaluateMetrics({ ...common, by: [SLICE] })));
+  }
+  return rows;
+}
+
+/** Builds and publishes the dashboards; returns the absolute paths of the pages written. */
 export async function buildDashboards(options: BuildDashboardsOptions): Promise<{ pages: string[] }> {
-  const metrics = loadMetricsFile(options.metricsFile);
+  const metrics =
+    typeof options.metricsFile === "string" ? loadMetricsFile(options.metricsFile) : options.metricsFile;
   const siteDir = resolve(options.siteDir);
   const pages = ["index.html"];
   let rowCount = 0;
   await replaceDirAtomic(siteDir, async (dir) => {
-    const rows: MetricRow[] = [];
-    for (const metric of metrics.metrics) {
-      const common = {
-        warehousePath: options.warehousePath,
-        metrics,
-        names: [metric.name],
-        grain: GRAIN,
-      } as const;
-      rows.push(...(await evaluateMetrics({ ...common, by: [] })));
-      if (metric.dimensions.includes(SLICE))
-        rows.push(...(await evaluateMetrics({ ...common, by: [SLICE] })));
-    }
+    const rows = options.rows ?? (await dashboardRows(options.warehousePath, metrics));
     rowCount = rows.length;
     const html = renderOverviewPage({
       title: options.title ?? "Engineering metrics overview",

@@ -7,6 +7,7 @@
  */
 import { escapeHtml, jsonForScript } from "../core/html.ts";
 import type { MetricRow } from "../metrics/metric-evaluator.ts";
+import { METRIC_ROW_FIELDS } from "../metrics/metric-request.ts";
 import type { Grain } from "../metrics/metric-schema.ts";
 import { formatInstant, renderPage } from "./layout.ts";
 import { axisPeriods, isPartialPeriod } from "./periods.ts";
@@ -31,7 +32,7 @@ export interface OverviewPageInput {
   definitions: readonly MetricDefinitionSummary[];
 }
 
-const ROW_FIELDS = new Set(["metric", "period", "value", "n", "definition_hash", "insufficient"]);
+const ROW_FIELDS = METRIC_ROW_FIELDS;
 const OVERALL = "All";
 
 /** The whole HTML document of the overview page. */

@@ -7,12 +7,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { type Config, dataPaths, readToken } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
-import { buildDashboards } from "../dashboards/build-dashboards.ts";
+import { buildDashboards, dashboardRows } from "../dashboards/build-dashboards.ts";
 import type { ExtractSummary } from "../extractors/extract.ts";
 import type { GitHubClientOptions } from "../extractors/github/github-client.ts";
 import type { ExtractProgress } from "../extractors/progress/extract-progress.ts";
-import { evaluateMetrics } from "../metrics/metric-evaluator.ts";
-import { loadMetricsFile } from "../metrics/metrics-file.ts";
+import { loadCheckedMetricsFile } from "../metrics/metric-sql-check.ts";
 import { buildWarehouse } from "../warehouse/build.ts";
 import { ensurePythonEnv } from "../warehouse/python-env.ts";
 import { codeVersion } from "./code-version.ts";
@@ -53,8 +52,9 @@ export function newRunId(now: Date): string {
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const { config, logger } = options;
   const now = options.now ?? (() => new Date());
-  // Inputs first: nothing is written until the metrics file parses and the token is there.
-  const metrics = loadMetricsFile(options.metricsFile);
+  // Inputs first: nothing is written until the metrics file parses, its SQL fits the warehouse contract
+  // and the token is there.
+  const metrics = await loadCheckedMetricsFile(options.metricsFile);
   const token = readToken(config, options.env ?? process.env);
   // dbt's environment before any extraction: a machine that cannot build should not spend GitHub points.
   await ensurePythonEnv({ root: options.root, logger });
@@ -146,20 +146,15 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       });
       return { result, rows: result.rows, details: { tests: result.tests } };
     });
-    await stage("metrics", async () => {
-      const rows = await evaluateMetrics({
-        warehousePath: built.warehousePath,
-        metrics,
-        names: metrics.metrics.map((m) => m.name),
-        by: [],
-        grain: "week",
-      });
+    const values = await stage("metrics", async () => {
+      const rows = await dashboardRows(built.warehousePath, metrics);
       return { result: rows, rows: { values: rows.length } };
     });
     const pages = await stage("dashboards", async () => {
       const result = await buildDashboards({
         warehousePath: built.warehousePath,
-        metricsFile: options.metricsFile,
+        metricsFile: metrics,
+        rows: values,
         siteDir: paths.site,
         now: now(),
         logger,

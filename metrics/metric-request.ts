@@ -25,7 +25,8 @@ export interface MetricRequest extends PlanRequest {
 }
 
 // Names of the result row's own fields: a dimension with one of these names would overwrite them.
-const RESERVED = new Set([
+/** The result row's own fields: every other field of a MetricRow is a dimension (so none may be named so). */
+export const METRIC_ROW_FIELDS: ReadonlySet<string> = new Set([
   "metric",
   "period",
   "value",
@@ -36,9 +37,12 @@ const RESERVED = new Set([
   "band",
   "numerator",
   "denominator",
-  "period_days",
   "vs_unmarked",
+  "data_as_of",
+  "period_days",
 ]);
+
+const RESERVED = METRIC_ROW_FIELDS;
 
 /** Validates a request; returns it normalised (metrics resolved, duplicates dropped) or throws an InputError. */
 export function resolveMetricRequest(file: MetricsFile, input: MetricRequestInput): MetricRequest {

@@ -10,7 +10,7 @@ import { InputError, type InputProblem } from "../core/errors.ts";
 import { type Db, withDb } from "../warehouse/duckdb.ts";
 import { compileMetricQuery } from "./metric-compiler.ts";
 import { planQuery } from "./metric-ir.ts";
-import type { Metric, MetricsFile } from "./metrics-file.ts";
+import { loadMetricsFile, type Metric, type MetricsFile } from "./metrics-file.ts";
 import { createTableSql, findModel } from "./warehouse-contract.ts";
 
 const NUMERIC =
@@ -58,6 +58,16 @@ export async function checkMetricSql(file: MetricsFile, warehousePath?: string):
   return { dryRun: file.metrics.length };
 }
 
+/**
+ * Loads metrics.yaml and checks its SQL against the warehouse contract: what every command that writes
+ * (extract, build, dashboards, run, schedule) does first, so a bad file changes nothing.
+ */
+export async function loadCheckedMetricsFile(file: string): Promise<MetricsFile> {
+  const metrics = loadMetricsFile(file);
+  await checkMetricSql(metrics);
+  return metrics;
+}
+
 async function checkMetric(db: Db, file: MetricsFile, metric: Metric, i: number): Promise<InputProblem[]> {
   const problem = (field: readonly (string | number)[], message: string): InputProblem => ({
     field: `metrics[${i}].${field.join(".")}`,
@@ -87,6 +97,19 @@ async function checkMetric(db: Db, file: MetricsFile, metric: Metric, i: number)
     for (const side of ["numerator", "denominator"] as const) {
       if (typeof metric[side] !== "string")
         await condition([side, "filter"], metric.model, metric.sides[side].filter);
+    }
+  }
+  if (metric.type === "derived") {
+    // The expression over stand-ins for its inputs' values: it must bind and be a number.
+    const inputs = metric.inputs.map((input) => `1.0::DOUBLE as "${input.alias}"`).join(", ");
+    try {
+      const rows = await db.all<{ column_type: string }>(
+        `describe select (${metric.expr}) as v from (select ${inputs}, 7 as period_days)`,
+      );
+      const type = rows[0]?.column_type ?? "unknown";
+      if (!NUMERIC.test(type)) problems.push(problem(["expr"], `must be a number; it is ${type}`));
+    } catch (error) {
+      problems.push(problem(["expr"], `is not valid arithmetic over its inputs: ${firstLine(error)}`));
     }
   }
   if (problems.length > 0) return problems;

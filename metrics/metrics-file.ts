@@ -13,6 +13,7 @@ import {
   type DerivedMetricDefinition,
   type MetricDefinition,
   type MetricInput,
+  metricSchema,
   metricsFileSchema,
   type RatioMetricDefinition,
   type SimpleMetricDefinition,
@@ -90,7 +91,9 @@ export function metricsFileFromSource(source: YamlSource): MetricsFile {
   }
   // Checked on the raw value so that a duplicate is reported even when another metric has errors too.
   problems.push(...duplicateNames(source));
-  if (parsed && problems.length === 0) problems.push(...referenceProblems(parsed.metrics, source));
+  // References are checked among the metrics that are valid on their own, even when others are not, so
+  // an analyst sees a typo in one metric and a dangling reference in another in the same pass.
+  problems.push(...referenceProblems(validMetrics(source, parsed?.metrics), source, writtenNames(source)));
   if (problems.length > 0 || !parsed) {
     problems.sort(
       (a, b) =>
@@ -127,6 +130,33 @@ export function simpleMetricsOf(metric: Metric): SimpleMetric[] {
   }
 }
 
+function rawMetrics(source: YamlSource): unknown[] {
+  const root = source.value as { metrics?: unknown } | null;
+  return root && Array.isArray(root.metrics) ? root.metrics : [];
+}
+
+function writtenNames(source: YamlSource): Set<string> {
+  return new Set(
+    rawMetrics(source)
+      .map((item) => (item as { name?: unknown } | null)?.name)
+      .filter((name): name is string => typeof name === "string"),
+  );
+}
+
+/** The metrics that pass the schema on their own, with their index in the file. */
+function validMetrics(
+  source: YamlSource,
+  parsed: readonly MetricDefinition[] | undefined,
+): { metric: MetricDefinition; index: number }[] {
+  if (parsed) return parsed.map((metric, index) => ({ metric, index }));
+  const out: { metric: MetricDefinition; index: number }[] = [];
+  rawMetrics(source).forEach((item, index) => {
+    const result = metricSchema.safeParse(item);
+    if (result.success) out.push({ metric: result.data, index });
+  });
+  return out;
+}
+
 function duplicateNames(source: YamlSource): InputProblem[] {
   const root = source.value as { metrics?: unknown } | null;
   if (!root || !Array.isArray(root.metrics)) return [];
@@ -154,9 +184,15 @@ const inputName = (input: MetricInput | DerivedMetricDefinition["metrics"][numbe
   typeof input === "string" ? input : input.metric;
 
 /** What ratio and derived metrics refer to: known metrics, the right types, one grain, no cycles. */
-function referenceProblems(metrics: readonly MetricDefinition[], source: YamlSource): InputProblem[] {
+function referenceProblems(
+  entries: readonly { metric: MetricDefinition; index: number }[],
+  source: YamlSource,
+  written: ReadonlySet<string>,
+): InputProblem[] {
   const problems: InputProblem[] = [];
-  const byName = new Map(metrics.map((m, i) => [m.name, { metric: m, index: i }]));
+  const byName = new Map(entries.map((e) => [e.metric.name, e]));
+  // A name written in the file whose metric has errors of its own: those errors are reported already.
+  const brokenOnly = (name: string) => !byName.has(name) && written.has(name);
   const problem = (i: number, path: readonly PropertyKey[], message: string): void => {
     const at = ["metrics", i, ...path];
     problems.push({
@@ -171,7 +207,7 @@ function referenceProblems(metrics: readonly MetricDefinition[], source: YamlSou
   };
   const dimensionsOf = (name: string): readonly string[] => byName.get(name)?.metric.dimensions ?? [];
 
-  metrics.forEach((metric, i) => {
+  entries.forEach(({ metric, index: i }) => {
     if (metric.type === "ratio") {
       const sides: SimpleMetricDefinition[] = [];
       for (const side of ["numerator", "denominator"] as const) {
@@ -179,8 +215,9 @@ function referenceProblems(metrics: readonly MetricDefinition[], source: YamlSou
         const name = inputName(input);
         const path = typeof input === "string" ? [side] : [side, "metric"];
         const target = byName.get(name)?.metric;
-        if (!target) problem(i, path, `names "${name}", which is not a metric in this file`);
-        else if (target.type !== "simple")
+        if (!target) {
+          if (!brokenOnly(name)) problem(i, path, `names "${name}", which is not a metric in this file`);
+        } else if (target.type !== "simple")
           problem(
             i,
             path,
@@ -218,8 +255,9 @@ function referenceProblems(metrics: readonly MetricDefinition[], source: YamlSou
         const name = inputName(input);
         const alias = typeof input === "string" ? input : (input.alias ?? input.metric);
         const path = typeof input === "string" ? ["metrics", k] : ["metrics", k, "metric"];
-        if (!byName.has(name)) problem(i, path, `names "${name}", which is not a metric in this file`);
-        else
+        if (!byName.has(name)) {
+          if (!brokenOnly(name)) problem(i, path, `names "${name}", which is not a metric in this file`);
+        } else
           metric.dimensions.forEach((d) => {
             if (!dimensionsOf(name).includes(d))
               problem(i, path, `"${name}" cannot be sliced by "${d}", which this metric lists in dimensions`);
@@ -258,7 +296,7 @@ function referenceProblems(metrics: readonly MetricDefinition[], source: YamlSou
     }
     for (const input of entry.metric.metrics) visit(inputName(input), [...trail, name]);
   };
-  for (const m of metrics) visit(m.name, []);
+  for (const e of entries) visit(e.metric.name, []);
   return problems;
 }
 

@@ -62,7 +62,7 @@ beforeAll(async () => {
   await createFixtureWarehouse(warehousePath, prs);
   const { pages } = await buildDashboards({
     warehousePath,
-    metricsFile: join(ROOT, "metrics.yaml"),
+    metricsFile: join(import.meta.dirname, "fixtures", "dashboard-metrics.yaml"),
     siteDir: join(dir, "site"),
     now: new Date("2024-04-02T07:00:00Z"),
     logger: createMemoryLogger(),

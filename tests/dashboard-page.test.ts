@@ -26,7 +26,7 @@ const ATTACK = "<script>alert(1)</script>";
 const TEAMS = ["platform", "mobile", ATTACK];
 const NOW = new Date("2024-04-02T07:00:00Z");
 const ROOT = resolve(import.meta.dirname, "..");
-const METRICS = join(ROOT, "metrics.yaml");
+const METRICS = join(import.meta.dirname, "fixtures", "dashboard-metrics.yaml");
 const GOLDEN = join(import.meta.dirname, "fixtures", "golden", "overview.html");
 
 let dir: string;
@@ -317,5 +317,33 @@ describe("publishing the site", () => {
     expect(readFileSync(join(siteDir, "index.html"), "utf8")).toBe("last good page");
     expect(readFileSync(join(siteDir, "extra.html"), "utf8")).toBe("last good extra");
     expect(siblings(siteDir)).toEqual(["site"]);
+  });
+
+  it("shows a group with fewer people than the privacy floor as suppressed, without value or n", async () => {
+    const siteDir = join(dir, "privacy", "site");
+    const metricsFile = join(dir, "privacy-metrics.yaml");
+    const text = readFileSync(METRICS, "utf8");
+    expect(text).toContain("privacy_floor: 1\n");
+    writeFileSync(metricsFile, text.replace("privacy_floor: 1\n", "privacy_floor: 5\n"));
+    await build(siteDir, { metricsFile });
+    const html = readFileSync(join(siteDir, "index.html"), "utf8");
+    // People per (week, team), as the mart's person column counts them: human authors (bots are not people).
+    const people = new Map<string, Set<string>>();
+    for (const pr of prs.filter((p) => p.is_merged && p.merged_at !== null)) {
+      const key = `${weekStart(pr.merged_at!)}|${pr.team}`;
+      const set = people.get(key) ?? new Set<string>();
+      if (pr.author_type === "User" && pr.author_login) set.add(pr.author_login);
+      people.set(key, set);
+    }
+    const cells = readMetricTable(html, "merged_pull_requests").filter((c) => c.slice !== "All");
+    expect(cells.length).toBeGreaterThan(0);
+    for (const cell of cells) {
+      const count = people.get(`${cell.period}|${cell.slice}`)?.size ?? 0;
+      const suppressed = count >= 1 && count < 5;
+      expect(cell.suppressed === true, `${cell.period} ${cell.slice}: ${count} people`).toBe(suppressed);
+      if (suppressed) expect(cell.value).toBe("suppressed");
+      else expect(cell.value).toMatch(/^\d+$/);
+    }
+    expect(cells.some((c) => c.suppressed)).toBe(true);
   });
 });

@@ -84,7 +84,22 @@ describe("yardstick metrics query", () => {
     }
     expect(rows.map((r) => `${r.period}|${r.team}`).sort()).toEqual([...expected.keys()].sort());
     for (const row of rows) {
-      expect(Object.keys(row)).toEqual(["metric", "period", "team", "value", "n", "definition_hash"]);
+      expect(Object.keys(row)).toEqual([
+        "metric",
+        "period",
+        "team",
+        "value",
+        "n",
+        "definition_hash",
+        "data_as_of",
+      ]);
+      // The latest extraction among the fixture's rows.
+      expect(row.data_as_of).toBe(
+        prs
+          .map((p) => p.extracted_at)
+          .sort()
+          .at(-1),
+      );
       expect(row.value).toBe(expected.get(`${row.period}|${row.team}`));
       expect(row.definition_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     }

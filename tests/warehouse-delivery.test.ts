@@ -893,6 +893,7 @@ describe("delivery marts built from a hand-made lake", () => {
         columns: [
           "check_suite_id VARCHAR",
           "repository VARCHAR",
+          "team VARCHAR",
           "workflow_name VARCHAR",
           "workflow_run_number INTEGER",
           "run_attempt INTEGER",
@@ -924,6 +925,7 @@ describe("delivery marts built from a hand-made lake", () => {
         columns: [
           "deployment_id VARCHAR",
           "repository VARCHAR",
+          "team VARCHAR",
           "database_id BIGINT",
           "environment VARCHAR",
           "is_production BOOLEAN",
@@ -952,6 +954,7 @@ describe("delivery marts built from a hand-made lake", () => {
         columns: [
           "incident_id VARCHAR",
           "repository VARCHAR",
+          "team VARCHAR",
           "number INTEGER",
           "url VARCHAR",
           "title VARCHAR",
@@ -967,6 +970,7 @@ describe("delivery marts built from a hand-made lake", () => {
           "deployment_id VARCHAR",
           "link_method VARCHAR",
           "is_linked BOOLEAN",
+          "is_change_failure BOOLEAN",
           "deployment_environment VARCHAR",
           "deployment_finished_at TIMESTAMP",
           "extracted_at TIMESTAMP",

@@ -38,11 +38,19 @@ timed as (
 
 ),
 
+-- The repository's team, by dim_repos's rule (yardstick.yaml teams[].repos).
+repos as (
+
+    select repository, team from {{ ref('dim_repos') }}
+
+),
+
 final as (
 
     select
         timed.check_suite_id,
         timed.repository,
+        coalesce(repos.team, 'unassigned') as team,
         timed.workflow_name,
         timed.workflow_run_number,
         cast(timed.run_attempt as integer) as run_attempt,
@@ -82,6 +90,8 @@ final as (
     from timed
     left join pull_request_runs
         on timed.check_suite_id = pull_request_runs.check_suite_id
+    left join repos
+        on timed.repository = repos.repository
 
 )
 

@@ -36,11 +36,20 @@ incidents as (
 
 ),
 
+-- The repository's team, by dim_repos's rule (yardstick.yaml teams[].repos), so that deployments, incidents
+-- and CI runs slice by team the same way.
+repos as (
+
+    select repository, team from {{ ref('dim_repos') }}
+
+),
+
 final as (
 
     select
         deployments.deployment_id,
         deployments.repository,
+        coalesce(repos.team, 'unassigned') as team,
         deployments.database_id,
         deployments.environment,
         deployments.is_production,
@@ -78,6 +87,8 @@ final as (
         on deployments.deployment_id = shipped.deployment_id
     left join incidents
         on deployments.deployment_id = incidents.deployment_id
+    left join repos
+        on deployments.repository = repos.repository
 
 )
 

@@ -16,11 +16,19 @@ deployments as (
 
 ),
 
+-- The repository's team, by dim_repos's rule (yardstick.yaml teams[].repos).
+repos as (
+
+    select repository, team from {{ ref('dim_repos') }}
+
+),
+
 final as (
 
     select
         linked.incident_id,
         incidents.repository,
+        coalesce(repos.team, 'unassigned') as team,
         incidents.number,
         incidents.url,
         incidents.title,
@@ -39,6 +47,7 @@ final as (
         linked.deployment_id,
         linked.link_method,
         linked.deployment_id is not null as is_linked,
+        coalesce(deployments.is_production and deployments.is_success, false) as is_change_failure,
         deployments.environment as deployment_environment,
         deployments.finished_at as deployment_finished_at,
         incidents.extracted_at
@@ -47,6 +56,8 @@ final as (
         on linked.incident_id = incidents.incident_id
     left join deployments
         on linked.deployment_id = deployments.deployment_id
+    left join repos
+        on incidents.repository = repos.repository
 
 )
 

@@ -10,6 +10,8 @@ export interface PageRow {
   /** The value as shown: "12", "6.1" (one decimal for hours), or "insufficient data". */
   value: string;
   n: number;
+  /** Present (true) when the cell is withheld by the privacy floor. */
+  suppressed?: true;
 }
 
 const ENTITIES: Record<string, string> = {
@@ -35,13 +37,14 @@ export function readMetricTable(html: string, metric: string): PageRow[] {
       [...cell[1]!.matchAll(/\bdata-([a-z-]+)="([^"]*)"/g)].map((m) => [m[1]!, unescapeHtml(m[2]!)]),
     );
     if (data.metric !== metric) throw new Error(`a cell of ${data.metric} in the section of ${metric}`);
-    const shown = cell[2]!.match(/<span class="value">([\s\S]*?)<\/span>/);
+    const shown = cell[2]!.match(/<span class="value"[^>]*>([\s\S]*?)<\/span>/);
     if (!shown) throw new Error(`a cell of ${metric} without a visible value: ${cell[0]}`);
     rows.push({
       period: data.period!,
       slice: data.slice!,
       value: unescapeHtml(shown[1]!.trim()),
       n: Number(data.n),
+      ...(data.suppressed === "true" ? { suppressed: true as const } : {}),
     });
   }
   return rows;

@@ -9,6 +9,19 @@ export function median(values: number[]): number {
   return lo + (hi - lo) * (mid - Math.floor(mid));
 }
 
+/**
+ * Continuous quantile q (0..1) by linear interpolation between the closest ranks (position q·(n−1) of the
+ * sorted values), like DuckDB's quantile_cont and PostgreSQL's percentile_cont. quantile(v, 0.5) = median(v).
+ */
+export function quantile(values: number[], q: number): number {
+  if (values.length === 0) throw new Error("quantile of no values");
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = q * (sorted.length - 1);
+  const lo = sorted[Math.floor(position)]!;
+  const hi = sorted[Math.ceil(position)]!;
+  return lo + (hi - lo) * (position - Math.floor(position));
+}
+
 /** Monday (UTC) of the ISO week an instant falls in, as YYYY-MM-DD. */
 export function weekStart(iso: string): string {
   const d = new Date(iso);
