@@ -171,7 +171,12 @@ Examples:
         return;
       }
       if (format === "csv") {
-        io.out(renderCsv(rows.map((row) => ({ ...row, data_as_of: watermark })), by));
+        io.out(
+          renderCsv(
+            rows.map((row) => ({ ...row, data_as_of: watermark })),
+            by,
+          ),
+        );
         return;
       }
       io.out(renderRows(rows, by));

@@ -266,6 +266,12 @@ export const definitionsSchema = z
       .describe(
         "A pull request whose non-merge commits are at least this share agent-authored is ai_authored",
       ),
+    team_attribution: z
+      .enum(["person_first", "repository_first"])
+      .default("person_first")
+      .describe(
+        "The team a pull request counts for: person_first = the author's team (agent work: the team of the person who asked the agent), else the repository's; repository_first = the repository's team, else the person's",
+      ),
     ai_signals: z
       .array(aiSignalSchema)
       .default(() => DEFAULT_AI_SIGNALS.map((s) => ({ ...s })))

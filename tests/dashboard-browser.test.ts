@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,7 +19,6 @@ import { groupBy, median, oneDecimal, weekStart } from "./helpers/stats.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ATTACK = "<script>alert(1)</script>";
-const ROOT = resolve(import.meta.dirname, "..");
 const MIN_SAMPLE = 5; // time_to_merge_hours_p50's min_sample in metrics.yaml
 
 let dir: string;

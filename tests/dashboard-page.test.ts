@@ -8,7 +8,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryLogger } from "../core/logger.ts";
 import { buildDashboards } from "../dashboards/build-dashboards.ts";
@@ -25,7 +25,6 @@ import { groupBy, weekStart } from "./helpers/stats.ts";
 const ATTACK = "<script>alert(1)</script>";
 const TEAMS = ["platform", "mobile", ATTACK];
 const NOW = new Date("2024-04-02T07:00:00Z");
-const ROOT = resolve(import.meta.dirname, "..");
 const METRICS = join(import.meta.dirname, "fixtures", "dashboard-metrics.yaml");
 const GOLDEN = join(import.meta.dirname, "fixtures", "golden", "overview.html");
 

@@ -175,13 +175,15 @@ async function writeDefinitions(db: Db, target: string, definitions: Definitions
              as incident_labels,
          cast($floor as integer) as privacy_floor,
          cast($otherBots as boolean) as other_bots_are_automation,
-         cast($share as double) as ai_authored_commit_share`,
+         cast($share as double) as ai_authored_commit_share,
+         cast($teams as varchar) as team_attribution`,
     {
       pattern: definitions.production_environment_pattern,
       revert: definitions.revert_window_days,
       floor: definitions.privacy_floor,
       otherBots: definitions.other_bots_are_automation,
       share: definitions.ai_authored_commit_share,
+      teams: definitions.team_attribution,
     },
   );
   await copyTo(db, target, "select * from build_input");

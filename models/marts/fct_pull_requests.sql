@@ -50,6 +50,12 @@ size_buckets as (
 
 ),
 
+definitions as (
+
+    select * from {{ ref('stg_yardstick__definitions') }}
+
+),
+
 first_commits as (
 
     select
@@ -110,13 +116,23 @@ joined as (
         delivery.reverts_pull_request_id,
         coalesce(delivery.ci_runs, 0) as ci_runs,
         coalesce(delivery.ci_failures, 0) as ci_failures,
-        -- Team: the author's; for agent work the person who asked the agent; else the repository's.
-        coalesce(
-            author_team.team,
-            case when authorship.authorship_class = 'ai_authored' then initiator_team.team end,
-            repo_teams.team,
-            'unassigned'
-        ) as team
+        -- Team (metrics.yaml team_attribution): person_first = the author's; for agent work the person who
+        -- asked the agent; else the repository's. repository_first = the repository's, else the person's.
+        case
+            when (select max(team_attribution) from definitions) = 'repository_first'
+                then coalesce(
+                    repo_teams.team,
+                    author_team.team,
+                    case when authorship.authorship_class = 'ai_authored' then initiator_team.team end,
+                    'unassigned'
+                )
+            else coalesce(
+                author_team.team,
+                case when authorship.authorship_class = 'ai_authored' then initiator_team.team end,
+                repo_teams.team,
+                'unassigned'
+            )
+        end as team
     from pull_requests
     left join first_commits on pull_requests.pull_request_id = first_commits.pull_request_id
     left join authorship on pull_requests.pull_request_id = authorship.pull_request_id
