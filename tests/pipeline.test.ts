@@ -23,6 +23,7 @@ import { groupBy, median, oneDecimal, weekStart } from "./helpers/stats.ts";
 const ROOT = resolve(import.meta.dirname, "..");
 const TOKEN = "ghp_pipelineTestTokenNeverWrittenAnywhere42";
 const MIN_SAMPLE = 5; // time_to_merge_hours_p50's min_sample in metrics.yaml
+const PRIVACY_FLOOR = 5; // privacy_floor in metrics.yaml
 
 describe("yardstick run against a simulated organisation", () => {
   const org = generateOrg({ seed: 21 });
@@ -48,6 +49,22 @@ describe("yardstick run against a simulated organisation", () => {
 
   const merged = org.dataset.pullRequests.filter((pr) => pr.mergedAt !== null);
 
+  /**
+   * Whether the page withholds a group: between 1 and floor − 1 distinct people, a person being whoever asked
+   * an agent, else a human author (the generator's own record of both).
+   */
+  const truthOf = new Map(org.truth.pullRequests.map((t) => [`${t.repository}#${t.number}`, t]));
+  const suppressed = (prs: readonly { repository: string; number: number }[]): boolean => {
+    const people = new Set(
+      prs
+        .map((pr) => truthOf.get(`${pr.repository}#${pr.number}`)!)
+        .map((t) => t.initiatedBy ?? (t.authorType === "User" ? t.authorLogin : null))
+        .filter((login): login is string => login !== null)
+        .map((login) => login.toLowerCase()),
+    );
+    return people.size >= 1 && people.size < PRIVACY_FLOOR;
+  };
+
   beforeAll(async () => {
     sim = await startSimulator({ dataset: org.dataset, tokens: [TOKEN] });
     dataDir = mkdtempSync(join(tmpdir(), "ys-pipeline-"));
@@ -70,14 +87,18 @@ describe("yardstick run against a simulated organisation", () => {
     const page = readFileSync(first.pages[0]!, "utf8");
     const rows = readMetricTable(page, "merged_pull_requests");
     const expected: string[] = [];
+    // A group of fewer distinct people than metrics.yaml's privacy floor shows "suppressed" and no n.
+    const cell = (week: string, slice: string, prs: typeof merged) =>
+      suppressed(prs) ? `${week}|${slice}|suppressed|0` : `${week}|${slice}|${prs.length}|${prs.length}`;
     for (const [week, prs] of groupBy(merged, (pr) => weekStart(pr.mergedAt!))) {
-      expected.push(`${week}|All|${prs.length}|${prs.length}`);
-      for (const [team, teamPrs] of groupBy(prs, (pr) => teamOf(pr))) {
-        expected.push(`${week}|${team}|${teamPrs.length}|${teamPrs.length}`);
-      }
+      expected.push(cell(week, "All", prs));
+      for (const [team, teamPrs] of groupBy(prs, (pr) => teamOf(pr)))
+        expected.push(cell(week, team, teamPrs));
     }
     expect(rows.map((r) => `${r.period}|${r.slice}|${r.value}|${r.n}`).sort()).toEqual(expected.sort());
     expect(merged.length).toBeGreaterThan(50);
+    expect(expected.some((e) => e.includes("|suppressed|"))).toBe(true);
+    expect(expected.some((e) => !e.includes("|suppressed|"))).toBe(true);
   });
 
   it("publishes the weekly median hours to merge, or 'insufficient data' below the minimum sample", () => {
@@ -92,6 +113,10 @@ describe("yardstick run against a simulated organisation", () => {
     for (const [week, prs] of weeks) {
       const hours = prs.map((pr) => (Date.parse(pr.mergedAt!) - Date.parse(pr.createdAt)) / 3_600_000);
       const row = shown.get(week)!;
+      if (suppressed(prs)) {
+        expect(row.value).toBe("suppressed");
+        continue;
+      }
       expect(row.n).toBe(prs.length);
       expect(row.value).toBe(prs.length < MIN_SAMPLE ? "insufficient data" : oneDecimal(median(hours)));
     }

@@ -263,6 +263,7 @@ describe("definitions as build inputs", () => {
       ...DEFAULT_DEFINITIONS,
       incident_labels: ["sev1", "Incident's"],
       revert_window_days: 14,
+      team_attribution: "repository_first" as const,
       size_buckets: [{ bucket: "s", max_lines: 49 }, { bucket: "m", max_lines: 199 }, { bucket: "l" }],
     };
     const written = await writeBuildInputs({ teams: [] }, dir, definitions);
@@ -281,6 +282,7 @@ describe("definitions as build inputs", () => {
         privacy_floor: 5,
         other_bots_are_automation: true,
         ai_authored_commit_share: 1,
+        team_attribution: "repository_first",
       },
     ]);
     expect(await read(written.files.sizeBuckets)).toEqual([
