@@ -124,6 +124,7 @@ against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option("--format <format>", "table, json (one JSON object per row) or csv", "table")
+    .option("--no-compare", "sliced by authorship_class, leave out the differences to unmarked work")
     .option("--metrics <file>", "metric definitions", "./metrics.yaml")
     .option(
       "--config <file>",
@@ -162,7 +163,7 @@ Examples:
         from: opts.from,
         to: opts.to,
         where: parseWhere(opts.where ?? []),
-        compare: by.includes(CLASS_DIMENSION),
+        compare: opts.compare && by.includes(CLASS_DIMENSION),
       });
       // The data watermark travels with every value: the latest extraction the warehouse holds.
       const watermark = await dataWatermark(warehousePath);
@@ -269,6 +270,7 @@ function splitList(value: string | undefined): string[] {
 }
 
 interface QueryOptions {
+  compare: boolean;
   by?: string;
   grain: string;
   from?: string;

@@ -238,6 +238,34 @@ describe("yardstick metrics compare", () => {
       { from: "user" },
     );
     expect(out).toContain("difference [95% interval]");
+    // A query sliced by class carries the same comparison, unless asked not to.
+    const query = async (...extra: string[]) => {
+      let text = "";
+      await metricsCommand({ out: (t: string) => (text += t) }).parseAsync(
+        [
+          "query",
+          "revert_rate",
+          "--by",
+          "authorship_class",
+          "--grain",
+          "quarter",
+          "--metrics",
+          metricsPath,
+        ].concat(["--warehouse", warehousePath, ...extra]),
+        { from: "user" },
+      );
+      return text;
+    };
+    expect(await query()).toContain("vs unmarked (95% interval)");
+    expect(await query("--no-compare")).not.toContain("vs unmarked");
+    const json = (await query("--format", "json"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const assisted = json.find(
+      (r) => r.authorship_class === "ai_assisted" && r.vs_unmarked.baseline_n !== null,
+    );
+    expect(assisted.vs_unmarked.method).toBe("newcombe_wilson");
     expect(out).toMatch(/ai_authored .* newcombe_wilson/);
     const error = await metricsCommand(io)
       .parseAsync(["compare", "deploys", "--metrics", metricsPath, "--warehouse", warehousePath], {
