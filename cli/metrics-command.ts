@@ -334,7 +334,9 @@ function aggLabel(m: Metric): string {
     case "simple":
       return m.agg === "percentile" ? `p${number.format((m.agg_params?.percentile ?? 0) * 100)}` : m.agg;
     case "ratio":
-      return `${m.sides.numerator.metric.name} / ${m.sides.denominator.metric.name}`;
+      return [m.sides.numerator, m.sides.denominator]
+        .map((side) => (side.filter ? `(${side.metric.name} where ${side.filter})` : side.metric.name))
+        .join(" / ");
     case "derived":
       return m.expr;
   }
