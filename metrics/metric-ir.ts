@@ -246,12 +246,18 @@ export function planSampleQuery(metric: SimpleMetric, request: PlanRequest): Met
 }
 
 function planRatioQuery(metric: RatioMetric, request: PlanRequest): RatioQueryNode {
-  const side = (s: RatioSide): FilteredAggregateNode => ({
+  // Conditions both sides share filter the rows once (a row failing one counts on neither side); each side's
+  // FILTER keeps only its own.
+  const numeratorWhere = sidePredicates(metric.sides.numerator);
+  const denominatorWhere = sidePredicates(metric.sides.denominator);
+  const shared = numeratorWhere.filter((p) => denominatorWhere.some((q) => q.sql === p.sql));
+  const own = (where: SqlPredicateNode[]) => where.filter((p) => !shared.some((q) => q.sql === p.sql));
+  const side = (s: RatioSide, where: SqlPredicateNode[]): FilteredAggregateNode => ({
     kind: "filtered_aggregate",
     aggregate: planAggregate(s.metric),
-    where: sidePredicates(s),
+    where: own(where),
   });
-  const denominator = side(metric.sides.denominator);
+  const denominator = side(metric.sides.denominator, denominatorWhere);
   const denominatorOperand = sqlExpression(metric.sides.denominator.metric.expr);
   const node: RatioQueryNode = {
     kind: "ratio_query",
@@ -259,8 +265,8 @@ function planRatioQuery(metric: RatioMetric, request: PlanRequest): RatioQueryNo
     from: { kind: "table", name: metric.model },
     period: { kind: "time_bucket", column: column(metric.time_dimension), grain: request.grain },
     dimensions: Object.freeze(request.by.map(column)),
-    where: Object.freeze(requestPredicates(metric.time_dimension, request)),
-    numerator: side(metric.sides.numerator),
+    where: Object.freeze([...requestPredicates(metric.time_dimension, request), ...shared]),
+    numerator: side(metric.sides.numerator, numeratorWhere),
     denominator,
     sampleSize: {
       kind: "filtered_aggregate",
@@ -291,7 +297,7 @@ function planDerivedQuery(metric: DerivedMetric, request: PlanRequest): DerivedQ
   return Object.freeze(node);
 }
 
-function sidePredicates(side: RatioSide): PredicateNode[] {
+function sidePredicates(side: RatioSide): SqlPredicateNode[] {
   return [
     ...(side.metric.filter !== undefined ? [predicate(side.metric.filter)] : []),
     ...(side.filter !== undefined ? [predicate(side.filter)] : []),

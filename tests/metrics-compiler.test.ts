@@ -59,6 +59,16 @@ metrics:
     direction: lower_is_better
     bands: { elite: 0.05, high: 0.1, medium: 0.15 }
     dimensions: [team, authorship_class]
+  - name: ai_share
+    label: AI share
+    description: Share of merged human and AI pull requests authored by an agent.
+    owner: devex
+    type: ratio
+    numerator: { metric: merged, filter: "authorship_class = 'ai_authored'" }
+    denominator: { metric: merged, filter: "authorship_class <> 'automation'" }
+    unit: ratio
+    direction: neutral
+    dimensions: [team, authorship_class]
   - name: merged_per_week
     label: Merged per week
     description: Merged pull requests per seven days of the period.
@@ -151,20 +161,50 @@ describe("sum_boolean", () => {
 });
 
 describe("ratio", () => {
-  it("aggregates numerator and denominator separately in one pass, each with its own FILTER", () => {
+  it("filters once by the conditions both sides share", () => {
     expect(compile("revert_rate", { by: ["team"], grain: "month" }).sql).toBe(
       `select strftime(date_trunc('month', "merged_at"), '%Y-%m-%d') as "period", "team" as "team", ` +
-        `(count_if(reverted_within_window) filter (where (is_merged) and (authorship_class <> 'automation')))::DOUBLE` +
-        ` / nullif((count(pull_request_id) filter (where (is_merged) and (authorship_class <> 'automation')))::DOUBLE, 0) as "value", ` +
-        `(count(pull_request_id) filter (where (is_merged) and (authorship_class <> 'automation')))::INTEGER as "n", ` +
+        `(count_if(reverted_within_window))::DOUBLE / nullif((count(pull_request_id))::DOUBLE, 0) as "value", ` +
+        `(count(pull_request_id))::INTEGER as "n", false as "suppressed", ` +
+        `(count_if(reverted_within_window))::DOUBLE as "numerator", (count(pull_request_id))::DOUBLE as "denominator" ` +
+        `from "fct_pull_requests" where "merged_at" is not null and (is_merged) and (authorship_class <> 'automation') ` +
+        `group by date_trunc('month', "merged_at"), "team" having count(pull_request_id) > 0 order by "period", "team"`,
+    );
+  });
+
+  it("aggregates numerator and denominator separately in one pass, each with its own FILTER", () => {
+    expect(compile("ai_share", { by: ["team"], grain: "month" }).sql).toBe(
+      `select strftime(date_trunc('month', "merged_at"), '%Y-%m-%d') as "period", "team" as "team", ` +
+        `(count(pull_request_id) filter (where (authorship_class = 'ai_authored')))::DOUBLE` +
+        ` / nullif((count(pull_request_id) filter (where (authorship_class <> 'automation')))::DOUBLE, 0) as "value", ` +
+        `(count(pull_request_id) filter (where (authorship_class <> 'automation')))::INTEGER as "n", ` +
         `false as "suppressed", ` +
-        `(count_if(reverted_within_window) filter (where (is_merged) and (authorship_class <> 'automation')))::DOUBLE as "numerator", ` +
-        `(count(pull_request_id) filter (where (is_merged) and (authorship_class <> 'automation')))::DOUBLE as "denominator" ` +
-        `from "fct_pull_requests" where "merged_at" is not null ` +
+        `(count(pull_request_id) filter (where (authorship_class = 'ai_authored')))::DOUBLE as "numerator", ` +
+        `(count(pull_request_id) filter (where (authorship_class <> 'automation')))::DOUBLE as "denominator" ` +
+        `from "fct_pull_requests" where "merged_at" is not null and (is_merged) ` +
         `group by date_trunc('month', "merged_at"), "team" ` +
-        `having count(pull_request_id) filter (where (is_merged) and (authorship_class <> 'automation')) > 0 ` +
+        `having count(pull_request_id) filter (where (authorship_class <> 'automation')) > 0 ` +
         `order by "period", "team"`,
     );
+  });
+
+  it("gives each side its own rows", async () => {
+    const rows = await evaluate("ai_share", ["team"]);
+    const expected = [...groups(merged().filter((p) => p.authorship_class !== "automation"))]
+      .map(([key, g]) => {
+        const ai = g.filter((p) => p.authorship_class === "ai_authored").length;
+        return { key, value: ai / g.length, numerator: ai, denominator: g.length };
+      })
+      .sort((a, b) => (a.key < b.key ? -1 : 1));
+    expect(
+      rows.map((r) => ({
+        key: `${r.period}|${r.team}`,
+        value: r.value,
+        numerator: r.numerator,
+        denominator: r.denominator,
+      })),
+    ).toEqual(expected);
+    expect(expected.some((e) => e.numerator > 0 && e.numerator < e.denominator)).toBe(true);
   });
 
   it("is the sum-level share per group (never an average of ratios), with its sides and band", async () => {

@@ -1,0 +1,187 @@
+/**
+ * The default metrics written by hand in plain DuckDB SQL against the marts, the way an analyst would write them
+ * without Yardstick: one query per metric, per month, sliced as `npm run bench -- metrics` slices it (team and
+ * authorship class where the metric allows both, else team). Nothing here comes from the metric compiler; the
+ * bench (bench/metrics.bench.ts) checks that every query gives the engine's numbers before timing either side.
+ *
+ * Every query takes `$start` and `$end` (YYYY-MM-DD, both days included, UTC) and returns
+ *   period   the first day of the month (YYYY-MM-DD)
+ *   team, authorship_class   the slice (only those the metric is sliced by)
+ *   value    the number before anything is withheld
+ *   n        the rows behind the value (a ratio: its denominator's rows)
+ *   people   distinct people behind the group (the privacy floor), null for tables that are not about people
+ * The bench withholds values the way the engine does (min_sample, privacy floor) from n and people.
+ */
+
+/** The human behind a pull request: whoever asked the agent, else a human author (fct_pull_requests.yml). */
+const PEOPLE =
+  "count(distinct coalesce(initiated_by, case when author_type = 'User' then author_login end)) as people";
+
+// Grouped by the month's first instant, formatted once per group (grouping by the formatted text is slower).
+const truncMonth = (column: string) => `date_trunc('month', ${column})`;
+const month = (column: string) => `strftime(${truncMonth(column)}, '%Y-%m-%d') as period`;
+const inWindow = (column: string) => `${column} >= $start::date and ${column} < $end::date + interval 1 day`;
+
+/** A median or percentile of a fct_pull_requests column, per month of `time`, by team and authorship class. */
+const pullRequestQuantile = (column: string, fraction: number, time: string, filter?: string) => `
+  select ${month(time)}, team, authorship_class,
+         quantile_cont(${column}, ${fraction}) as value, count(${column}) as n, ${PEOPLE}
+  from fct_pull_requests
+  where ${filter ? `${filter} and ` : ""}${inWindow(time)}
+  group by ${truncMonth(time)}, team, authorship_class`;
+
+/** Metric name → its hand-written query. */
+export const PLAIN_METRIC_SQL: Readonly<Record<string, string>> = {
+  // ---- DORA ----
+  deployments: `
+    select ${month("finished_at")}, team, count(*) as value, count(*) as n, null as people
+    from fct_deployments
+    where is_production and is_success and ${inWindow("finished_at")}
+    group by ${truncMonth("finished_at")}, team`,
+  deployment_days: `
+    select ${month("finished_at")}, team, count(distinct finished_at::date) as value, count(*) as n, null as people
+    from fct_deployments
+    where is_production and is_success and ${inWindow("finished_at")}
+    group by ${truncMonth("finished_at")}, team`,
+  deployment_days_per_week: `
+    select ${month("finished_at")}, team,
+           count(distinct finished_at::date) / day(last_day(${truncMonth("finished_at")})) * 7 as value,
+           count(*) as n, null as people
+    from fct_deployments
+    where is_production and is_success and ${inWindow("finished_at")}
+    group by ${truncMonth("finished_at")}, team`,
+  lead_time_for_changes_p50: pullRequestQuantile("lead_time_hours", 0.5, "production_deployed_at"),
+  lead_time_for_changes_p75: pullRequestQuantile("lead_time_hours", 0.75, "production_deployed_at"),
+  lead_time_for_changes_p90: pullRequestQuantile("lead_time_hours", 0.9, "production_deployed_at"),
+  change_failure_rate: `
+    select ${month("finished_at")}, team,
+           count(*) filter (where is_change_failure) / count(*) as value, count(*) as n, null as people
+    from fct_deployments
+    where is_production and is_success and ${inWindow("finished_at")}
+    group by ${truncMonth("finished_at")}, team`,
+  failed_deployment_recovery_time_p50: `
+    select ${month("resolved_at")}, team,
+           median(time_to_restore_hours) as value, count(time_to_restore_hours) as n, null as people
+    from fct_incidents
+    where is_change_failure and ${inWindow("resolved_at")}
+    group by ${truncMonth("resolved_at")}, team`,
+  time_to_restore_p50: `
+    select ${month("resolved_at")}, team,
+           median(time_to_restore_hours) as value, count(time_to_restore_hours) as n, null as people
+    from fct_incidents
+    where ${inWindow("resolved_at")}
+    group by ${truncMonth("resolved_at")}, team`,
+
+  // ---- Cycle time and its phases ----
+  cycle_time_p50: pullRequestQuantile("cycle_time_hours", 0.5, "merged_at", "is_merged"),
+  cycle_time_p75: pullRequestQuantile("cycle_time_hours", 0.75, "merged_at", "is_merged"),
+  cycle_time_p90: pullRequestQuantile("cycle_time_hours", 0.9, "merged_at", "is_merged"),
+  coding_time_p50: pullRequestQuantile("coding_hours", 0.5, "merged_at", "is_merged"),
+  coding_time_p75: pullRequestQuantile("coding_hours", 0.75, "merged_at", "is_merged"),
+  coding_time_p90: pullRequestQuantile("coding_hours", 0.9, "merged_at", "is_merged"),
+  pickup_time_p50: pullRequestQuantile("pickup_hours", 0.5, "merged_at", "is_merged"),
+  pickup_time_p75: pullRequestQuantile("pickup_hours", 0.75, "merged_at", "is_merged"),
+  pickup_time_p90: pullRequestQuantile("pickup_hours", 0.9, "merged_at", "is_merged"),
+  review_time_p50: pullRequestQuantile("review_hours", 0.5, "merged_at", "is_merged"),
+  review_time_p75: pullRequestQuantile("review_hours", 0.75, "merged_at", "is_merged"),
+  review_time_p90: pullRequestQuantile("review_hours", 0.9, "merged_at", "is_merged"),
+  deploy_time_p50: pullRequestQuantile("deploy_hours", 0.5, "production_deployed_at"),
+  deploy_time_p75: pullRequestQuantile("deploy_hours", 0.75, "production_deployed_at"),
+  deploy_time_p90: pullRequestQuantile("deploy_hours", 0.9, "production_deployed_at"),
+
+  // ---- Throughput ----
+  merged_pull_requests: `
+    select ${month("merged_at")}, team, authorship_class, count(*) as value, count(*) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_merged and ${inWindow("merged_at")}
+    group by ${truncMonth("merged_at")}, team, authorship_class`,
+  closed_pull_requests: `
+    select ${month("closed_at")}, team, authorship_class, count(*) as value, count(*) as n, ${PEOPLE}
+    from fct_pull_requests
+    where ${inWindow("closed_at")}
+    group by ${truncMonth("closed_at")}, team, authorship_class`,
+  shipped_pull_requests: `
+    select ${month("production_deployed_at")}, team, authorship_class, count(*) as value, count(*) as n, ${PEOPLE}
+    from fct_pull_requests
+    where ${inWindow("production_deployed_at")}
+    group by ${truncMonth("production_deployed_at")}, team, authorship_class`,
+
+  // ---- AI share of merged work (by team: the share is of all classes but automation) ----
+  ai_authored_share: `
+    select ${month("merged_at")}, team,
+           count(*) filter (where authorship_class = 'ai_authored') / count(*) as value, count(*) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_merged and authorship_class <> 'automation' and ${inWindow("merged_at")}
+    group by ${truncMonth("merged_at")}, team`,
+  ai_assisted_share: `
+    select ${month("merged_at")}, team,
+           count(*) filter (where authorship_class = 'ai_assisted') / count(*) as value, count(*) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_merged and authorship_class <> 'automation' and ${inWindow("merged_at")}
+    group by ${truncMonth("merged_at")}, team`,
+
+  // ---- Quality ----
+  revert_rate: `
+    select ${month("merged_at")}, team, authorship_class,
+           count(*) filter (where reverted_within_window) / count(*) as value, count(*) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_merged and ${inWindow("merged_at")}
+    group by ${truncMonth("merged_at")}, team, authorship_class`,
+  shipped_with_incident_rate: `
+    select ${month("production_deployed_at")}, team, authorship_class,
+           count(*) filter (where shipped_with_incident) / count(*) as value, count(*) as n, ${PEOPLE}
+    from fct_pull_requests
+    where ${inWindow("production_deployed_at")}
+    group by ${truncMonth("production_deployed_at")}, team, authorship_class`,
+  ci_runs: `
+    select ${month("merged_at")}, team, authorship_class, sum(ci_runs) as value, count(ci_runs) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_merged and ${inWindow("merged_at")}
+    group by ${truncMonth("merged_at")}, team, authorship_class`,
+  ci_failed_runs: `
+    select ${month("merged_at")}, team, authorship_class,
+           sum(ci_failures) as value, count(ci_failures) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_merged and ${inWindow("merged_at")}
+    group by ${truncMonth("merged_at")}, team, authorship_class`,
+  ci_failure_rate: `
+    select ${month("merged_at")}, team, authorship_class,
+           sum(ci_failures) / nullif(sum(ci_runs), 0) as value, count(ci_runs) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_merged and ${inWindow("merged_at")}
+    group by ${truncMonth("merged_at")}, team, authorship_class`,
+  review_rounds_avg: `
+    select ${month("merged_at")}, team, authorship_class,
+           avg(review_rounds) as value, count(review_rounds) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_merged and ${inWindow("merged_at")}
+    group by ${truncMonth("merged_at")}, team, authorship_class`,
+  commits_after_first_review_avg: `
+    select ${month("merged_at")}, team, authorship_class,
+           avg(commits_after_first_review) as value, count(commits_after_first_review) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_merged and ${inWindow("merged_at")}
+    group by ${truncMonth("merged_at")}, team, authorship_class`,
+  merge_rate: `
+    select ${month("closed_at")}, team, authorship_class,
+           count(*) filter (where is_merged) / count(*) as value, count(*) as n, ${PEOPLE}
+    from fct_pull_requests
+    where ${inWindow("closed_at")}
+    group by ${truncMonth("closed_at")}, team, authorship_class`,
+  time_to_merge_hours_p50: pullRequestQuantile("time_to_merge_hours", 0.5, "merged_at", "is_merged"),
+  size_lines_p50: pullRequestQuantile("size_lines", 0.5, "merged_at", "is_merged"),
+
+  // ---- Review load ----
+  human_reviews: `
+    select ${month("merged_at")}, team, authorship_class,
+           sum(human_review_count) as value, count(human_review_count) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_merged and ${inWindow("merged_at")}
+    group by ${truncMonth("merged_at")}, team, authorship_class`,
+  human_reviews_per_merged_pr: `
+    select ${month("merged_at")}, team, authorship_class,
+           sum(human_review_count) / count(*) as value, count(*) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_merged and ${inWindow("merged_at")}
+    group by ${truncMonth("merged_at")}, team, authorship_class`,
+};
