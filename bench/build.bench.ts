@@ -128,7 +128,9 @@ function parseArgs(args: string[]): BenchOptions {
       if (value === undefined) throw new InputError(`--${flag[1]} needs a value`);
       flags[flag[1]!] = value;
     } else if (arg.startsWith("--")) {
-      throw new InputError(`unknown option ${arg}: the build bench takes --extract N, --days N and --dir DIR`);
+      throw new InputError(
+        `unknown option ${arg}: the build bench takes --extract N, --days N and --dir DIR`,
+      );
     } else positional.push(arg);
   }
   const count = (value: string | undefined, what: string, fallback: number) => {
@@ -275,7 +277,12 @@ const bench: Benchmark = {
     mkdirSync(options.dir, { recursive: true });
     const base = await ensureExtractedLake(
       options.dir,
-      { seed: 3, pullRequests: options.extract, repositories: options.repositories / tiles, days: options.days },
+      {
+        seed: 3,
+        pullRequests: options.extract,
+        repositories: options.repositories / tiles,
+        days: options.days,
+      },
       logger,
     );
     const baseFigures = tiles > 1 ? await baseBuild(options, base, logger) : undefined;

@@ -14,6 +14,7 @@ import { checkMetricSql } from "../metrics/metric-sql-check.ts";
 import { loadMetricsFile, type Metric } from "../metrics/metrics-file.ts";
 import { addDiffCommand } from "./metrics-diff-command.ts";
 import { renderTable } from "./text-table.ts";
+import { CONFIG_OPTION, WAREHOUSE_OPTION } from "./warehouse-options.ts";
 
 /** Where the command writes its data (stdout by default; tests pass their own). */
 export interface MetricsCommandIo {
@@ -126,12 +127,8 @@ against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
     .option("--format <format>", "table, json (one JSON object per row) or csv", "table")
     .option("--no-compare", "sliced by authorship_class, leave out the differences to unmarked work")
     .option("--metrics <file>", "metric definitions", "./metrics.yaml")
-    .option(
-      "--config <file>",
-      "configuration; the warehouse is <dataDir>/warehouse/warehouse.duckdb",
-      "./yardstick.yaml",
-    )
-    .option("--warehouse <file>", "warehouse file to read instead of the one the configuration names")
+    .option(...CONFIG_OPTION)
+    .option(...WAREHOUSE_OPTION)
     .addHelpText(
       "after",
       `
@@ -196,12 +193,8 @@ Examples:
     .option("--beside <metric>", "rate shown beside durations (hours, days)", "merge_rate")
     .option("--format <format>", "table, json (one JSON object per row) or csv", "table")
     .option("--metrics <file>", "metric definitions", "./metrics.yaml")
-    .option(
-      "--config <file>",
-      "configuration; the warehouse is <dataDir>/warehouse/warehouse.duckdb",
-      "./yardstick.yaml",
-    )
-    .option("--warehouse <file>", "warehouse file to read instead of the one the configuration names")
+    .option(...CONFIG_OPTION)
+    .option(...WAREHOUSE_OPTION)
     .addHelpText(
       "after",
       `

@@ -22,6 +22,7 @@ import {
 } from "../metrics/metrics-diff.ts";
 import { loadMetricsFile } from "../metrics/metrics-file.ts";
 import { tableLines } from "./text-table.ts";
+import { CONFIG_OPTION, WAREHOUSE_OPTION } from "./warehouse-options.ts";
 
 /** Where the command writes (stdout in the CLI; tests collect it). Same shape as MetricsCommandIo. */
 export interface DiffCommandIo {
@@ -60,12 +61,8 @@ export function addDiffCommand(metrics: Command, io: DiffCommandIo): Command {
       "compare values in this month (default: the last full month before the data watermark)",
     )
     .option("--format <format>", "table or json (one JSON document)", "table")
-    .option(
-      "--config <file>",
-      "configuration; the warehouse is <dataDir>/warehouse/warehouse.duckdb",
-      "./yardstick.yaml",
-    )
-    .option("--warehouse <file>", "warehouse file to read instead of the one the configuration names")
+    .option(...CONFIG_OPTION)
+    .option(...WAREHOUSE_OPTION)
     .addHelpText(
       "after",
       `

@@ -5,8 +5,8 @@
  * wrong plain query or a change in the engine's numbers fails here before it skews a benchmark ratio. Also
  * that the check can fail: a plain query changed by a hair is caught, group by group.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+
+import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -19,15 +19,10 @@ import {
   withheld,
 } from "../bench/metrics.bench.ts";
 import { PLAIN_METRIC_SQL } from "../bench/metrics-plain-sql.ts";
-import { configFromObject } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
-import { createMemoryLogger } from "../core/logger.ts";
-import { runExtractStage } from "../jobs/extract-stage.ts";
 import { loadMetricsFile } from "../metrics/metrics-file.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
-import { startSimulator } from "../simulator/server.ts";
-import { buildWarehouse } from "../warehouse/build.ts";
-import { ensurePythonEnv } from "../warehouse/python-env.ts";
+import { buildSimulatedWarehouse } from "./helpers/simulated-warehouse.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const METRICS = loadMetricsFile(join(ROOT, "metrics.yaml"));
@@ -86,30 +81,12 @@ describe("plain SQL against the engine on a built warehouse", () => {
   let verified: Verification;
 
   beforeAll(async () => {
-    await ensurePythonEnv({ root: ROOT, logger: createMemoryLogger() });
-    const sim = await startSimulator({ dataset: org.dataset, rateLimit: { limit: 1_000_000 } });
-    dataDir = mkdtempSync(join(tmpdir(), "ys-bench-metrics-"));
-    try {
-      const config = configFromObject(
-        {
-          dataDir,
-          github: { url: sim.url, orgs: [org.dataset.repositories[0]!.owner], requestIntervalMs: 0 },
-          teams: org.teams,
-        },
-        join(dataDir, "yardstick.yaml"),
-      );
-      await runExtractStage({ config, token: "bench", logger: createMemoryLogger(), runId: "bench" });
-      const built = await buildWarehouse({
-        config,
-        root: ROOT,
-        logger: createMemoryLogger(),
-        runId: "bench",
-        definitions: METRICS.definitions,
-      });
-      warehouse = built.warehousePath;
-    } finally {
-      await sim.close();
-    }
+    const built = await buildSimulatedWarehouse(org, {
+      name: "bench-metrics",
+      definitions: METRICS.definitions,
+    });
+    dataDir = built.dataDir;
+    warehouse = built.warehousePath;
     window = await twoYearWindow(warehouse, METRICS.metrics);
     verified = await verifyPlainQueries(warehouse, METRICS, window);
   });

@@ -9,21 +9,15 @@
  * (never from the warehouse). The metric list is read from metrics.yaml: a new default metric without an
  * independent check here fails the suite.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configFromObject } from "../core/config.ts";
-import { createMemoryLogger } from "../core/logger.ts";
-import { runExtractStage } from "../jobs/extract-stage.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateMetrics, type MetricRow } from "../metrics/metric-evaluator.ts";
 import { loadMetricsFile } from "../metrics/metrics-file.ts";
 import type { DatasetCheckSuite, DatasetPullRequest } from "../simulator/dataset.ts";
 import { teamFor } from "../simulator/ground-truth.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
-import { type Simulator, startSimulator } from "../simulator/server.ts";
-import { buildWarehouse } from "../warehouse/build.ts";
-import { ensurePythonEnv } from "../warehouse/python-env.ts";
+import { buildSimulatedWarehouse } from "./helpers/simulated-warehouse.ts";
 import { quantile } from "./helpers/stats.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -564,30 +558,11 @@ const close = (a: number | null | undefined, b: number | null | undefined) =>
 // ---- The suite ----------------------------------------------------------------------------------------------
 
 describe("the default metrics against the generator's ground truth", () => {
-  let sim: Simulator;
   /** Rows per slice ("team,authorship_class") and metric. */
   const actual = new Map<string, MetricRow[]>();
 
   beforeAll(async () => {
-    await ensurePythonEnv({ root: ROOT, logger: createMemoryLogger() });
-    sim = await startSimulator({ dataset: org.dataset, rateLimit: { limit: 1_000_000 } });
-    const dataDir = mkdtempSync(join(tmpdir(), "ys-metrics-truth-"));
-    const config = configFromObject(
-      {
-        dataDir,
-        github: { url: sim.url, orgs: [org.dataset.repositories[0]!.owner], requestIntervalMs: 0 },
-        teams: org.teams,
-      },
-      join(dataDir, "yardstick.yaml"),
-    );
-    await runExtractStage({ config, token: "truth", logger: createMemoryLogger(), runId: "truth" });
-    const built = await buildWarehouse({
-      config,
-      root: ROOT,
-      logger: createMemoryLogger(),
-      runId: "truth",
-      definitions: DEFINITIONS,
-    });
+    const built = await buildSimulatedWarehouse(org, { name: "metrics-truth", definitions: DEFINITIONS });
     for (const by of SLICES) {
       const names = METRICS.metrics
         .filter((m) => by.every((d) => m.dimensions.includes(d)))
@@ -606,9 +581,6 @@ describe("the default metrics against the generator's ground truth", () => {
         );
     }
   }, 600_000);
-  afterAll(async () => {
-    await sim?.close();
-  });
 
   it("has an independent check for every metric in metrics.yaml", () => {
     const names = METRICS.metrics.map((m) => m.name);

@@ -3,20 +3,17 @@
  * organisation through the simulator, build the warehouse with real dbt, and compare every class, phase,
  * deployment, incident link and revert with what the generator knows it made.
  */
+
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { configFromObject } from "../core/config.ts";
 import { createMemoryLogger } from "../core/logger.ts";
-import { runExtractStage } from "../jobs/extract-stage.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
-import { type Simulator, startSimulator } from "../simulator/server.ts";
-import { buildWarehouse } from "../warehouse/build.ts";
 import { runDbt } from "../warehouse/dbt-runner.ts";
 import { withDb } from "../warehouse/duckdb.ts";
-import { ensurePythonEnv } from "../warehouse/python-env.ts";
+import { buildSimulatedWarehouse } from "./helpers/simulated-warehouse.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const HOUR = 3_600_000;
@@ -60,23 +57,11 @@ const hours = (from: string | null, to: string | null) => {
 
 describe("the warehouse against the generator's ground truth", () => {
   const org = generateOrg({ seed: 61, repositories: 4, pullRequests: 600 });
-  let sim: Simulator;
   let rows: Map<string, Row>;
 
   beforeAll(async () => {
-    await ensurePythonEnv({ root: ROOT, logger: createMemoryLogger() });
-    sim = await startSimulator({ dataset: org.dataset, rateLimit: { limit: 1_000_000 } });
-    dataDir = mkdtempSync(join(tmpdir(), "ys-truth-"));
-    const config = configFromObject(
-      {
-        dataDir,
-        github: { url: sim.url, orgs: [org.dataset.repositories[0]!.owner], requestIntervalMs: 0 },
-        teams: org.teams,
-      },
-      join(dataDir, "yardstick.yaml"),
-    );
-    await runExtractStage({ config, token: "truth", logger: createMemoryLogger(), runId: "truth" });
-    const built = await buildWarehouse({ config, root: ROOT, logger: createMemoryLogger(), runId: "truth" });
+    const built = await buildSimulatedWarehouse(org, { name: "truth" });
+    dataDir = built.dataDir;
     warehousePath = built.warehousePath;
     const ts = (c: string) => `strftime(p.${c}, '%Y-%m-%dT%H:%M:%SZ') as ${c}`;
     const found = await withDb(built.warehousePath, "read_only", (db) =>
@@ -91,9 +76,6 @@ describe("the warehouse against the generator's ground truth", () => {
     );
     rows = new Map(found.map((r) => [r.pull_request_id, r]));
   }, 600_000);
-  afterAll(async () => {
-    await sim.close();
-  });
 
   /** Every pull request where `field` disagrees with the truth, as "repo#n: got … want …" lines. */
   function mismatches(
