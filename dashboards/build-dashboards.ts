@@ -31,13 +31,16 @@ const GRAIN = "week";
 /** Builds and publishes the dashboards; returns the absolute paths of the pages written. */
 /** Every metric per week over the whole data range: overall and, where the metric allows it, per team. */
 export async function dashboardRows(warehousePath: string, metrics: MetricsFile): Promise<MetricRow[]> {
-  const rows: MetricRow[] = [];
-  for (const metric of metrics.metrics) {
-    const common = { warehousePath, metrics, names: [metric.name], grain: GRAIN } as const;
-    rows.push(...(await evaluateMetrics({ ...common, by: [] })));
-    if (metric.dimensions.includes(SLICE)) rows.push(...(await evaluateMetrics({ ...common, by: [SLICE] })));
-  }
-  return rows;
+  // Two evaluations (each opens the warehouse once), then per metric: its overall rows, then its team rows.
+  const common = { warehousePath, metrics, grain: GRAIN } as const;
+  const all = metrics.metrics.map((m) => m.name);
+  const sliced = metrics.metrics.filter((m) => m.dimensions.includes(SLICE)).map((m) => m.name);
+  const overall = await evaluateMetrics({ ...common, names: all, by: [] });
+  const byTeam = sliced.length > 0 ? await evaluateMetrics({ ...common, names: sliced, by: [SLICE] }) : [];
+  return all.flatMap((name) => [
+    ...overall.filter((r) => r.metric === name),
+    ...byTeam.filter((r) => r.metric === name),
+  ]);
 }
 
 /** Builds and publishes the dashboards; returns the absolute paths of the pages written. */

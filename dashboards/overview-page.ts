@@ -32,7 +32,6 @@ export interface OverviewPageInput {
   definitions: readonly MetricDefinitionSummary[];
 }
 
-const ROW_FIELDS = METRIC_ROW_FIELDS;
 const OVERALL = "All";
 
 /** The whole HTML document of the overview page. */
@@ -215,7 +214,7 @@ ${items}
 
 function sliceOf(row: MetricRow): Slice {
   const dimensions = Object.keys(row)
-    .filter((k) => !ROW_FIELDS.has(k))
+    .filter((k) => !METRIC_ROW_FIELDS.has(k))
     .sort();
   if (dimensions.length === 0) return { key: "", label: OVERALL };
   const values = dimensions.map((d) => (row[d] === null || row[d] === undefined ? "(none)" : String(row[d])));

@@ -4,7 +4,7 @@
  * the same class and slice beside it (a faster median over fewer merged pull requests is not a faster team).
  */
 import { InputError, type InputProblem } from "../core/errors.ts";
-import { BASELINE_CLASS, CLASS_DIMENSION } from "./metric-comparison.ts";
+import { BASELINE_CLASS, CLASS_DIMENSION, groupKey } from "./metric-comparison.ts";
 import { evaluateMetrics, type MetricRow } from "./metric-evaluator.ts";
 import type { Grain } from "./metric-schema.ts";
 import { findMetric, type MetricsFile } from "./metrics-file.ts";
@@ -52,6 +52,8 @@ export async function compareMetrics(options: CompareOptions): Promise<Compariso
     });
   if (problems.length > 0) throw new InputError("invalid metrics comparison", problems);
 
+  // The rate beside durations, once per slicing however many duration metrics are compared.
+  const besideBy = new Map<string, Promise<MetricRow[]>>();
   const rows: ComparisonRow[] = [];
   for (const name of options.names) {
     const metric = findMetric(options.file, name);
@@ -69,11 +71,17 @@ export async function compareMetrics(options: CompareOptions): Promise<Compariso
       slicings.push([...options.by, SIZE_DIMENSION, CLASS_DIMENSION]);
     for (const by of slicings) {
       const found: ComparisonRow[] = await evaluateMetrics({ ...common, by });
-      const besideRows =
-        metric && beside && DURATION_UNITS.has(metric.unit) && by.every((d) => beside.dimensions.includes(d))
-          ? await evaluateMetrics({ ...common, names: [beside.name], by, compare: false })
-          : [];
-      if (besideRows.length > 0) attachBeside(found, besideRows, by);
+      if (
+        metric &&
+        beside &&
+        DURATION_UNITS.has(metric.unit) &&
+        by.every((d) => beside.dimensions.includes(d))
+      ) {
+        const slicing = by.join(",");
+        if (!besideBy.has(slicing))
+          besideBy.set(slicing, evaluateMetrics({ ...common, names: [beside.name], by, compare: false }));
+        attachBeside(found, await besideBy.get(slicing)!, by);
+      }
       rows.push(...found);
     }
   }
@@ -81,12 +89,10 @@ export async function compareMetrics(options: CompareOptions): Promise<Compariso
 }
 
 function attachBeside(rows: ComparisonRow[], besideRows: readonly MetricRow[], by: readonly string[]): void {
-  const key = (r: MetricRow, cls: unknown) =>
-    JSON.stringify([r.period, ...by.map((d) => (d === CLASS_DIMENSION ? cls : (r[d] ?? null)))]);
-  const byKey = new Map(besideRows.map((r) => [key(r, r[CLASS_DIMENSION]), r]));
+  const byKey = new Map(besideRows.map((r) => [groupKey(r, by), r]));
   for (const row of rows) {
-    const own = byKey.get(key(row, row[CLASS_DIMENSION]));
-    const base = byKey.get(key(row, BASELINE_CLASS));
+    const own = byKey.get(groupKey(row, by));
+    const base = byKey.get(groupKey(row, by, { [CLASS_DIMENSION]: BASELINE_CLASS }));
     if (!own) continue;
     row.beside = { metric: own.metric, value: own.value, n: own.n, baseline_value: base?.value ?? null };
   }

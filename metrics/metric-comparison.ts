@@ -35,6 +35,21 @@ export interface VsUnmarked {
   method: ComparisonMethod;
 }
 
+/**
+ * The group a row belongs to: its period and its values of `dimensions`, with `overrides` in place of the
+ * row's own (e.g. `{ authorship_class: "unmarked" }` for the row's baseline).
+ */
+export function groupKey(
+  row: Readonly<Record<string, unknown>>,
+  dimensions: readonly string[],
+  overrides: Readonly<Record<string, unknown>> = {},
+): string {
+  return JSON.stringify([
+    row.period,
+    ...dimensions.map((d) => (d in overrides ? overrides[d] : (row[d] ?? null))),
+  ]);
+}
+
 interface Sample {
   values: number[];
   clusters: (string | number)[];
@@ -48,19 +63,15 @@ export async function attachComparisons(
   rows: readonly MetricRow[],
 ): Promise<MetricRow[]> {
   if (!request.by.includes(CLASS_DIMENSION)) return [...rows];
-  const others = request.by.filter((d) => d !== CLASS_DIMENSION);
-  const groupKey = (r: Record<string, unknown>) =>
-    JSON.stringify([r.period, ...others.map((d) => r[d] ?? null)]);
+  const key = (r: Record<string, unknown>) => groupKey(r, request.by);
   const baselines = new Map<string, MetricRow>();
-  for (const row of rows) if (row[CLASS_DIMENSION] === BASELINE_CLASS) baselines.set(groupKey(row), row);
+  for (const row of rows) if (row[CLASS_DIMENSION] === BASELINE_CLASS) baselines.set(key(row), row);
   const statistic = statisticOf(metric);
   const samples = statistic ? await readSamples(db, metric as SimpleMetric, request) : undefined;
-  const sampleKey = (r: Record<string, unknown>) =>
-    JSON.stringify([r.period, ...request.by.map((d) => r[d] ?? null)]);
 
   return rows.map((row) => {
     if (row[CLASS_DIMENSION] === BASELINE_CLASS || row[CLASS_DIMENSION] === undefined) return row;
-    const base = baselines.get(groupKey(row));
+    const base = baselines.get(groupKey(row, request.by, { [CLASS_DIMENSION]: BASELINE_CLASS }));
     const comparison: VsUnmarked = {
       baseline_value: base?.value ?? null,
       baseline_n: base?.n ?? null,
@@ -72,8 +83,8 @@ export async function attachComparisons(
     if (base && row.value !== null && base.value !== null) {
       comparison.difference = row.value - base.value;
       if (statistic && samples) {
-        const a = samples.get(sampleKey(row));
-        const b = samples.get(sampleKey(base));
+        const a = samples.get(key(row));
+        const b = samples.get(key(base));
         const result =
           a && b
             ? bootstrapDifference(a.values, b.values, statistic, {
@@ -135,7 +146,7 @@ async function readSamples(db: Db, metric: SimpleMetric, request: PlanRequest): 
     const list = [...((r.value ?? []) as { v: number; c: string | number | null }[])].sort(
       (x, y) => compareText(String(x.c), String(y.c)) || x.v - y.v,
     );
-    out.set(JSON.stringify([r.period, ...request.by.map((d) => r[d] ?? null)]), {
+    out.set(groupKey(r, request.by), {
       values: list.map((e) => Number(e.v)),
       clusters: list.map((e) => e.c ?? "(none)"),
     });

@@ -42,8 +42,6 @@ export const METRIC_ROW_FIELDS: ReadonlySet<string> = new Set([
   "period_days",
 ]);
 
-const RESERVED = METRIC_ROW_FIELDS;
-
 /** Validates a request; returns it normalised (metrics resolved, duplicates dropped) or throws an InputError. */
 export function resolveMetricRequest(file: MetricsFile, input: MetricRequestInput): MetricRequest {
   const problems: InputProblem[] = [];
@@ -103,7 +101,8 @@ export function isIsoDate(value: string): boolean {
 }
 
 function dimensionProblems(flag: string, dimension: string, metrics: readonly Metric[]): InputProblem[] {
-  if (RESERVED.has(dimension)) return [{ field: flag, message: `"${dimension}" cannot be a dimension` }];
+  if (METRIC_ROW_FIELDS.has(dimension))
+    return [{ field: flag, message: `"${dimension}" cannot be a dimension` }];
   return metrics
     .filter((m) => !m.dimensions.includes(dimension))
     .map((m) => ({

@@ -14,6 +14,7 @@ import { canonicalJson, contractRead, hashedDefinition } from "./definition-hash
 import { dataWatermark, evaluateMetrics, type MetricRow } from "./metric-evaluator.ts";
 import {
   findMetric,
+  inputsOf,
   loadMetricsFile,
   type Metric,
   type MetricsFile,
@@ -160,14 +161,7 @@ function flatReads(read: Record<string, unknown>): Record<string, unknown> {
 
 /** The metrics a ratio or derived metric is computed from, by name. */
 function inputNames(metric: Metric): string[] {
-  switch (metric.type) {
-    case "simple":
-      return [];
-    case "ratio":
-      return [metric.sides.numerator.metric.name, metric.sides.denominator.metric.name];
-    case "derived":
-      return metric.inputs.map((input) => input.metric.name);
-  }
+  return inputsOf(metric).map((input) => input.name);
 }
 
 function memo<T>(fn: (key: string) => T): (key: string) => T {

@@ -118,16 +118,22 @@ export function findMetric(file: MetricsFile, name: string): Metric | undefined 
   return file.metrics.find((m) => m.name === name);
 }
 
-/** The simple metrics a metric is computed from (itself for a simple metric), each once. */
-export function simpleMetricsOf(metric: Metric): SimpleMetric[] {
+/** The metrics a ratio or derived metric is computed from directly (none for a simple metric). */
+export function inputsOf(metric: Metric): Metric[] {
   switch (metric.type) {
     case "simple":
-      return [metric];
+      return [];
     case "ratio":
-      return [...new Set([metric.sides.numerator.metric, metric.sides.denominator.metric])];
+      return [metric.sides.numerator.metric, metric.sides.denominator.metric];
     case "derived":
-      return [...new Set(metric.inputs.flatMap((input) => simpleMetricsOf(input.metric)))];
+      return metric.inputs.map((input) => input.metric);
   }
+}
+
+/** The simple metrics a metric is computed from (itself for a simple metric), each once. */
+export function simpleMetricsOf(metric: Metric): SimpleMetric[] {
+  if (metric.type === "simple") return [metric];
+  return [...new Set(inputsOf(metric).flatMap(simpleMetricsOf))];
 }
 
 function rawMetrics(source: YamlSource): unknown[] {
