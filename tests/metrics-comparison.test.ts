@@ -166,16 +166,23 @@ describe("differences to unmarked work", () => {
       grain: "month",
       compare: true,
     });
+    // Merged pull requests per (month, size bucket, class), counted from the fixture rows.
+    const counts = new Map<string, number>();
+    for (const p of mergedPrs()) {
+      const key = `${month(p.merged_at!)}|${p.size_bucket}|${p.authorship_class}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
     const compared = rows.filter((r) => r.vs_unmarked?.difference != null);
     expect(compared.length).toBeGreaterThan(5);
     for (const row of compared) {
-      const base = rows.find(
-        (r) =>
-          r.period === row.period && r.size_bucket === row.size_bucket && r.authorship_class === "unmarked",
-      )!;
-      expect(row.vs_unmarked).toMatchObject({
-        difference: row.value! - base.value!,
+      const own = counts.get(`${row.period}|${row.size_bucket}|${row.authorship_class}`)!;
+      const base = counts.get(`${row.period}|${row.size_bucket}|unmarked`)!;
+      expect(row.vs_unmarked).toEqual({
+        baseline_value: base,
+        baseline_n: base,
+        difference: own - base,
         low: null,
+        high: null,
         method: "none",
       });
     }
