@@ -6,8 +6,9 @@ import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { dataPaths, loadConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
+import { REPOSITORY_FLOOR } from "../metrics/comparison-stats.ts";
 import { type ComparisonRow, compareMetrics, SIZE_DIMENSION } from "../metrics/metric-compare.ts";
-import { CLASS_DIMENSION, type VsUnmarked } from "../metrics/metric-comparison.ts";
+import { BASELINE_CLASS, CLASS_DIMENSION, groupKey, type VsUnmarked } from "../metrics/metric-comparison.ts";
 import { dataWatermark, evaluateMetrics, type MetricRow } from "../metrics/metric-evaluator.ts";
 import type { Grain } from "../metrics/metric-schema.ts";
 import { checkMetricSql } from "../metrics/metric-sql-check.ts";
@@ -26,6 +27,12 @@ const processIo: MetricsCommandIo = { out: (text) => process.stdout.write(text) 
 type Format = "json" | "table" | "csv";
 
 const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2, useGrouping: false });
+
+/** A number as the tables print it (at most two decimals); one that rounds to zero is "0", never "-0". */
+export function formatNumber(value: number): string {
+  const text = number.format(value);
+  return text === "-0" ? "0" : text;
+}
 
 export function metricsCommand(io: MetricsCommandIo = processIo): Command {
   const metrics = new Command("metrics")
@@ -136,7 +143,7 @@ Each row: metric, period (start of the day/week/month/quarter), the dimensions, 
 a ratio's denominator rows) and the definition hash. Periods without data are absent. Below a metric's
 min_sample the value is withheld ("insufficient data"); a group with fewer distinct people than the privacy
 floor is suppressed. Sliced by authorship_class, each class also gets its difference to unmarked work with a
-95% interval ("vs unmarked"; see \`metrics compare\`).
+95% interval ("vs unmarked"; see \`metrics compare\`) and k, the distinct repositories behind its n.
 
 Examples:
   $ yardstick metrics query merged_pull_requests --by team
@@ -199,11 +206,14 @@ Examples:
       "after",
       `
 Every class (ai_authored, ai_assisted, automation) is compared with unmarked work of the same period and
-slice: the difference with a 95% interval, by a bootstrap resampling whole repositories for medians,
-percentiles and averages, and by Newcombe's score interval (from Wilson intervals) for rates. The same
-comparison follows within each size bucket, since AI work often differs in size. Beside durations, each
-class's merge rate: a faster median over fewer merged pull requests is not a faster team. An interval that
-spans 0 means the data cannot tell the two apart; differences are associations, not causes.
+slice: the difference with a 95% interval that treats repositories, not pull requests, as independent (a
+delete-one-repository jackknife with t on G - 1 degrees of freedom, G the distinct repositories of both
+sides; for rates, Newcombe's score interval at the sample sizes that jackknife supports). Each side shows n
+and k, its distinct repositories; with fewer than ${REPOSITORY_FLOOR.quantile} repositories in all, or one on a side,
+the interval is replaced by "too few repositories for an interval". The same comparison follows within each
+size bucket, since AI work often differs in size. Beside durations, each class's merge rate: a faster median
+over fewer merged pull requests is not a faster team. An interval that spans 0 means the data cannot tell the
+two apart; differences are associations, not causes.
 
 Examples:
   $ yardstick metrics compare cycle_time_p50 --grain quarter
@@ -325,7 +335,7 @@ function listEntry(m: Metric) {
 function aggLabel(m: Metric): string {
   switch (m.type) {
     case "simple":
-      return m.agg === "percentile" ? `p${number.format((m.agg_params?.percentile ?? 0) * 100)}` : m.agg;
+      return m.agg === "percentile" ? `p${formatNumber((m.agg_params?.percentile ?? 0) * 100)}` : m.agg;
     case "ratio":
       return [m.sides.numerator, m.sides.denominator]
         .map((side) => (side.filter ? `(${side.metric.name} where ${side.filter})` : side.metric.name))
@@ -338,13 +348,23 @@ function aggLabel(m: Metric): string {
 function renderRows(rows: readonly MetricRow[], by: readonly string[]): string {
   if (rows.length === 0) return "(no rows)\n";
   const compared = rows.some((r) => r.vs_unmarked !== undefined);
+  // An unmarked row carries no comparison of its own: its k is the baseline_k of the classes compared with it.
+  const baselineK = new Map<string, number | null>();
+  for (const r of rows)
+    if (r.vs_unmarked)
+      baselineK.set(
+        r.metric + groupKey(r, by, { [CLASS_DIMENSION]: BASELINE_CLASS }),
+        r.vs_unmarked.baseline_k,
+      );
+  const kOf = (r: MetricRow) =>
+    r.vs_unmarked ? r.vs_unmarked.k : (baselineK.get(r.metric + groupKey(r, by)) ?? null);
   const header = [
     "metric",
     "period",
     ...by,
     "value",
     "n",
-    ...(compared ? ["vs unmarked (95% interval)"] : []),
+    ...(compared ? ["k", "vs unmarked (95% interval)"] : []),
     "definition",
   ];
   const body = rows.map((r) => [
@@ -357,24 +377,35 @@ function renderRows(rows: readonly MetricRow[], by: readonly string[]): string {
         ? "insufficient data"
         : r.value === null
           ? "-"
-          : `${number.format(r.value)}${r.band ? ` (${r.band})` : ""}`,
+          : `${formatNumber(r.value)}${r.band ? ` (${r.band})` : ""}`,
     r.n === null ? "-" : String(r.n),
-    ...(compared ? [differenceText(r.vs_unmarked)] : []),
+    ...(compared ? [count(kOf(r)), differenceText(r.vs_unmarked)] : []),
     shortHash(r.definition_hash),
   ]);
   return renderTable(header, body);
 }
 
-function signed(value: number): string {
-  return `${value > 0 ? "+" : ""}${number.format(value)}`;
+function count(value: number | null | undefined): string {
+  return value === null || value === undefined ? "-" : String(value);
 }
 
-/** "+1.5 [-0.3, 3.2]" — the difference to unmarked work and its interval; "" for the baseline itself. */
-function differenceText(c: VsUnmarked | undefined): string {
+/** "+1.5", "-0.25", "0": the sign only on a difference that does not round to zero. */
+function signed(value: number): string {
+  const text = formatNumber(value);
+  return value > 0 && text !== "0" ? `+${text}` : text;
+}
+
+/**
+ * "+1.5 [-0.3, 3.2]" — the difference to unmarked work and its interval; the difference and why there is no
+ * interval when too few repositories stand behind it; "" for the baseline itself.
+ */
+export function differenceText(c: VsUnmarked | undefined): string {
   if (c === undefined) return "";
   if (c.difference === null) return "-";
+  if (c.no_interval === "too_few_repositories")
+    return `${signed(c.difference)}, too few repositories for an interval (k=${count(c.k)} vs ${count(c.baseline_k)}, ${count(c.repositories)} in all)`;
   if (c.low === null || c.high === null) return signed(c.difference);
-  return `${signed(c.difference)} [${number.format(c.low)}, ${number.format(c.high)}]`;
+  return `${signed(c.difference)} [${formatNumber(c.low)}, ${formatNumber(c.high)}]`;
 }
 
 function renderComparison(rows: readonly ComparisonRow[], by: readonly string[]): string {
@@ -389,13 +420,15 @@ function renderComparison(rows: readonly ComparisonRow[], by: readonly string[])
     "class",
     "value",
     "n",
+    "k",
     "unmarked",
     "n",
+    "k",
     "difference [95% interval]",
     "method",
     ...(withBeside ? ["merge rate (vs unmarked)"] : []),
   ];
-  const text = (v: number | null | undefined) => (v === null || v === undefined ? "-" : number.format(v));
+  const text = (v: number | null | undefined) => (v === null || v === undefined ? "-" : formatNumber(v));
   const body = compared.map((r) => [
     r.metric,
     r.period,
@@ -403,11 +436,11 @@ function renderComparison(rows: readonly ComparisonRow[], by: readonly string[])
     r[SIZE_DIMENSION] === undefined ? "all" : String(r[SIZE_DIMENSION] ?? "(none)"),
     String(r[CLASS_DIMENSION]),
     r.suppressed ? "suppressed" : r.insufficient ? "insufficient data" : text(r.value),
-    r.n === null ? "-" : String(r.n),
+    count(r.n),
+    count(r.vs_unmarked?.k),
     text(r.vs_unmarked?.baseline_value),
-    r.vs_unmarked?.baseline_n === null || r.vs_unmarked?.baseline_n === undefined
-      ? "-"
-      : String(r.vs_unmarked.baseline_n),
+    count(r.vs_unmarked?.baseline_n),
+    count(r.vs_unmarked?.baseline_k),
     differenceText(r.vs_unmarked),
     r.vs_unmarked?.method ?? "",
     ...(withBeside
@@ -422,7 +455,19 @@ function renderComparison(rows: readonly ComparisonRow[], by: readonly string[])
 }
 
 const CSV_FIELDS = ["value", "n", "insufficient", "suppressed", "band", "numerator", "denominator"] as const;
-const CSV_COMPARISON = ["baseline_value", "baseline_n", "difference", "low", "high", "method"] as const;
+const CSV_COMPARISON = [
+  "baseline_value",
+  "baseline_n",
+  "k",
+  "baseline_k",
+  "difference",
+  "low",
+  "high",
+  "method",
+  "repositories",
+  "df",
+  "no_interval",
+] as const;
 
 /** RFC 4180 CSV with a header; every field that could hold a comma, quote or newline is quoted. */
 function renderCsv(rows: readonly MetricRow[], by: readonly string[]): string {

@@ -1,15 +1,32 @@
 /**
- * The statistics behind AI-vs-unmarked comparisons: an interval for one rate (Wilson), for the difference of
- * two rates (Newcombe's hybrid score), and a seeded percentile bootstrap for the difference of two medians,
- * percentiles or means. Pure functions over plain numbers: the metric engine fetches the values, these say how
- * sure the difference is. Rates use score intervals because Wald intervals misbehave at the small counts and
- * extreme rates agent work produces (Newcombe 1998); durations are heavy-tailed, so medians get a bootstrap
- * (see shared/reference/ai-signals.md §3, "Presentation").
+ * The statistics behind AI-vs-unmarked comparisons: the difference of a class's value to unmarked work's, and a
+ * 95% interval for it that treats repositories, not pull requests, as the independent units. Pull requests of one
+ * repository move together (its reviewers, its CI, its code base), so a cell's evidence grows with the number of
+ * repositories behind it far more than with its number of pull requests.
+ *
+ * Every interval here is difference ± t × SE, where SE is the delete-one-repository jackknife standard error of
+ * the difference, t has G − 1 degrees of freedom, and G counts the distinct repositories behind either side
+ * (a repository with work of both classes counts once: it is one cluster that feeds both sides):
+ * - averages: the jackknife of the difference of the two means (`jackknife_t`);
+ * - medians and percentiles: the jackknife of the difference of the two Harrell–Davis estimates of the quantile
+ *   (`jackknife_hd_t`). The Harrell–Davis estimate weighs every order statistic smoothly; the jackknife of a plain
+ *   sample quantile is not a usable standard error (it jumps between neighbouring values and underestimates the
+ *   spread when repositories are many and small). The interval stays centred on the difference of the plain
+ *   quantiles, which is what `metrics query` prints;
+ * - rates: Newcombe's hybrid score interval (two Wilson intervals combined) at effective sample sizes
+ *   (`newcombe_wilson_eff`): each side's n divided by the design effect (the jackknife variance of the difference
+ *   over the variance it would have if every pull request were independent) and by (t / z)², so near the middle
+ *   it is the jackknife t interval, and at small counts and extreme rates it keeps the Wilson shape.
+ * With fewer than REPOSITORY_FLOOR repositories in all, or one repository on either side, there is no interval:
+ * the function says "too few repositories" instead (the floors and their simulations are in docs/metrics.md).
  *
  * Quantiles follow DuckDB exactly, so a comparison's point difference equals the difference of the two values
  * `metrics query` prints: continuous = `quantile_cont`, discrete = `quantile_disc` as the metric compiler emits
  * it (the fraction as a SQL literal, which DuckDB reads as an exact DECIMAL).
  */
+import { betaCdf, normalQuantile, tQuantile } from "./distributions.ts";
+
+export { normalQuantile, tQuantile } from "./distributions.ts";
 
 /** A two-sided confidence interval. */
 export interface Interval {
@@ -32,89 +49,103 @@ export interface RateDifference extends Interval {
 /** What is compared: a quantile (`p` in [0, 1]; continuous like quantile_cont unless `discrete`) or the mean. */
 export type Statistic = { kind: "quantile"; p: number; discrete?: boolean } | { kind: "mean" };
 
-export interface BootstrapOptions {
-  /** Number of resamples; 2000 unless given (the reference asks for at least 2,000). */
-  resamples?: number;
-  /** Seed of the resampling generator: the same inputs and seed give the same interval, bit for bit. */
-  seed?: number;
-  /** Two-sided confidence level, 0.95 unless given. */
-  confidence?: number;
-  /**
-   * Cluster labels (e.g. the repository) parallel to `a` and `b`: whole clusters are resampled, so values
-   * that move together (one repository's pull requests) do not pass for independent evidence.
-   */
-  clusters?: { a: readonly (string | number)[]; b: readonly (string | number)[] };
-}
-
-export interface BootstrapDifference extends Interval {
-  /** statistic(a) - statistic(b), on the samples as given. */
-  difference: number;
-  method: "bootstrap_percentile";
-  resamples: number;
-}
-
 export interface MeanDifference extends Interval {
   /** mean(a) - mean(b). */
   difference: number;
   method: "welch_normal";
 }
 
-export const DEFAULT_RESAMPLES = 2000;
-export const DEFAULT_SEED = 0x5eed_2026;
+/** A cluster label: the repository a value came from. */
+export type Cluster = string | number;
 
-/**
- * The standard normal quantile Φ⁻¹(p) (Wichura's AS 241, about 1e-16 relative error).
- * Example: `normalQuantile(0.975)` → 1.959963984540054.
- */
-export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) {
-    if (p === 0) return Number.NEGATIVE_INFINITY;
-    if (p === 1) return Number.POSITIVE_INFINITY;
-    throw new RangeError(`normalQuantile: p must be in [0, 1]: got ${p}`);
-  }
-  const q = p - 0.5;
-  if (Math.abs(q) <= 0.425) {
-    const r = 0.180625 - q * q;
-    return (q * horner(AS241_A, r)) / horner(AS241_B, r);
-  }
-  const r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
-  const value =
-    r <= 5
-      ? horner(AS241_C, r - 1.6) / horner(AS241_D, r - 1.6)
-      : horner(AS241_E, r - 5) / horner(AS241_F, r - 5);
-  return q < 0 ? -value : value;
+/** Values with the repository each came from (`clusters[i]` is the repository of `values[i]`). */
+export interface ClusteredSample {
+  values: readonly number[];
+  clusters: readonly Cluster[];
 }
 
-// AS 241 (PPND16) coefficients, lowest power first, as JavaScript doubles.
-const AS241_A = [
-  3.3871328727963665, 133.14166789178438, 1971.5909503065513, 13731.69376550946, 45921.95393154987,
-  67265.7709270087, 33430.57558358813, 2509.0809287301227,
-];
-const AS241_B = [
-  1, 42.31333070160091, 687.1870074920579, 5394.196021424751, 21213.794301586597, 39307.89580009271,
-  28729.085735721943, 5226.495278852854,
-];
-const AS241_C = [
-  1.4234371107496835, 4.630337846156546, 5.769497221460691, 3.6478483247632045, 1.2704582524523684,
-  0.2417807251774506, 0.022723844989269184, 0.0007745450142783414,
-];
-const AS241_D = [
-  1, 2.053191626637759, 1.6763848301838038, 0.6897673349851, 0.14810397642748008, 0.015198666563616457,
-  0.0005475938084995345, 1.0507500716444169e-9,
-];
-const AS241_E = [
-  6.657904643501103, 5.463784911164114, 1.7848265399172913, 0.29656057182850487, 0.026532189526576124,
-  0.0012426609473880784, 0.000027115555687434876, 2.0103343992922881e-7,
-];
-const AS241_F = [
-  1, 0.599832206555888, 0.1369298809227358, 0.014875361290850615, 0.0007868691311456133,
-  0.000018463183175100548, 1.421511758316446e-7, 2.0442631033899397e-15,
-];
+/**
+ * A rate's counts per repository: `successes[i]` of `trials[i]` in repository `clusters[i]` (a repository may
+ * appear more than once; its counts add up).
+ */
+export interface ClusteredCounts {
+  clusters: readonly Cluster[];
+  successes: readonly number[];
+  trials: readonly number[];
+}
 
-function horner(coefficients: readonly number[], x: number): number {
-  let value = 0;
-  for (let i = coefficients.length - 1; i >= 0; i--) value = value * x + coefficients[i]!;
-  return value;
+/** Distinct repositories behind side a, side b, and both together (G: shared repositories count once). */
+export interface RepositoryCount {
+  a: number;
+  b: number;
+  all: number;
+}
+
+export type IntervalMethod = "jackknife_t" | "jackknife_hd_t" | "newcombe_wilson_eff";
+
+/** The kinds of statistic with their own repository floor. */
+export type FloorKind = "quantile" | "mean" | "rate";
+
+/**
+ * The fewest distinct repositories (G, both sides together) for which an interval is given, per kind of
+ * statistic; each side needs two besides. In the simulations of bench/comparison-coverage.bench.ts (the main
+ * design checked by tests/metrics-comparison-coverage.test.ts) the intervals cover 93–98% from G = 3, and at
+ * G = 2 (t on 1 degree of freedom) one design falls to 92%. The floor is one higher than 3 because at G = 3 the
+ * standard error has 2 degrees of freedom: the interval is on average about twice as wide as with the spread
+ * known and its width varies more than sevenfold from sample to sample; at G = 4 it is 1.5 times as wide.
+ */
+export const REPOSITORY_FLOOR: Readonly<Record<FloorKind, number>> = Object.freeze({
+  quantile: 4,
+  mean: 4,
+  rate: 4,
+});
+
+/** Each side needs this many repositories at least: with one, nothing tells its repository's effect apart. */
+export const MIN_REPOSITORIES_PER_SIDE = 2;
+
+interface DifferenceBase {
+  /** statistic(a) − statistic(b) (rates: pA − pB), on the samples as given. */
+  difference: number;
+  method: IntervalMethod;
+  repositories: RepositoryCount;
+  /** The floor on `repositories.all` that applied. */
+  floor: number;
+}
+
+/** A difference with its interval. */
+export interface ClusteredInterval extends DifferenceBase, Interval {
+  /** Degrees of freedom of t: G − 1. */
+  df: number;
+  /** The jackknife standard error of the difference. */
+  standardError: number;
+}
+
+/** A difference without an interval: too few repositories stand behind it. */
+export interface TooFewRepositories extends DifferenceBase {
+  low: null;
+  high: null;
+  reason: "too_few_repositories";
+}
+
+export type ClusteredDifference = ClusteredInterval | TooFewRepositories;
+
+export interface ClusteredOptions {
+  /** Two-sided confidence level, 0.95 unless given. */
+  confidence?: number;
+  /**
+   * The floor on G instead of REPOSITORY_FLOOR's (never below 2, nor one repository a side). The engine never
+   * sets it; simulations do, to measure coverage just below the documented floor.
+   */
+  floor?: number;
+}
+
+/** Whether `repositories` clear `floor` in all and two on each side. */
+export function enoughRepositories(repositories: RepositoryCount, floor: number): boolean {
+  return (
+    repositories.all >= floor &&
+    repositories.a >= MIN_REPOSITORIES_PER_SIDE &&
+    repositories.b >= MIN_REPOSITORIES_PER_SIDE
+  );
 }
 
 /**
@@ -125,16 +156,20 @@ export function wilsonInterval(successes: number, trials: number, confidence = 0
   checkProportion({ successes, trials }, "wilsonInterval");
   const z = zFor(confidence, "wilsonInterval");
   if (trials === 0) return null;
-  const p = successes / trials;
+  return wilsonAt(successes / trials, trials, z);
+}
+
+/** The Wilson interval of a proportion p over `size` trials, where size may be any positive number (or ∞). */
+function wilsonAt(p: number, size: number, z: number): Interval {
   const z2 = z * z;
-  const denominator = 1 + z2 / trials;
-  const centre = (p + z2 / (2 * trials)) / denominator;
-  const half = (z / denominator) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
+  const denominator = 1 + z2 / size;
+  const centre = (p + z2 / (2 * size)) / denominator;
+  const half = (z / denominator) * Math.sqrt((p * (1 - p)) / size + z2 / (4 * size * size));
   // The score interval touches 0 (or 1) exactly when no (or every) trial succeeded; pin it so rounding
   // cannot leave a bound like 1e-17 that reads as "not zero".
   return {
-    low: successes === 0 ? 0 : Math.max(0, centre - half),
-    high: successes === trials ? 1 : Math.min(1, centre + half),
+    low: p === 0 ? 0 : Math.max(0, centre - half),
+    high: p === 1 ? 1 : Math.min(1, centre + half),
   };
 }
 
@@ -180,54 +215,284 @@ export function sampleStatistic(values: readonly number[], statistic: Statistic)
 }
 
 /**
- * statistic(a) - statistic(b) with a seeded percentile bootstrap interval (each sample resampled with
- * replacement on its own, or by whole clusters); null when either sample is empty.
- * Example: `bootstrapDifference(aiHours, unmarkedHours, { kind: "quantile", p: 0.5 })` →
- * { difference: -3.5, low: -6.1, high: -0.4, method: "bootstrap_percentile", resamples: 2000 } (illustrative).
+ * statistic(a) − statistic(b) with a 95% interval from the delete-one-repository jackknife and t on G − 1
+ * degrees of freedom (averages: `jackknife_t`; medians and percentiles: `jackknife_hd_t`, see the file comment);
+ * "too few repositories" below the floor; null when either sample is empty.
+ * Example: `clusteredDifference({ values: [1, 2, 3, 4, 5, 6], clusters: ["r1", "r1", "r2", "r2", "r3", "r3"] },
+ * { values: [0, 1, 1, 2], clusters: ["r1", "r2", "r4", "r5"] }, { kind: "mean" })` →
+ * { difference: 2.5, low, high, method: "jackknife_t", repositories: { a: 3, b: 4, all: 5 }, df: 4, ... }.
  */
-export function bootstrapDifference(
-  a: readonly number[],
-  b: readonly number[],
+export function clusteredDifference(
+  a: ClusteredSample,
+  b: ClusteredSample,
   statistic: Statistic,
-  options: BootstrapOptions = {},
-): BootstrapDifference | null {
-  checkStatistic(statistic);
-  checkValues(a, "bootstrapDifference (a)");
-  checkValues(b, "bootstrapDifference (b)");
-  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  if (!Number.isInteger(resamples) || resamples < 1) {
-    throw new RangeError(`bootstrapDifference: resamples must be a positive integer: got ${resamples}`);
-  }
+  options: ClusteredOptions = {},
+): ClusteredDifference | null {
   const confidence = options.confidence ?? 0.95;
-  zFor(confidence, "bootstrapDifference");
-  const seed = options.seed ?? DEFAULT_SEED;
-  if (!Number.isFinite(seed)) throw new RangeError(`bootstrapDifference: seed must be a number: got ${seed}`);
-  if (options.clusters) {
-    checkClusters(options.clusters.a, a, "a");
-    checkClusters(options.clusters.b, b, "b");
-  }
-  if (a.length === 0 || b.length === 0) return null;
+  checkStatistic(statistic);
+  checkValues(a.values, "clusteredDifference (a)");
+  checkValues(b.values, "clusteredDifference (b)");
+  checkClusters(a.clusters, a.values.length, "clusteredDifference (a)");
+  checkClusters(b.clusters, b.values.length, "clusteredDifference (b)");
+  zFor(confidence, "clusteredDifference");
+  if (a.values.length === 0 || b.values.length === 0) return null;
 
-  const difference = sampleStatistic(a, statistic)! - sampleStatistic(b, statistic)!;
-  const random = new Sfc32(seed);
-  const resampleA = resampler(a, options.clusters?.a, statistic);
-  const resampleB = resampler(b, options.clusters?.b, statistic);
-  const differences = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) differences[r] = resampleA(random) - resampleB(random);
-  differences.sort();
-  const tail = (1 - confidence) / 2;
+  const difference = sampleStatistic(a.values, statistic)! - sampleStatistic(b.values, statistic)!;
+  const ids = new ClusterIds();
+  const clustersA = ids.number(a.clusters);
+  const clustersB = ids.number(b.clusters);
+  const repositories = { a: distinct(clustersA), b: distinct(clustersB), all: ids.size };
+  const method = statistic.kind === "mean" ? "jackknife_t" : "jackknife_hd_t";
+  const floor = floorOf(options, REPOSITORY_FLOOR[statistic.kind], "clusteredDifference");
+  const base = { difference, method, repositories, floor } as const;
+  if (!enoughRepositories(repositories, floor))
+    return { ...base, low: null, high: null, reason: "too_few_repositories" };
+
+  const G = ids.size;
+  const replicates =
+    statistic.kind === "mean"
+      ? subtract(meanReplicates(a.values, clustersA, G), meanReplicates(b.values, clustersB, G))
+      : subtract(
+          harrellDavisReplicates(a.values, clustersA, G, statistic.p),
+          harrellDavisReplicates(b.values, clustersB, G, statistic.p),
+        );
+  return withInterval(base, Math.sqrt(jackknifeVariance(replicates)), confidence);
+}
+
+/**
+ * pA − pB for two rates counted per repository, with Newcombe's hybrid score interval at effective sample sizes
+ * (`newcombe_wilson_eff`, see the file comment); "too few repositories" below the floor; null when either side
+ * has no trials.
+ * Example: with every repository's rate equal to the pooled rate of its side the design effect is 0 and the
+ * interval shrinks to the difference; with independent pull requests it is close to `rateDifference`'s.
+ */
+export function clusteredRateDifference(
+  a: ClusteredCounts,
+  b: ClusteredCounts,
+  options: ClusteredOptions = {},
+): ClusteredDifference | null {
+  const confidence = options.confidence ?? 0.95;
+  checkCounts(a, "clusteredRateDifference (a)");
+  checkCounts(b, "clusteredRateDifference (b)");
+  const z = zFor(confidence, "clusteredRateDifference");
+  // A repository with no trials on a side has nothing behind that side: it is not one of the side's k.
+  const ids = new ClusterIds();
+  const sideA = ids.counts(a);
+  const sideB = ids.counts(b);
+  const G = ids.size;
+  const totalA = sideA.totals(G);
+  const totalB = sideB.totals(G);
+  if (totalA.trials === 0 || totalB.trials === 0) return null;
+  const pA = totalA.successes / totalA.trials;
+  const pB = totalB.successes / totalB.trials;
+  const difference = pA - pB;
+  const repositories = { a: totalA.clusters, b: totalB.clusters, all: G };
+  const floor = floorOf(options, REPOSITORY_FLOOR.rate, "clusteredRateDifference");
+  const base = { difference, method: "newcombe_wilson_eff", repositories, floor } as const;
+  if (!enoughRepositories(repositories, floor))
+    return { ...base, low: null, high: null, reason: "too_few_repositories" };
+
+  const replicates = subtract(sideA.rateReplicates(G, totalA), sideB.rateReplicates(G, totalB));
+  const variance = jackknifeVariance(replicates);
+  const independent = (pA * (1 - pA)) / totalA.trials + (pB * (1 - pB)) / totalB.trials;
+  // No binomial variance (both sides 0% or 100%): nothing to scale, so the sizes stay as counted.
+  const designEffect = independent > 0 ? variance / independent : 1;
+  const df = G - 1;
+  const t = tQuantile(1 - (1 - confidence) / 2, df);
+  const sizeFactor = (z / t) ** 2 / designEffect; // Infinity when the jackknife variance is 0
+  const wa = wilsonAt(pA, totalA.trials * sizeFactor, z);
+  const wb = wilsonAt(pB, totalB.trials * sizeFactor, z);
   return {
-    difference,
-    low: quantileOfSorted(differences, tail),
-    high: quantileOfSorted(differences, 1 - tail),
-    method: "bootstrap_percentile",
-    resamples,
+    ...base,
+    low: Math.max(-1, difference - Math.hypot(pA - wa.low, wb.high - pB)),
+    high: Math.min(1, difference + Math.hypot(wa.high - pA, pB - wb.low)),
+    df,
+    standardError: Math.sqrt(variance),
   };
+}
+
+function withInterval(base: DifferenceBase, standardError: number, confidence: number): ClusteredInterval {
+  const df = base.repositories.all - 1;
+  const half = tQuantile(1 - (1 - confidence) / 2, df) * standardError;
+  return { ...base, low: base.difference - half, high: base.difference + half, df, standardError };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The delete-one-repository jackknife. Replicate g is the statistic recomputed without repository g (on both
+// sides at once: a repository shared by the classes leaves both); the variance is (G − 1)/G × Σ (θ_g − θ̄)².
+
+function jackknifeVariance(replicates: Float64Array): number {
+  const G = replicates.length;
+  let mean = 0;
+  for (const r of replicates) mean += r;
+  mean /= G;
+  let sum = 0;
+  for (const r of replicates) sum += (r - mean) * (r - mean);
+  return ((G - 1) / G) * sum;
+}
+
+function subtract(a: Float64Array, b: Float64Array): Float64Array {
+  return a.map((x, g) => x - b[g]!);
+}
+
+/** The side's mean without each repository in turn (the whole side's mean for repositories it lacks). */
+function meanReplicates(values: readonly number[], clusters: Int32Array, G: number): Float64Array {
+  const count = new Float64Array(G);
+  const sum = new Float64Array(G);
+  let total = 0;
+  values.forEach((v, i) => {
+    count[clusters[i]!]! += 1;
+    sum[clusters[i]!]! += v;
+    total += v;
+  });
+  const n = values.length;
+  return Float64Array.from({ length: G }, (_, g) => (total - sum[g]!) / (n - count[g]!));
+}
+
+/**
+ * The side's Harrell–Davis p-quantile without each repository in turn: Σ wᵢ x₍ᵢ₎ over the sorted remaining
+ * values, wᵢ = I_{i/m}(p(m+1), (1−p)(m+1)) − I_{(i−1)/m}(…) for m values (Harrell & Davis 1982).
+ */
+function harrellDavisReplicates(
+  values: readonly number[],
+  clusters: Int32Array,
+  G: number,
+  p: number,
+): Float64Array {
+  const n = values.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => values[i]! - values[j]!);
+  const sorted = Float64Array.from(order, (i) => values[i]!);
+  const clusterOfRank = Int32Array.from(order, (i) => clusters[i]!);
+  const count = new Int32Array(G);
+  for (const c of clusterOfRank) count[c]!++;
+  const windows = new Map<number, Window>();
+  const estimate = (without: number) => {
+    const m = n - (without < 0 ? 0 : count[without]!);
+    let window = windows.get(m);
+    if (!window) {
+      window = harrellDavisWeights(m, p);
+      windows.set(m, window);
+    }
+    const { first, weights } = window;
+    const last = first + weights.length - 1;
+    let sum = 0;
+    let rank = -1; // rank among the remaining values
+    for (let r = 0; r < n; r++) {
+      if (clusterOfRank[r] === without) continue;
+      rank++;
+      if (rank < first) continue;
+      sum += weights[rank - first]! * sorted[r]!;
+      if (rank === last) break;
+    }
+    return sum;
+  };
+  const whole = estimate(-1);
+  return Float64Array.from({ length: G }, (_, g) => (count[g] === 0 ? whole : estimate(g)));
+}
+
+interface Window {
+  /** 0-based rank of the first order statistic with weight. */
+  first: number;
+  weights: Float64Array;
+}
+
+/** Weights below this share in either tail are dropped: at n = 5,000 that leaves a few hundred order statistics. */
+const HARRELL_DAVIS_TAIL = 1e-15;
+
+function harrellDavisWeights(m: number, p: number): Window {
+  if (m === 1 || p <= 0) return { first: 0, weights: Float64Array.of(1) };
+  if (p >= 1) return { first: m - 1, weights: Float64Array.of(1) };
+  const a = p * (m + 1);
+  const b = (1 - p) * (m + 1);
+  const cdf = (i: number) => betaCdf(i / m, a, b);
+  // The smallest i in 1..m with cdf(i) > level (cdf(m) = 1, so there is one).
+  const firstAbove = (level: number) => {
+    let lo = 1;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf(mid) > level) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const lo = firstAbove(HARRELL_DAVIS_TAIL); // 1-based ranks lo..hi carry the weight
+  const hi = Math.max(lo, firstAbove(1 - HARRELL_DAVIS_TAIL));
+  const weights = new Float64Array(hi - lo + 1);
+  let previous = 0;
+  for (let i = lo; i <= hi; i++) {
+    const current = i === hi ? 1 : cdf(i);
+    weights[i - lo] = current - previous;
+    previous = current;
+  }
+  return { first: lo - 1, weights };
+}
+
+/** Cluster labels numbered 0, 1, … in order of first appearance, across both sides of a comparison. */
+class ClusterIds {
+  private readonly ids = new Map<Cluster, number>();
+
+  get size(): number {
+    return this.ids.size;
+  }
+
+  private id(label: Cluster): number {
+    let id = this.ids.get(label);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(label, id);
+    }
+    return id;
+  }
+
+  number(labels: readonly Cluster[]): Int32Array {
+    return Int32Array.from(labels, (label) => this.id(label));
+  }
+
+  /** A rate's side: its counts per cluster id (clusters with no trials are skipped). */
+  counts(side: ClusteredCounts) {
+    const entries: { id: number; successes: number; trials: number }[] = [];
+    side.clusters.forEach((label, i) => {
+      if (side.trials[i]! > 0)
+        entries.push({ id: this.id(label), successes: side.successes[i]!, trials: side.trials[i]! });
+    });
+    return {
+      totals(G: number) {
+        const seen = new Uint8Array(G);
+        let successes = 0;
+        let trials = 0;
+        for (const e of entries) {
+          seen[e.id] = 1;
+          successes += e.successes;
+          trials += e.trials;
+        }
+        return { successes, trials, clusters: seen.reduce((n, s) => n + s, 0) };
+      },
+      /** The side's rate without each cluster in turn. */
+      rateReplicates(G: number, total: { successes: number; trials: number }) {
+        const successes = new Float64Array(G);
+        const trials = new Float64Array(G);
+        for (const e of entries) {
+          successes[e.id]! += e.successes;
+          trials[e.id]! += e.trials;
+        }
+        return Float64Array.from(
+          { length: G },
+          (_, g) => (total.successes - successes[g]!) / (total.trials - trials[g]!),
+        );
+      },
+    };
+  }
+}
+
+function distinct(ids: Int32Array): number {
+  return new Set(ids).size;
 }
 
 /**
  * mean(a) - mean(b) with a normal-approximation interval on Welch's standard error (unequal variances);
- * null unless both samples have at least two values. For large samples; use the bootstrap for small ones.
+ * null unless both samples have at least two values. It treats every value as independent, so it is no interval
+ * for pull requests, which move together by repository: the engine uses clusteredDifference.
  * Example: `welchDifference([1, 2, 3, 4], [1, 2])` → { difference: 1, low: -0.60, high: 2.60, ... } (rounded).
  */
 export function welchDifference(
@@ -247,103 +512,7 @@ export function welchDifference(
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Resampling.
-//
-// A resample's quantile is found without sorting or selecting the resampled values. Sort the sample once;
-// a resample is then a multiset of ranks (indices into the sorted sample), and its k-th smallest value is
-// the value at the k-th smallest drawn rank, because sorted values are monotone in rank. Counting how often
-// each rank is drawn and walking the counts up to k is O(n), moves no data and compares no values; it is
-// exact, like sorting, and about 3x faster than quickselect on a reused Float64Array (two samples of 5,000,
-// 2,000 resamples: ~150 ms against ~490 ms on the 2-core dev machine). The draws themselves are most of the time.
-// Clusters fit the same walk: count how often each cluster is drawn; a rank then appears as often as its
-// cluster was drawn. Without clusters every value is its own cluster.
-
-function resampler(
-  values: readonly number[],
-  labels: readonly (string | number)[] | undefined,
-  statistic: Statistic,
-): (random: Sfc32) => number {
-  const n = values.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => values[i]! - values[j]!);
-  const sorted = Float64Array.from(order, (i) => values[i]!);
-  if (!labels) {
-    const draws = new Int32Array(n);
-    return (random) => {
-      draws.fill(0);
-      random.tally(draws, n, n);
-      if (statistic.kind === "mean") {
-        let sum = 0;
-        for (let rank = 0; rank < n; rank++) sum += draws[rank]! * sorted[rank]!;
-        return sum / n;
-      }
-      return quantileOfCounts(sorted, draws, null, n, statistic);
-    };
-  }
-  // Each rank's cluster, numbered in order of first appearance.
-  const ids = new Map<string | number, number>();
-  const clusterOfRank = Int32Array.from(order, (i) => {
-    const label = labels[i]!;
-    let id = ids.get(label);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(label, id);
-    }
-    return id;
-  });
-  const clusters = ids.size;
-  const clusterSize = new Float64Array(clusters);
-  const clusterSum = new Float64Array(clusters);
-  for (let rank = 0; rank < n; rank++) {
-    clusterSize[clusterOfRank[rank]!]! += 1;
-    clusterSum[clusterOfRank[rank]!]! += sorted[rank]!;
-  }
-  const draws = new Int32Array(clusters);
-  return (random) => {
-    draws.fill(0);
-    random.tally(draws, clusters, clusters);
-    let size = 0;
-    let sum = 0;
-    for (let c = 0; c < clusters; c++) {
-      size += draws[c]! * clusterSize[c]!;
-      sum += draws[c]! * clusterSum[c]!;
-    }
-    if (statistic.kind === "mean") return sum / size;
-    return quantileOfCounts(sorted, draws, clusterOfRank, size, statistic);
-  };
-}
-
-/**
- * A quantile of the resample in which rank r of `sorted` appears `draws[r]` times (or `draws[cluster of r]`
- * times, with clusters) and which holds `size` values in all.
- */
-function quantileOfCounts(
-  sorted: Float64Array,
-  draws: Int32Array,
-  clusterOfRank: Int32Array | null,
-  size: number,
-  statistic: { p: number; discrete?: boolean },
-): number {
-  const [lo, hi, weight] = quantileRanks(size, statistic);
-  const countAt = (rank: number) => draws[clusterOfRank ? clusterOfRank[rank]! : rank]!;
-  // The draws add up to `size`, so each walk stops at its position before running out of ranks; the bounds only
-  // make sure a broken invariant can never loop forever.
-  const last = sorted.length - 1;
-  if (lo >= size / 2) {
-    // An upper quantile: walk down from the largest value, half the walk of coming up from the smallest.
-    let rank = last;
-    let atOrAbove = countAt(rank); // resampled values at ranks >= rank
-    while (size - atOrAbove > hi && rank > 0) atOrAbove += countAt(--rank);
-    const high = sorted[rank]!;
-    while (size - atOrAbove > lo && rank > 0) atOrAbove += countAt(--rank);
-    return interpolate(sorted[rank]!, high, weight);
-  }
-  let rank = 0;
-  let atOrBelow = countAt(rank); // resampled values at ranks <= rank
-  while (atOrBelow <= lo && rank < last) atOrBelow += countAt(++rank);
-  const low = sorted[rank]!;
-  while (atOrBelow <= hi && rank < last) atOrBelow += countAt(++rank);
-  return interpolate(low, sorted[rank]!, weight);
-}
+// DuckDB's quantiles.
 
 /**
  * The 0-based positions in the sorted sample that a quantile reads, and the interpolation weight of the upper.
@@ -376,59 +545,6 @@ function ceilTimesDecimal(n: number, p: number): number {
   const scale = 10n ** BigInt(fraction.length);
   const scaled = BigInt(n) * BigInt(match[1]! + fraction);
   return Number((scaled + scale - 1n) / scale);
-}
-
-/** Linear-interpolation quantile of an already sorted array (for the percentile interval's ends). */
-function quantileOfSorted(sorted: Float64Array, p: number): number {
-  const [lo, hi, weight] = quantileRanks(sorted.length, { p });
-  return interpolate(sorted[lo]!, sorted[hi]!, weight);
-}
-
-/**
- * sfc32 (Chris Doty-Humphrey's Small Fast Counting generator, PractRand-clean), seeded through splitmix32.
- * `tally` keeps the state in locals for its whole loop: the draws are most of a bootstrap's time.
- */
-class Sfc32 {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d = 1;
-
-  constructor(seed: number) {
-    let state = seed >>> 0;
-    const splitmix = () => {
-      state = (state + 0x9e3779b9) | 0;
-      let z = state;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) | 0;
-    };
-    this.a = splitmix();
-    this.b = splitmix();
-    this.c = splitmix();
-    const warmUp = new Int32Array(1);
-    this.tally(warmUp, 1, 12); // sfc32's recommended 12 rounds before use
-  }
-
-  /** Draws `count` integers uniformly from [0, m) and adds one to `counts` at each. */
-  tally(counts: Int32Array, m: number, count: number): void {
-    // (2^32 - 1) * (m / 2^32) rounds to less than m, so the index stays in range.
-    const scale = m / 4294967296;
-    let { a, b, c, d } = this;
-    for (let i = 0; i < count; i++) {
-      const t = (((a + b) | 0) + d) | 0;
-      d = (d + 1) | 0;
-      a = b ^ (b >>> 9);
-      b = (c + (c << 3)) | 0;
-      c = (c << 21) | (c >>> 11);
-      c = (c + t) | 0;
-      counts[Math.floor((t >>> 0) * scale)]!++;
-    }
-    this.a = a;
-    this.b = b;
-    this.c = c;
-    this.d = d;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -477,10 +593,27 @@ function checkValues(values: readonly number[], where: string): void {
   }
 }
 
-function checkClusters(labels: readonly (string | number)[], values: readonly number[], side: string): void {
-  if (labels.length !== values.length) {
+function checkClusters(labels: readonly Cluster[], length: number, where: string): void {
+  if (labels.length !== length) {
+    throw new RangeError(`${where}: ${labels.length} cluster labels for ${length} values`);
+  }
+}
+
+function floorOf(options: ClusteredOptions, documented: number, where: string): number {
+  const floor = options.floor ?? documented;
+  if (!Number.isInteger(floor) || floor < 2) {
+    throw new RangeError(`${where}: floor must be a whole number of at least 2: got ${floor}`);
+  }
+  return floor;
+}
+
+function checkCounts(side: ClusteredCounts, where: string): void {
+  const n = side.clusters.length;
+  if (side.successes.length !== n || side.trials.length !== n) {
     throw new RangeError(
-      `bootstrapDifference: clusters.${side} has ${labels.length} labels for ${values.length} values`,
+      `${where}: ${n} clusters, ${side.successes.length} success counts and ${side.trials.length} trial counts`,
     );
   }
+  for (let i = 0; i < n; i++)
+    checkProportion({ successes: side.successes[i]!, trials: side.trials[i]! }, where);
 }

@@ -3,18 +3,23 @@
  * error examples print what the engine prints, every command it shows exists with those flags, its table of
  * models matches the marts' contracts, and what it says about hashes and percentiles holds.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { buildProgram } from "../cli/main.ts";
+import { differenceText } from "../cli/metrics-command.ts";
 import { InputError } from "../core/errors.ts";
+import { REPOSITORY_FLOOR } from "../metrics/comparison-stats.ts";
+import { evaluateMetrics } from "../metrics/metric-evaluator.ts";
 import { AGGREGATIONS, definitionsSchema, GRAINS, UNITS } from "../metrics/metric-schema.ts";
 import { checkMetricSql } from "../metrics/metric-sql-check.ts";
 import { findMetric, type MetricsFile, parseMetricsFile } from "../metrics/metrics-file.ts";
 import { WAREHOUSE_MODELS } from "../metrics/warehouse-contract.ts";
 import { withDb } from "../warehouse/duckdb.ts";
+import { createFixtureWarehouse, fixturePullRequests } from "./fixtures/metrics-warehouse.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const DOC = readFileSync(join(ROOT, "docs", "metrics.md"), "utf8");
@@ -415,5 +420,76 @@ describe("what docs/metrics.md says about hashes and percentiles", () => {
       ),
     );
     expect(row).toEqual({ cont: 7, disc: 4 });
+  });
+});
+
+describe("what docs/metrics.md says about comparisons", () => {
+  const comparisons = () => section("Comparisons: AI-authored and AI-assisted against unmarked");
+
+  it("names the floor the engine applies, for every kind of statistic", () => {
+    const floors = new Set(Object.values(REPOSITORY_FLOOR));
+    expect(floors.size).toBe(1);
+    const [floor] = floors;
+    expect(comparisons()).toContain(
+      `**The floor: ${floor} repositories.** With fewer than ${floor} repositories in all`,
+    );
+  });
+
+  it("shows the wording the tables print when there are too few repositories", () => {
+    const printed = differenceText({
+      baseline_value: 19.77,
+      baseline_n: 13,
+      k: 1,
+      baseline_k: 7,
+      difference: 25.08,
+      low: null,
+      high: null,
+      method: "jackknife_hd_t",
+      repositories: 8,
+      df: null,
+      no_interval: "too_few_repositories",
+    });
+    expect(comparisons()).toContain(`\`${printed}\``);
+  });
+
+  it("lists the method of every kind of metric and the fields of vs_unmarked the engine writes", async () => {
+    const methods = ["jackknife_hd_t", "jackknife_t", "newcombe_wilson_eff", "none"];
+    const table = comparisons()
+      .split("\n")
+      .filter((l) => l.startsWith("| ") && !l.startsWith("| Statistic") && !l.startsWith("|---"))
+      .map((l) => /`([a-z_]+)`/.exec(l.split("|")[2] ?? "")?.[1]);
+    expect(table.filter((m) => m !== undefined && methods.includes(m))).toEqual(methods);
+
+    const dir = mkdtempSync(join(tmpdir(), "yardstick-docs-compare-"));
+    try {
+      const warehousePath = join(dir, "warehouse.duckdb");
+      await createFixtureWarehouse(warehousePath, fixturePullRequests(["platform"], 60));
+      const file = parseMetricsFile(
+        `version: 1
+definitions:
+  privacy_floor: 1
+metrics:
+  - { name: ttm, label: T, description: d, owner: o, type: simple, model: fct_pull_requests, agg: median,
+      expr: time_to_merge_hours, filter: is_merged, time_dimension: merged_at, unit: hours,
+      direction: lower_is_better, dimensions: [authorship_class] }
+`,
+        "m.yaml",
+      );
+      const rows = await evaluateMetrics({
+        warehousePath,
+        metrics: file,
+        names: ["ttm"],
+        by: ["authorship_class"],
+        grain: "quarter",
+        compare: true,
+      });
+      const fields = Object.keys(rows.find((r) => r.vs_unmarked)?.vs_unmarked ?? {});
+      expect(fields.length).toBeGreaterThan(5);
+      const listed = /`vs_unmarked` holds ([^;]+);/.exec(comparisons().replace(/\s+/g, " "))?.[1] ?? "";
+      const documented = [...listed.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]);
+      expect(documented).toEqual(fields);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

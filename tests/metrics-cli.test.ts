@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { metricsCommand } from "../cli/metrics-command.ts";
+import { differenceText, formatNumber, metricsCommand } from "../cli/metrics-command.ts";
 import { InputError } from "../core/errors.ts";
 import {
   createFixtureWarehouse,
@@ -152,6 +152,83 @@ describe("yardstick metrics query", () => {
     );
     expect(error.report()).toContain(`unknown metric "cycle_time"`);
     expect(error.report()).toContain(shippedNames().join(", "));
+  });
+});
+
+describe("comparisons in yardstick metrics query", () => {
+  it("print k, the repositories behind n, and no interval when a side has one repository", async () => {
+    // The fixture puts even-numbered pull requests in acme/api and odd ones in acme/web; the class follows the
+    // number modulo 6, so unmarked work is all in acme/api and each AI class all in acme/web.
+    const repositories = (cls: string) =>
+      new Set(prs.filter((p) => p.is_merged && p.authorship_class === cls).map((p) => p.repository));
+    expect(repositories("unmarked")).toEqual(new Set(["acme/api"]));
+    expect(repositories("ai_assisted")).toEqual(new Set(["acme/web"]));
+    const args = ["time_to_merge_hours_p50", "--by", "authorship_class", "--grain", "quarter"];
+    const table = await run("query", ...args, "--metrics", METRICS, "--warehouse", warehousePath);
+    const lines = table.split("\n");
+    expect(lines[0]).toMatch(
+      /^metric +period +authorship_class +value +n +k +vs unmarked \(95% interval\) +definition$/,
+    );
+    const assisted = lines.find((l) => / ai_assisted /.test(l) && /too few/.test(l));
+    expect(assisted).toMatch(/ 1 +[+-]?[\d.]+, too few repositories for an interval \(k=1 vs 1, 2 in all\) /);
+    const unmarked = lines.find((l) => / unmarked /.test(l) && / 2024-01-01 /.test(l));
+    expect(unmarked).toMatch(/ unmarked +[\d.]+ +\d+ +1 +sha256:/);
+
+    const json = (
+      await run("query", ...args, "--format", "json", "--metrics", METRICS, "--warehouse", warehousePath)
+    )
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { authorship_class: string; vs_unmarked?: Record<string, unknown> });
+    const compared = json.find(
+      (r) => r.authorship_class === "ai_assisted" && r.vs_unmarked?.difference !== null,
+    );
+    expect(compared?.vs_unmarked).toMatchObject({
+      k: 1,
+      baseline_k: 1,
+      low: null,
+      high: null,
+      method: "jackknife_hd_t",
+      repositories: 2,
+      df: null,
+      no_interval: "too_few_repositories",
+    });
+
+    const csv = (
+      await run("query", ...args, "--format", "csv", "--metrics", METRICS, "--warehouse", warehousePath)
+    ).split("\r\n");
+    const header = csv[0]!.split(",");
+    const row = csv
+      .map((l) => l.split(","))
+      .find((cells) => cells[2] === "ai_assisted" && cells.includes("too_few_repositories"));
+    expect(row).toBeDefined();
+    expect(row![header.indexOf("vs_unmarked_k")]).toBe("1");
+    expect(row![header.indexOf("vs_unmarked_baseline_k")]).toBe("1");
+    expect(row![header.indexOf("vs_unmarked_repositories")]).toBe("2");
+  });
+
+  it("never prints a bound or a difference as -0", () => {
+    expect(formatNumber(-0.001)).toBe("0");
+    expect(formatNumber(-0)).toBe("0");
+    expect(formatNumber(-0.006)).toBe("-0.01");
+    const comparison = {
+      baseline_value: 1,
+      baseline_n: 40,
+      k: 5,
+      baseline_k: 6,
+      difference: 0.004,
+      low: -0.004,
+      high: 0.3,
+      method: "jackknife_t" as const,
+      repositories: 8,
+      df: 7,
+      no_interval: null,
+    };
+    expect(differenceText(comparison)).toBe("0 [0, 0.3]");
+    expect(differenceText({ ...comparison, difference: -0.2, low: -0.5, high: -0.001 })).toBe(
+      "-0.2 [-0.5, 0]",
+    );
+    expect(differenceText({ ...comparison, difference: 1.5 })).toBe("+1.5 [0, 0.3]");
   });
 });
 

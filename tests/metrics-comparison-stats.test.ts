@@ -1,32 +1,25 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32, normal } from "../bench/comparison-coverage.bench.ts";
 import {
-  bootstrapDifference,
+  type ClusteredCounts,
+  type ClusteredDifference,
+  type ClusteredInterval,
+  type ClusteredSample,
+  clusteredDifference,
+  clusteredRateDifference,
   normalQuantile,
   type Proportion,
+  REPOSITORY_FLOOR,
   rateDifference,
-  type Statistic,
   sampleStatistic,
+  tQuantile,
   welchDifference,
   wilsonInterval,
 } from "../metrics/comparison-stats.ts";
+import { betaCdf, logGamma } from "../metrics/distributions.ts";
 import { withDb } from "../warehouse/duckdb.ts";
 
-// ---- Helpers of the test's own (not the module's generator): mulberry32 and samplers ----
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal by Box–Muller. */
-function normal(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
+// ---- Seeded samplers (the coverage bench's; they draw data, they compute nothing under test) ----
 
 function logNormalSample(random: () => number, n: number, mu: number, sigma: number): number[] {
   return Array.from({ length: n }, () => Math.exp(mu + sigma * normal(random)));
@@ -39,6 +32,13 @@ function binomial(random: () => number, n: number, p: number): number {
 }
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** The result as an interval; fails the test when there is none. */
+function interval(result: ClusteredDifference | null): ClusteredInterval {
+  if (result === null || result.low === null)
+    throw new Error(`expected an interval: got ${JSON.stringify(result)}`);
+  return result;
+}
 
 describe("normalQuantile", () => {
   it("matches the standard normal table", () => {
@@ -233,166 +233,356 @@ describe("sampleStatistic", () => {
   });
 });
 
-describe("bootstrapDifference", () => {
-  const median: Statistic = { kind: "quantile", p: 0.5 };
+describe("tQuantile", () => {
+  it("matches the t table", () => {
+    // Student's t, two-sided 95% and 99% (any statistics text's table).
+    expect(tQuantile(0.975, 1)).toBeCloseTo(12.7062, 4);
+    expect(tQuantile(0.975, 2)).toBeCloseTo(4.3027, 4);
+    expect(tQuantile(0.975, 7)).toBeCloseTo(2.3646, 4);
+    expect(tQuantile(0.975, 19)).toBeCloseTo(2.093, 4);
+    expect(tQuantile(0.975, 30)).toBeCloseTo(2.0423, 4);
+    expect(tQuantile(0.995, 10)).toBeCloseTo(3.1693, 4);
+  });
 
-  it("covers the true median, p75 and mean differences of known distributions in about 95% of samples", () => {
-    // A ~ LogNormal(1, 1), n = 80; B ~ LogNormal(1.3, 0.8), n = 60. Median of LogNormal(μ, σ) is e^μ, its
-    // p75 is e^(μ + 0.6745σ), its mean e^(μ + σ²/2).
-    const z75 = 0.6744897501960817;
-    const truth = {
-      median: Math.exp(1) - Math.exp(1.3),
-      p75: Math.exp(1 + z75) - Math.exp(1.3 + 0.8 * z75),
-      mean: Math.exp(1.5) - Math.exp(1.3 + 0.32),
+  it("inverts the closed-form distribution functions of t on 1, 3 and 4 degrees of freedom", () => {
+    // F₁(t) = 1/2 + atan(t)/π; F₃(t) = 1/2 + (t/(√3(1 + t²/3)) + atan(t/√3))/π; F₄(t) = 1/2 + sin θ (1 + cos²θ/2)/2
+    // with θ = atan(t/2).
+    const cdf: Record<number, (t: number) => number> = {
+      1: (t) => 0.5 + Math.atan(t) / Math.PI,
+      3: (t) => 0.5 + (t / (Math.sqrt(3) * (1 + (t * t) / 3)) + Math.atan(t / Math.sqrt(3))) / Math.PI,
+      4: (t) => {
+        const theta = Math.atan(t / 2);
+        return 0.5 + (Math.sin(theta) * (1 + Math.cos(theta) ** 2 / 2)) / 2;
+      },
     };
-    const statistics: Record<keyof typeof truth, Statistic> = {
-      median,
-      p75: { kind: "quantile", p: 0.75 },
-      mean: { kind: "mean" },
-    };
-    const random = mulberry32(99);
-    const runs = 400;
-    const covered = { median: 0, p75: 0, mean: 0 };
-    for (let i = 0; i < runs; i++) {
-      const a = logNormalSample(random, 80, 1, 1);
-      const b = logNormalSample(random, 60, 1.3, 0.8);
-      for (const key of Object.keys(truth) as (keyof typeof truth)[]) {
-        const result = bootstrapDifference(a, b, statistics[key], { resamples: 1000, seed: i })!;
-        if (result.low <= truth[key] && truth[key] <= result.high) covered[key]++;
+    for (const df of [1, 3, 4]) {
+      for (const p of [0.6, 0.9, 0.975, 0.995, 0.9999, 0.025]) {
+        expect(cdf[df]!(tQuantile(p, df)), `df ${df}, p ${p}`).toBeCloseTo(p, 13);
       }
     }
-    for (const key of Object.keys(truth) as (keyof typeof truth)[]) {
-      expect(covered[key] / runs, key).toBeGreaterThan(0.9);
-      expect(covered[key] / runs, key).toBeLessThan(0.99);
+  });
+
+  it("is symmetric, grows towards the normal quantile with the degrees of freedom and reaches it at ∞", () => {
+    expect(tQuantile(0.025, 5)).toBe(-tQuantile(0.975, 5));
+    expect(tQuantile(0.5, 3)).toBe(0);
+    let previous = Number.POSITIVE_INFINITY;
+    for (const df of [1, 1.5, 2, 3, 5, 10, 100, 1e6]) {
+      const t = tQuantile(0.975, df);
+      expect(t).toBeLessThan(previous);
+      expect(t).toBeGreaterThan(normalQuantile(0.975));
+      previous = t;
     }
+    expect(tQuantile(0.975, 1e6)).toBeCloseTo(normalQuantile(0.975), 5);
+    expect(tQuantile(0.975, Number.POSITIVE_INFINITY)).toBe(normalQuantile(0.975));
   });
 
-  it("resamples the interpolated median, not just sample values", () => {
-    // a = [0, 10]: a resample is {0,0} (¼, median 0), {0,10} (½, median 5) or {10,10} (¼, median 10).
-    // Discrete: {0,10} has quantile_disc 0, so 0 has probability ¾.
-    const a = [0, 10];
-    const b = [0];
-    const narrow = { resamples: 4000, confidence: 0.4 }; // the 30th and 70th percentiles
-    const wide = { resamples: 4000, confidence: 0.8 }; // the 10th and 90th
-    expect(bootstrapDifference(a, b, median, narrow)).toMatchObject({ difference: 5, low: 5, high: 5 });
-    expect(bootstrapDifference(a, b, median, wide)).toMatchObject({ low: 0, high: 10 });
-    const discrete: Statistic = { kind: "quantile", p: 0.5, discrete: true };
-    expect(bootstrapDifference(a, b, discrete, narrow)).toMatchObject({ difference: 0, low: 0, high: 0 });
-    expect(bootstrapDifference(a, b, discrete, wide)).toMatchObject({ low: 0, high: 10 });
-    // The upper-quantile walk (from the largest value down): p75 of {0,10} is 7.5.
-    expect(bootstrapDifference(a, b, { kind: "quantile", p: 0.75 }, narrow)).toMatchObject({
-      difference: 7.5,
-      low: 7.5,
-      high: 7.5,
+  it("rejects probabilities outside (0, 1) and degrees of freedom that are not positive", () => {
+    expect(() => tQuantile(1, 3)).toThrow(RangeError);
+    expect(() => tQuantile(0.975, 0)).toThrow(/df must be positive/);
+  });
+});
+
+describe("betaCdf and logGamma", () => {
+  it("agree with closed forms", () => {
+    expect(logGamma(5)).toBeCloseTo(Math.log(24), 13);
+    expect(logGamma(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 13);
+    const random = mulberry32(3);
+    for (let i = 0; i < 100; i++) {
+      const x = random();
+      const a = 0.5 + 20 * random();
+      // I_x(a, 1) = xᵃ; I_x(1, b) = 1 − (1 − x)ᵇ; I_x(2, 2) = x²(3 − 2x); I_½(a, a) = ½.
+      expect(betaCdf(x, a, 1)).toBeCloseTo(x ** a, 13);
+      expect(betaCdf(x, 1, a)).toBeCloseTo(1 - (1 - x) ** a, 13);
+      expect(betaCdf(x, 2, 2)).toBeCloseTo(x * x * (3 - 2 * x), 13);
+      expect(betaCdf(0.5, a, a)).toBeCloseTo(0.5, 13);
+    }
+    expect(betaCdf(0, 2, 3)).toBe(0);
+    expect(betaCdf(1, 2, 3)).toBe(1);
+  });
+});
+
+describe("clusteredDifference", () => {
+  const median = { kind: "quantile", p: 0.5 } as const;
+  /** t(0.975) on 3 and 4 degrees of freedom (checked against the closed forms above). */
+  const T3 = 3.182446305284263;
+  const T4 = 2.776445105197793;
+
+  it("gives the difference of means ± t(G − 1) × the delete-one-repository jackknife standard error", () => {
+    // A: r1 [1, 2], r2 [3, 4], r3 [5, 6] (mean 3.5); B: r1 [0], r2 [1], r4 [1], r5 [2] (mean 1). G = 5.
+    // Without r1: 4.5 − 4/3 = 19/6; r2: 3.5 − 1 = 15/6; r3: 2.5 − 1 = 9/6; r4: 3.5 − 1 = 15/6;
+    // r5: 3.5 − 2/3 = 17/6. Mean 15/6; deviations 4, 0, −6, 0, 2 sixths; Σ² = 56/36; × 4/5 = 56/45.
+    const a = { values: [1, 2, 3, 4, 5, 6], clusters: ["r1", "r1", "r2", "r2", "r3", "r3"] };
+    const b = { values: [0, 1, 1, 2], clusters: ["r1", "r2", "r4", "r5"] };
+    const result = interval(clusteredDifference(a, b, { kind: "mean" }));
+    const half = T4 * Math.sqrt(56 / 45);
+    expect(result).toMatchObject({
+      difference: 2.5,
+      method: "jackknife_t",
+      repositories: { a: 3, b: 4, all: 5 },
+      df: 4,
     });
+    expect(result.standardError).toBeCloseTo(Math.sqrt(56 / 45), 12);
+    expect(result.low).toBeCloseTo(2.5 - half, 9);
+    expect(result.high).toBeCloseTo(2.5 + half, 9);
   });
 
-  it("gives the same interval for the same seed and a different one for another seed", () => {
+  it("takes a quantile's standard error from the jackknife of its Harrell–Davis estimate", () => {
+    // One pull request of each class in each of four repositories. A: 1, 4, 2, 10; B: 3, 5, 0, 6 (r1..r4).
+    // Medians 3 and 4: difference −1. Without a repository three values remain a side, and the Harrell–Davis
+    // median of three sorted values weighs them 7/27, 13/27, 7/27 (I_x(2, 2) = x²(3 − 2x) at 1/3 and 2/3).
+    // Replicates in 27ths: r1 (136 − 107) = 29, r2 (103 − 81) = 22, r3 (129 − 128) = 1, r4 (61 − 74) = −13.
+    const clusters = ["r1", "r2", "r3", "r4"];
+    const result = interval(
+      clusteredDifference({ values: [1, 4, 2, 10], clusters }, { values: [3, 5, 0, 6], clusters }, median),
+    );
+    const replicates = [29, 22, 1, -13].map((x) => x / 27);
+    const mean = replicates.reduce((s, x) => s + x, 0) / 4;
+    const variance = (3 / 4) * replicates.reduce((s, x) => s + (x - mean) ** 2, 0);
+    expect(result).toMatchObject({
+      difference: -1,
+      method: "jackknife_hd_t",
+      repositories: { a: 4, b: 4, all: 4 },
+    });
+    expect(result.standardError).toBeCloseTo(Math.sqrt(variance), 12);
+    expect(result.low).toBeCloseTo(-1 - T3 * Math.sqrt(variance), 9);
+    expect(result.high).toBeCloseTo(-1 + T3 * Math.sqrt(variance), 9);
+    // The point difference is DuckDB's: quantile_disc picks 2 and 3.
+    const discrete = interval(
+      clusteredDifference(
+        { values: [1, 4, 2, 10], clusters },
+        { values: [3, 5, 0, 6], clusters },
+        { kind: "quantile", p: 0.5, discrete: true },
+      ),
+    );
+    expect(discrete.difference).toBe(2 - 3);
+    expect(discrete.standardError).toBe(result.standardError);
+  });
+
+  it("withholds the interval below the floor and with one repository on a side, keeping the difference", () => {
+    const floor = REPOSITORY_FLOOR.mean;
+    const spread = (k: number, prefix: string) => ({
+      values: Array.from({ length: 3 * k }, (_, i) => i),
+      clusters: Array.from({ length: 3 * k }, (_, i) => `${prefix}${i % k}`),
+    });
+    // G = floor − 1 with two repositories a side at least.
+    const few = clusteredDifference(spread(floor - 1, "r"), spread(2, "r"), { kind: "mean" })!;
+    expect(few).toMatchObject({ low: null, high: null, reason: "too_few_repositories", floor });
+    expect(few.repositories).toEqual({ a: floor - 1, b: 2, all: floor - 1 });
+    expect(few.difference).toBeCloseTo((3 * (floor - 1) - 1) / 2 - 2.5, 12);
+    // Many repositories in all, but one behind side b.
+    const lone = clusteredDifference(spread(10, "r"), spread(1, "solo"), median)!;
+    expect(lone).toMatchObject({
+      low: null,
+      reason: "too_few_repositories",
+      repositories: { a: 10, b: 1, all: 11 },
+    });
+    // At the floor there is an interval.
+    const enough = clusteredDifference(spread(floor, "r"), spread(2, "r"), { kind: "mean" })!;
+    expect(enough.low).not.toBeNull();
+  });
+
+  it("counts a repository with work of both classes once", () => {
+    const a = { values: [1, 2, 3, 4], clusters: ["x", "y", "z", "w"] };
+    const b = { values: [1, 2, 3, 4], clusters: ["y", "z", "w", "v"] };
+    expect(clusteredDifference(a, b, median)!.repositories).toEqual({ a: 4, b: 4, all: 5 });
+  });
+
+  it("is the same bit for bit for the same inputs, and mirrors when the sides swap", () => {
     const random = mulberry32(5);
-    const a = logNormalSample(random, 200, 2, 1);
-    const b = logNormalSample(random, 150, 2.2, 1);
-    const first = bootstrapDifference(a, b, median, { seed: 42 });
-    expect(bootstrapDifference(a, b, median, { seed: 42 })).toEqual(first);
-    expect(bootstrapDifference([...a], [...b], median, { seed: 42 })).toEqual(first);
-    const other = bootstrapDifference(a, b, median, { seed: 43 })!;
-    expect([other.low, other.high]).not.toEqual([first!.low, first!.high]);
-    expect(other.difference).toBe(first!.difference);
-    expect(bootstrapDifference(a, b, median)).toEqual(bootstrapDifference(a, b, median));
-    expect(first!.resamples).toBe(2000);
-  });
-
-  it("takes the point difference from the samples, as DuckDB would compute each side", () => {
-    const a = [5, 1, 4, 2];
-    const b = [10, 30, 20];
-    expect(bootstrapDifference(a, b, median)!.difference).toBe(3 - 20);
-    expect(bootstrapDifference(a, b, { kind: "mean" })!.difference).toBe(3 - 20);
-    expect(bootstrapDifference(a, b, { kind: "quantile", p: 0.5, discrete: true })!.difference).toBe(2 - 20);
-  });
-
-  it("is null when either sample is empty and a point when nothing varies", () => {
-    expect(bootstrapDifference([], [1], median)).toBeNull();
-    expect(bootstrapDifference([1], [], median)).toBeNull();
-    expect(bootstrapDifference([7], [2], median)).toMatchObject({ difference: 5, low: 5, high: 5 });
-    expect(bootstrapDifference([3, 3, 3], [1, 1], { kind: "mean" })).toMatchObject({
-      difference: 2,
-      low: 2,
-      high: 2,
-    });
-  });
-
-  it("resamples whole clusters", () => {
-    // a = [1, 1, 1, 9] in clusters x, x, x, y; resampling two clusters gives means 1 (¼), (3 + 9)/4 = 3 (½)
-    // or 9 (¼). Resampling values instead never gives 3 with the 30th–70th percentile window this narrow.
-    const clusters = { a: ["x", "x", "x", "y"], b: ["z"] };
-    const narrow = { resamples: 4000, confidence: 0.4, clusters };
-    expect(bootstrapDifference([1, 1, 1, 9], [0], { kind: "mean" }, narrow)).toMatchObject({
-      difference: 3,
-      low: 3,
-      high: 3,
-    });
-    // The median of the resample {x, y}: 1, 1, 1, 9 → 1; of {y, y}: 9, 9 → 9; so 9 has probability ¼.
-    expect(bootstrapDifference([1, 1, 1, 9], [0], median, { ...narrow, confidence: 0.8 })).toMatchObject({
-      low: 1,
-      high: 9,
-    });
-  });
-
-  it("treats one value per cluster exactly like no clusters", () => {
-    const random = mulberry32(8);
-    const a = logNormalSample(random, 50, 0, 1);
-    const b = logNormalSample(random, 40, 0.5, 1);
-    const clusters = { a: a.map((_, i) => `a${i}`), b: b.map((_, i) => i) };
+    const side = (shift: number): ClusteredSample => {
+      const values = logNormalSample(random, 300, 2 + shift, 1);
+      return { values, clusters: values.map((_, i) => `repo${i % 13}`) };
+    };
+    const a = side(0);
+    const b = side(0.2);
     for (const statistic of [median, { kind: "mean" } as const, { kind: "quantile", p: 0.9 } as const]) {
-      expect(bootstrapDifference(a, b, statistic, { clusters, seed: 3 })).toEqual(
-        bootstrapDifference(a, b, statistic, { seed: 3 }),
-      );
+      const first = clusteredDifference(a, b, statistic)!;
+      expect(clusteredDifference({ ...a }, { ...b }, statistic)).toEqual(first);
+      const swapped = clusteredDifference(b, a, statistic)!;
+      expect(swapped.difference).toBe(-first.difference);
+      expect(swapped.low).toBeCloseTo(-first.high!, 9);
+      expect(swapped.high).toBeCloseTo(-first.low!, 9);
     }
   });
 
-  it("widens the interval when values move together within clusters", () => {
-    // Ten repositories per group, each with its own level: 30 pull requests per repository are not 300
-    // independent observations.
+  it("widens when pull requests of a repository move together", () => {
+    // Ten repositories, each with its own level: 30 pull requests a repository are not 30 independent ones.
     const random = mulberry32(21);
-    const grouped = (shift: number) => {
+    const grouped = (spreadOfLevels: number): ClusteredSample => {
       const values: number[] = [];
-      const labels: string[] = [];
+      const clusters: string[] = [];
       for (let repo = 0; repo < 10; repo++) {
-        const level = shift + 2 * normal(random);
-        for (let i = 0; i < 30; i++) {
-          values.push(level + 0.3 * normal(random));
-          labels.push(`repo${repo}`);
+        const level = spreadOfLevels * normal(random);
+        for (let i = 0; i < 60; i++) {
+          values.push(level + normal(random));
+          clusters.push(`repo${repo}`);
         }
       }
-      return { values, labels };
+      return { values, clusters };
     };
-    const a = grouped(0);
-    const b = grouped(0);
-    const independent = bootstrapDifference(a.values, b.values, median)!;
-    const clustered = bootstrapDifference(a.values, b.values, median, {
-      clusters: { a: a.labels, b: b.labels },
-    })!;
-    expect(clustered.high - clustered.low).toBeGreaterThan(2 * (independent.high - independent.low));
+    // Class a is the first half of each repository's pull requests, b the second.
+    const halves = (s: ClusteredSample) => {
+      const a: ClusteredSample = { values: [], clusters: [] };
+      const b: ClusteredSample = { values: [], clusters: [] };
+      s.values.forEach((v, i) => {
+        const side = i % 60 < 30 ? a : b;
+        (side.values as number[]).push(v);
+        (side.clusters as string[]).push(s.clusters[i] as string);
+      });
+      return [a, b] as const;
+    };
+    // Shared repositories cancel their levels in a difference, so give the classes different repositories.
+    const [a] = halves(grouped(3));
+    const [, b] = halves(grouped(3));
+    const renamed = { values: b.values, clusters: b.clusters.map((c) => `other-${c}`) };
+    const clustered = clusteredDifference(a, renamed, median)!;
+    const oneEach = (s: ClusteredSample, prefix: string) => ({
+      values: s.values,
+      clusters: s.values.map((_, i) => `${prefix}${i}`),
+    });
+    const independent = clusteredDifference(oneEach(a, "a"), oneEach(renamed, "b"), median)!;
+    expect(clustered.high! - clustered.low!).toBeGreaterThan(2 * (independent.high! - independent.low!));
   });
 
-  it("runs 2,000 resamples of two samples of 5,000 quickly", () => {
+  it("handles two samples of 5,000 in 100 repositories quickly", () => {
     const random = mulberry32(1);
-    const a = logNormalSample(random, 5000, 2, 1);
-    const b = logNormalSample(random, 5000, 2.1, 1);
-    bootstrapDifference(a, b, median, { resamples: 50 }); // warm up the JIT
+    const side = (mu: number): ClusteredSample => {
+      const values = logNormalSample(random, 5000, mu, 1);
+      return { values, clusters: values.map((_, i) => `repo${(i * 7) % 100}`) };
+    };
+    const a = side(2);
+    const b = side(2.1);
+    clusteredDifference(a, b, median); // warm up the JIT
     const started = performance.now();
-    const result = bootstrapDifference(a, b, median)!;
+    const result = clusteredDifference(a, b, median)!;
     const elapsed = performance.now() - started;
-    expect(result.low).toBeLessThan(result.difference);
-    // Target 200 ms (about 120 ms on an idle 2-core machine); the bound leaves room for a loaded CI.
-    expect(elapsed).toBeLessThan(1500);
+    expect(result.low!).toBeLessThan(result.difference);
+    // About 150 ms on an idle 2-core machine; the bound leaves room for a loaded CI.
+    expect(elapsed).toBeLessThan(2000);
   });
 
-  it("rejects values, fractions, resample counts and cluster labels that cannot be right", () => {
-    expect(() => bootstrapDifference([1, Number.NaN], [1], median)).toThrow(/value 1 is not a finite number/);
-    expect(() => bootstrapDifference([1], [1], { kind: "quantile", p: 1.5 })).toThrow(RangeError);
-    expect(() => bootstrapDifference([1], [1], median, { resamples: 0 })).toThrow(/resamples/);
-    expect(() => bootstrapDifference([1, 2], [1], median, { clusters: { a: ["x"], b: ["y"] } })).toThrow(
-      /clusters.a has 1 labels for 2 values/,
+  it("is null for an empty side and rejects values, labels and floors that cannot be right", () => {
+    expect(
+      clusteredDifference({ values: [], clusters: [] }, { values: [1], clusters: ["x"] }, median),
+    ).toBeNull();
+    expect(() =>
+      clusteredDifference(
+        { values: [1, Number.NaN], clusters: ["x", "y"] },
+        { values: [1], clusters: ["x"] },
+        median,
+      ),
+    ).toThrow(/value 1 is not a finite number/);
+    expect(() =>
+      clusteredDifference({ values: [1, 2], clusters: ["x"] }, { values: [1], clusters: ["x"] }, median),
+    ).toThrow(/1 cluster labels for 2 values/);
+    expect(() =>
+      clusteredDifference({ values: [1], clusters: ["x"] }, { values: [1], clusters: ["x"] }, median, {
+        floor: 1,
+      }),
+    ).toThrow(/floor/);
+  });
+});
+
+describe("clusteredRateDifference", () => {
+  /** The method written out plainly: jackknife by repository, design effect, Wilson at effective sizes, Newcombe. */
+  function plainClusteredNewcombe(a: ClusteredCounts, b: ClusteredCounts) {
+    const labels = [...new Set([...a.clusters, ...b.clusters])];
+    const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
+    const rateWithout = (side: ClusteredCounts, label: string | number | null) => {
+      const keep = side.clusters.map((c) => c !== label);
+      return sum(side.successes.filter((_, i) => keep[i])) / sum(side.trials.filter((_, i) => keep[i]));
+    };
+    const pa = rateWithout(a, null);
+    const pb = rateWithout(b, null);
+    const replicates = labels.map((l) => rateWithout(a, l) - rateWithout(b, l));
+    const G = labels.length;
+    const mean = sum(replicates) / G;
+    const variance = ((G - 1) / G) * sum(replicates.map((r) => (r - mean) ** 2));
+    const na = sum(a.trials);
+    const nb = sum(b.trials);
+    const designEffect = variance / ((pa * (1 - pa)) / na + (pb * (1 - pb)) / nb);
+    const z = normalQuantile(0.975);
+    const t = tQuantile(0.975, G - 1);
+    const wilson = (p: number, n: number) => {
+      const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+      const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+      return [centre - half, centre + half] as const;
+    };
+    const [la, ha] = wilson(pa, ((na / designEffect) * z * z) / (t * t));
+    const [lb, hb] = wilson(pb, ((nb / designEffect) * z * z) / (t * t));
+    return {
+      difference: pa - pb,
+      low: pa - pb - Math.sqrt((pa - la) ** 2 + (hb - pb) ** 2),
+      high: pa - pb + Math.sqrt((ha - pa) ** 2 + (pb - lb) ** 2),
+      df: G - 1,
+    };
+  }
+
+  it("is Newcombe's interval at the sizes the repository jackknife supports", () => {
+    const a: ClusteredCounts = {
+      clusters: ["r1", "r2", "r3", "r4"],
+      successes: [3, 1, 4, 6],
+      trials: [5, 4, 6, 9],
+    };
+    const b: ClusteredCounts = {
+      clusters: ["r2", "r3", "r5", "r6", "r1"],
+      successes: [2, 9, 1, 5, 7],
+      trials: [8, 12, 6, 7, 10],
+    };
+    const expected = plainClusteredNewcombe(a, b);
+    const result = clusteredRateDifference(a, b)!;
+    expect(result).toMatchObject({
+      method: "newcombe_wilson_eff",
+      repositories: { a: 4, b: 5, all: 6 },
+      df: 5,
+    });
+    expect(result.difference).toBeCloseTo(expected.difference, 14);
+    expect(result.low).toBeCloseTo(expected.low, 12);
+    expect(result.high).toBeCloseTo(expected.high, 12);
+  });
+
+  it("is close to the plain Newcombe interval when every pull request is its own repository", () => {
+    const random = mulberry32(12);
+    const side = (n: number, p: number, prefix: string): ClusteredCounts => {
+      const outcomes = Array.from({ length: n }, () => (random() < p ? 1 : 0));
+      return {
+        clusters: outcomes.map((_, i) => `${prefix}${i}`),
+        successes: outcomes,
+        trials: outcomes.map(() => 1),
+      };
+    };
+    const a = side(400, 0.3, "a");
+    const b = side(600, 0.4, "b");
+    const clustered = clusteredRateDifference(a, b)!;
+    const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
+    const plain = rateDifference(
+      { successes: sum(a.successes), trials: 400 },
+      { successes: sum(b.successes), trials: 600 },
+    )!;
+    expect(clustered.difference).toBeCloseTo(plain.difference, 14);
+    expect(clustered.high! - clustered.low!).toBeCloseTo(plain.high - plain.low, 2);
+  });
+
+  it("skips repositories without trials, withholds the interval with too few, and stays within [-1, 1]", () => {
+    const four = { clusters: ["r1", "r2", "r3", "r4"], successes: [5, 5, 5, 4], trials: [5, 5, 5, 5] };
+    const zero = {
+      clusters: ["r1", "r2", "r3", "r4", "r9"],
+      successes: [0, 0, 0, 1, 0],
+      trials: [5, 6, 5, 7, 0],
+    };
+    const result = clusteredRateDifference(four, zero)!;
+    expect(result.repositories).toEqual({ a: 4, b: 4, all: 4 });
+    expect(result.low).toBeGreaterThanOrEqual(-1);
+    expect(result.high).toBeLessThanOrEqual(1);
+    const three = { clusters: ["r1", "r2", "r3"], successes: [1, 2, 3], trials: [4, 4, 4] };
+    expect(clusteredRateDifference(three, three)).toMatchObject({
+      low: null,
+      reason: "too_few_repositories",
+      repositories: { a: 3, b: 3, all: 3 },
+    });
+    expect(clusteredRateDifference({ clusters: [], successes: [], trials: [] }, three)).toBeNull();
+    expect(() => clusteredRateDifference({ clusters: ["r1"], successes: [3], trials: [2] }, three)).toThrow(
+      RangeError,
     );
   });
 });

@@ -1,7 +1,8 @@
 /**
- * AI against unmarked work: the engine groups rows by period and slice, finds the unmarked baseline, and feeds
- * the right numbers to the interval methods. Expected values are computed here from the fixture rows in plain
- * TypeScript (groups, counts, samples) and the separately tested functions of metrics/comparison-stats.ts.
+ * AI against unmarked work: the engine groups rows by period and slice, finds the unmarked baseline, counts the
+ * repositories behind each side, and feeds the right numbers to the interval methods. Expected values are
+ * computed here from the fixture rows in plain TypeScript (groups, counts, samples, repositories) and the
+ * separately tested functions of metrics/comparison-stats.ts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metricsCommand } from "../cli/metrics-command.ts";
 import { InputError } from "../core/errors.ts";
-import { bootstrapDifference, rateDifference } from "../metrics/comparison-stats.ts";
+import { clusteredDifference, clusteredRateDifference } from "../metrics/comparison-stats.ts";
 import { compareMetrics } from "../metrics/metric-compare.ts";
 import { evaluateMetrics } from "../metrics/metric-evaluator.ts";
 import { type MetricsFile, parseMetricsFile } from "../metrics/metrics-file.ts";
@@ -18,7 +19,7 @@ import {
   type FixturePullRequest,
   fixturePullRequests,
 } from "./fixtures/metrics-warehouse.ts";
-import { median } from "./helpers/stats.ts";
+import { median, weekStart } from "./helpers/stats.ts";
 
 const DIMS = "[team, authorship_class, size_bucket]";
 const YAML = `version: 1
@@ -56,7 +57,13 @@ let file: MetricsFile;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "yardstick-compare-"));
   warehousePath = join(dir, "warehouse.duckdb");
-  prs = fixturePullRequests(["platform", "mobile"], 400);
+  // Spread over eight repositories, every class in each, except automation, which one repository holds: it
+  // shows what a side with one repository gets.
+  prs = fixturePullRequests(["platform", "mobile"], 400).map((p) => ({
+    ...p,
+    repository:
+      p.authorship_class === "automation" ? "acme/bots" : `acme/repo-${Math.floor(p.number / 6) % 8}`,
+  }));
   await createFixtureWarehouse(warehousePath, prs);
   file = parseMetricsFile(YAML, "metrics.yaml");
 });
@@ -66,27 +73,42 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const month = (iso: string) => `${iso.slice(0, 7)}-01`;
 const mergedPrs = () => prs.filter((p) => p.is_merged && p.merged_at !== null);
 
-function byMonthAndClass(rows: FixturePullRequest[], at: (p: FixturePullRequest) => string) {
+const repositoriesOf = (g: FixturePullRequest[] | undefined) =>
+  g ? new Set(g.map((p) => p.repository)).size : null;
+
+/** A rate's counts per repository, from the fixture rows. */
+function countsByRepository(g: FixturePullRequest[], success: (p: FixturePullRequest) => boolean) {
+  const repositories = [...new Set(g.map((p) => p.repository))].sort();
+  return {
+    clusters: repositories,
+    successes: repositories.map((r) => g.filter((p) => p.repository === r && success(p)).length),
+    trials: repositories.map((r) => g.filter((p) => p.repository === r).length),
+  };
+}
+
+/** Pull requests by ISO week (of `at`) and class: the groups of a weekly comparison. */
+function byWeekAndClass(rows: FixturePullRequest[], at: (p: FixturePullRequest) => string) {
   const out = new Map<string, FixturePullRequest[]>();
   for (const p of rows) {
-    const key = `${month(at(p))}|${p.authorship_class}`;
+    const key = `${weekStart(at(p))}|${p.authorship_class}`;
     out.set(key, [...(out.get(key) ?? []), p]);
   }
   return out;
 }
 
 describe("differences to unmarked work", () => {
-  it("gives rates Newcombe's interval from the two groups' counts", async () => {
+  it("gives rates Newcombe's interval at the sizes the repositories support, with k beside n", async () => {
     const rows = await evaluateMetrics({
       warehousePath,
       metrics: file,
       names: ["revert_rate"],
       by: ["authorship_class"],
-      grain: "month",
+      grain: "week",
       compare: true,
     });
-    const groups = byMonthAndClass(mergedPrs(), (p) => p.merged_at!);
+    const groups = byWeekAndClass(mergedPrs(), (p) => p.merged_at!);
     let checked = 0;
+    let tooFew = 0;
     for (const row of rows) {
       const own = groups.get(`${row.period}|${row.authorship_class}`)!;
       if (row.authorship_class === "unmarked") {
@@ -98,34 +120,50 @@ describe("differences to unmarked work", () => {
         expect(row.vs_unmarked?.difference).toBeNull();
         continue;
       }
-      const count = (g: FixturePullRequest[]) => ({
-        successes: g.filter((p) => p.reverted_within_window).length,
-        trials: g.length,
-      });
-      const expected = rateDifference(count(own), count(base))!;
-      expect(row.vs_unmarked).toEqual({
-        baseline_value: count(base).successes / count(base).trials,
+      const reverted = (p: FixturePullRequest) => p.reverted_within_window;
+      const expected = clusteredRateDifference(
+        countsByRepository(own, reverted),
+        countsByRepository(base, reverted),
+      )!;
+      const c = row.vs_unmarked!;
+      expect(c).toMatchObject({
+        baseline_value: base.filter(reverted).length / base.length,
         baseline_n: base.length,
-        difference: expect.closeTo(expected.difference, 12),
-        low: expect.closeTo(expected.low, 12),
-        high: expect.closeTo(expected.high, 12),
-        method: "newcombe_wilson",
+        k: repositoriesOf(own),
+        baseline_k: repositoriesOf(base),
+        method: "newcombe_wilson_eff",
+        repositories: new Set([...own, ...base].map((p) => p.repository)).size,
       });
-      checked++;
+      expect(c.difference).toBeCloseTo(expected.difference, 12);
+      if (expected.low === null) {
+        expect(c).toMatchObject({ low: null, high: null, df: null, no_interval: "too_few_repositories" });
+        tooFew++;
+      } else {
+        expect(c.low).toBeCloseTo(expected.low, 12);
+        expect(c.high).toBeCloseTo(expected.high, 12);
+        expect(c).toMatchObject({ df: expected.df, no_interval: null });
+        checked++;
+      }
     }
     expect(checked).toBeGreaterThan(5);
+    // Automation work sits in one repository: no interval, whatever its n.
+    expect(tooFew).toBeGreaterThan(0);
+    for (const row of rows.filter(
+      (r) => r.authorship_class === "automation" && r.vs_unmarked?.difference != null,
+    ))
+      expect(row.vs_unmarked).toMatchObject({ k: 1, low: null, no_interval: "too_few_repositories" });
   });
 
-  it("bootstraps medians by repository from the group's own values", async () => {
+  it("gives medians the repository jackknife from the group's own values", async () => {
     const rows = await evaluateMetrics({
       warehousePath,
       metrics: file,
       names: ["ttm_p50"],
       by: ["authorship_class"],
-      grain: "month",
+      grain: "week",
       compare: true,
     });
-    const groups = byMonthAndClass(mergedPrs(), (p) => p.merged_at!);
+    const groups = byWeekAndClass(mergedPrs(), (p) => p.merged_at!);
     const sample = (g: FixturePullRequest[]) => {
       const sorted = g
         .map((p) => ({ v: p.time_to_merge_hours!, c: p.repository }))
@@ -133,31 +171,31 @@ describe("differences to unmarked work", () => {
       return { values: sorted.map((e) => e.v), clusters: sorted.map((e) => e.c) };
     };
     let checked = 0;
-    for (const row of rows.filter((r) => r.authorship_class !== "unmarked")) {
+    for (const row of rows.filter(
+      (r) => r.authorship_class !== "unmarked" && r.authorship_class !== "automation",
+    )) {
       const own = groups.get(`${row.period}|${row.authorship_class}`)!;
       const base = groups.get(`${row.period}|unmarked`);
       if (!base) continue;
       const a = sample(own);
       const b = sample(base);
-      const expected = bootstrapDifference(
-        a.values,
-        b.values,
-        { kind: "quantile", p: 0.5 },
-        { clusters: { a: a.clusters, b: b.clusters } },
-      )!;
+      const expected = clusteredDifference(a, b, { kind: "quantile", p: 0.5 })!;
       const c = row.vs_unmarked!;
-      expect(c.method).toBe("bootstrap_percentile");
+      expect(c.method).toBe("jackknife_hd_t");
+      expect(c.k).toBe(repositoriesOf(own));
+      expect(c.baseline_k).toBe(repositoriesOf(base));
       expect(c.difference).toBeCloseTo(median(a.values) - median(b.values), 9);
+      if (expected.low === null) continue;
       expect(c.low).toBeCloseTo(expected.low, 9);
       expect(c.high).toBeCloseTo(expected.high, 9);
-      expect(c.low!).toBeLessThanOrEqual(c.difference!);
-      expect(c.high!).toBeGreaterThanOrEqual(c.difference!);
+      expect(c.low!).toBeLessThan(c.difference!);
+      expect(c.high!).toBeGreaterThan(c.difference!);
       checked++;
     }
     expect(checked).toBeGreaterThan(5);
   });
 
-  it("gives counts the difference alone", async () => {
+  it("gives counts the difference alone, with the repositories behind each side", async () => {
     const rows = await evaluateMetrics({
       warehousePath,
       metrics: file,
@@ -166,26 +204,54 @@ describe("differences to unmarked work", () => {
       grain: "month",
       compare: true,
     });
-    // Merged pull requests per (month, size bucket, class), counted from the fixture rows.
-    const counts = new Map<string, number>();
+    // Merged pull requests per (month, size bucket, class), grouped from the fixture rows.
+    const groups = new Map<string, FixturePullRequest[]>();
     for (const p of mergedPrs()) {
       const key = `${month(p.merged_at!)}|${p.size_bucket}|${p.authorship_class}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      groups.set(key, [...(groups.get(key) ?? []), p]);
     }
     const compared = rows.filter((r) => r.vs_unmarked?.difference != null);
     expect(compared.length).toBeGreaterThan(5);
     for (const row of compared) {
-      const own = counts.get(`${row.period}|${row.size_bucket}|${row.authorship_class}`)!;
-      const base = counts.get(`${row.period}|${row.size_bucket}|unmarked`)!;
+      const own = groups.get(`${row.period}|${row.size_bucket}|${row.authorship_class}`)!;
+      const base = groups.get(`${row.period}|${row.size_bucket}|unmarked`)!;
       expect(row.vs_unmarked).toEqual({
-        baseline_value: base,
-        baseline_n: base,
-        difference: own - base,
+        baseline_value: base.length,
+        baseline_n: base.length,
+        k: repositoriesOf(own),
+        baseline_k: repositoriesOf(base),
+        difference: own.length - base.length,
         low: null,
         high: null,
         method: "none",
+        repositories: null,
+        df: null,
+        no_interval: null,
       });
     }
+  });
+
+  it("never gives an interval sliced by repository: every side is one repository", async () => {
+    const rows = await evaluateMetrics({
+      warehousePath,
+      metrics: parseMetricsFile(
+        YAML.replaceAll(DIMS, "[team, repository, authorship_class, size_bucket]"),
+        "m.yaml",
+      ),
+      names: ["revert_rate", "ttm_p50"],
+      by: ["repository", "authorship_class"],
+      grain: "quarter",
+      compare: true,
+    });
+    const compared = rows.filter((r) => r.vs_unmarked?.difference != null);
+    expect(compared.length).toBeGreaterThan(5);
+    for (const row of compared)
+      expect(row.vs_unmarked).toMatchObject({
+        k: 1,
+        baseline_k: 1,
+        low: null,
+        no_interval: "too_few_repositories",
+      });
   });
 });
 
@@ -245,6 +311,10 @@ describe("yardstick metrics compare", () => {
       { from: "user" },
     );
     expect(out).toContain("difference [95% interval]");
+    // k beside n on both sides of every compared row.
+    const [header] = out.split("\n");
+    expect(header).toMatch(/ value +n +k +unmarked +n +k +difference \[95% interval\] +method/);
+    expect(out).toMatch(/automation .* too few repositories for an interval \(k=1 vs \d+, \d+ in all\)/);
     // A query sliced by class carries the same comparison, unless asked not to.
     const query = async (...extra: string[]) => {
       let text = "";
@@ -263,7 +333,7 @@ describe("yardstick metrics compare", () => {
       );
       return text;
     };
-    expect(await query()).toContain("vs unmarked (95% interval)");
+    expect(await query()).toMatch(/ value +n +k +vs unmarked \(95% interval\)/);
     expect(await query("--no-compare")).not.toContain("vs unmarked");
     const json = (await query("--format", "json"))
       .trim()
@@ -272,8 +342,14 @@ describe("yardstick metrics compare", () => {
     const assisted = json.find(
       (r) => r.authorship_class === "ai_assisted" && r.vs_unmarked.baseline_n !== null,
     );
-    expect(assisted.vs_unmarked.method).toBe("newcombe_wilson");
-    expect(out).toMatch(/ai_authored .* newcombe_wilson/);
+    expect(assisted.vs_unmarked.method).toBe("newcombe_wilson_eff");
+    expect(assisted.vs_unmarked.k).toBe(8);
+    expect(assisted.vs_unmarked.baseline_k).toBe(8);
+    expect(out).toMatch(/ai_authored .* newcombe_wilson_eff/);
+    const csv = (await query("--format", "csv")).split("\r\n");
+    expect(csv[0]).toContain("n,insufficient");
+    expect(csv[0]).toContain("vs_unmarked_baseline_n,vs_unmarked_k,vs_unmarked_baseline_k,");
+    expect(csv[0]).toContain("vs_unmarked_repositories,vs_unmarked_df,vs_unmarked_no_interval");
     const error = await metricsCommand(io)
       .parseAsync(["compare", "deploys", "--metrics", metricsPath, "--warehouse", warehousePath], {
         from: "user",
