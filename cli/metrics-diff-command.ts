@@ -35,6 +35,7 @@ interface DiffOptions {
   format: string;
   config: string;
   warehouse?: string;
+  baseWarehouse?: string;
 }
 
 const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2, useGrouping: false });
@@ -63,6 +64,10 @@ export function addDiffCommand(metrics: Command, io: DiffCommandIo): Command {
     .option("--format <format>", "table or json (one JSON document)", "table")
     .option(...CONFIG_OPTION)
     .option(...WAREHOUSE_OPTION)
+    .option(
+      "--base-warehouse <file>",
+      "evaluate the old definitions on this warehouse (one built before the change), so that values moved by dbt models or definitions: show too",
+    )
     .addHelpText(
       "after",
       `
@@ -75,10 +80,16 @@ it, else overall. A change to \`definitions:\` changes the hash of every metric 
 depends on it, but acts at the next \`yardstick build\`: its effect on values is not computed here. Without
 a warehouse, only the definitions are compared.
 
+With --base-warehouse, the old definitions are evaluated on that warehouse (built before the change: a
+copy of yesterday's, or one built from the old checkout) and the new ones on the current warehouse, so a
+change to the dbt models or to \`definitions:\` shows its effect too. Then every metric defined on both
+sides is compared; a metric whose definition did not change is listed only where a value or n moved.
+
 Examples:
   $ yardstick metrics diff HEAD
   $ yardstick metrics diff origin/main --metrics metrics.yaml --month 2024-03
-  $ yardstick metrics diff old-metrics.yaml --format json`,
+  $ yardstick metrics diff old-metrics.yaml --format json
+  $ yardstick metrics diff v0.3.0 --base-warehouse /backups/warehouse-before.duckdb`,
     )
     .action(async (argument: string, opts: DiffOptions, command: Command) => {
       const format = parseFormat(opts.format);
@@ -88,7 +99,19 @@ Examples:
       const diff = diffMetricsFiles(base, head);
 
       let values: ValueComparison;
-      if (diff.changed.length === 0) {
+      if (opts.baseWarehouse !== undefined) {
+        const warehouse = locateWarehouse(opts, command.getOptionValueSource("config") === "default");
+        if ("reason" in warehouse)
+          throw new InputError("invalid option", [{ field: "--warehouse", message: warehouse.reason }]);
+        values = await movedValues({
+          warehousePath: warehouse.path,
+          baseWarehousePath: existingFile(opts.baseWarehouse, "--base-warehouse"),
+          base,
+          head,
+          diff,
+          month: opts.month,
+        });
+      } else if (diff.changed.length === 0) {
         values = { compared: false, reason: "no metric definition present on both sides changed" };
       } else if (!diff.changed.some((c) => c.computation_changed)) {
         values = {
@@ -115,14 +138,7 @@ Examples:
 // An explicit --warehouse or --config that does not exist is a mistake (exit 2); the defaults not existing
 // is the ordinary case of a reviewer's checkout without data, which only skips the values.
 function locateWarehouse(opts: DiffOptions, configIsDefault: boolean): { path: string } | { reason: string } {
-  if (opts.warehouse !== undefined) {
-    if (!existsSync(opts.warehouse)) {
-      throw new InputError("invalid option", [
-        { field: "--warehouse", message: `no such file: ${opts.warehouse}` },
-      ]);
-    }
-    return { path: opts.warehouse };
-  }
+  if (opts.warehouse !== undefined) return { path: existingFile(opts.warehouse, "--warehouse") };
   if (configIsDefault && !existsSync(resolve(opts.config))) {
     return {
       reason: `there is no ${opts.config} to say where the warehouse is (pass --warehouse <file> or --config <file>)`,
@@ -135,6 +151,12 @@ function locateWarehouse(opts: DiffOptions, configIsDefault: boolean): { path: s
     };
   }
   return { path };
+}
+
+function existingFile(path: string, flag: string): string {
+  if (!existsSync(path))
+    throw new InputError("invalid option", [{ field: flag, message: `no such file: ${path}` }]);
+  return path;
 }
 
 function parseFormat(value: string): "json" | "table" {
@@ -152,6 +174,7 @@ function renderDiff(diff: MetricsDiff, values: ValueComparison): string {
     lines.push(
       `No change: both define the same ${diff.unchanged} metric${diff.unchanged === 1 ? "" : "s"} with the same hashes, and the same definitions.`,
     );
+    if (values.compared) lines.push("", ...renderValues(values));
     return `${lines.join("\n")}\n`;
   }
   if (diff.changed.length > 0) {
@@ -189,7 +212,7 @@ function renderDiff(diff: MetricsDiff, values: ValueComparison): string {
     );
     for (const f of diff.definitions) lines.push(...describeChange(f, "  "));
   }
-  if (diff.changed.length > 0) lines.push("", ...renderValues(values));
+  if (diff.changed.length > 0 || values.compared) lines.push("", ...renderValues(values));
   return `${lines.join("\n")}\n`;
 }
 
@@ -198,7 +221,11 @@ function renderValues(values: ValueComparison): string[] {
   const source = values.watermark
     ? `the last full month before the data watermark ${values.watermark}`
     : "chosen with --month";
-  const lines = [`Values in ${values.month} (${source}), old → new definition:`];
+  const lines = values.base_warehouse
+    ? [
+        `Values in ${values.month} (${source}), old definition on ${values.base_warehouse} → new definition on this warehouse:`,
+      ]
+    : [`Values in ${values.month} (${source}), old → new definition:`];
   const shown = (value: number | null, withheld: string | undefined) =>
     withheld === "insufficient"
       ? "insufficient data"

@@ -248,6 +248,8 @@ export type ValueComparison =
       to: string;
       /** The data watermark (latest extraction), when the month was derived from it. */
       watermark: string | null;
+      /** The warehouse the old definitions were evaluated on, when it is not the new side's. */
+      base_warehouse?: string;
       rows: MovedValueRow[];
       /** Metrics whose old or new definition failed on this warehouse (e.g. a column it does not have yet). */
       errors: { metric: string; side: "old" | "new"; message: string }[];
@@ -256,6 +258,12 @@ export type ValueComparison =
 
 export interface MovedValuesOptions {
   warehousePath: string;
+  /**
+   * The warehouse built before the change, for the old side: then what moved through the dbt models or the
+   * `definitions:` section shows too, and every metric on both sides is compared (unchanged definitions
+   * listed only where a value or n moved).
+   */
+  baseWarehousePath?: string | undefined;
   base: MetricsFile;
   head: MetricsFile;
   diff: MetricsDiff;
@@ -265,10 +273,11 @@ export interface MovedValuesOptions {
 
 /**
  * Evaluates every changed metric (in both files) over one month under its old and its new definition, by
- * team when both definitions allow it, else overall. Reads the warehouse only.
+ * team when both definitions allow it, else overall. Reads the warehouse only (and the base warehouse, when
+ * given, for the old side).
  */
 export async function movedValues(options: MovedValuesOptions): Promise<ValueComparison> {
-  const { warehousePath, base, head, diff } = options;
+  const { warehousePath, base, head, diff, baseWarehousePath } = options;
   if (options.month !== undefined) checkMonth(options.month, "--month");
   let month = options.month;
   let watermark: string | null = null;
@@ -285,19 +294,22 @@ export async function movedValues(options: MovedValuesOptions): Promise<ValueCom
   const { from, to } = monthRange(month);
   const rows: MovedValueRow[] = [];
   const errors: { metric: string; side: "old" | "new"; message: string }[] = [];
-  for (const change of diff.changed) {
-    if (!change.computation_changed) continue;
-    const old = base.metrics.find((m) => m.name === change.name);
-    const now = head.metrics.find((m) => m.name === change.name);
+  const changed = new Set(diff.changed.map((c) => c.name));
+  const compared = baseWarehousePath
+    ? head.metrics.filter((m) => base.metrics.some((b) => b.name === m.name)).map((m) => m.name)
+    : diff.changed.filter((c) => c.computation_changed).map((c) => c.name);
+  for (const name of compared) {
+    const old = base.metrics.find((m) => m.name === name);
+    const now = head.metrics.find((m) => m.name === name);
     if (!old || !now) continue;
     const byTeam = old.dimensions.includes("team") && now.dimensions.includes("team");
     const by = byTeam ? ["team"] : [];
     const evaluate = async (file: MetricsFile, side: "old" | "new") => {
       try {
         const result = await evaluateMetrics({
-          warehousePath,
+          warehousePath: side === "old" ? (baseWarehousePath ?? warehousePath) : warehousePath,
           metrics: file,
-          names: [change.name],
+          names: [name],
           by,
           grain: "month",
           from,
@@ -306,13 +318,23 @@ export async function movedValues(options: MovedValuesOptions): Promise<ValueCom
         return result.filter((r) => r.period === from);
       } catch (error) {
         if (!(error instanceof YardstickError)) throw error;
-        errors.push({ metric: change.name, side, message: error.message });
+        errors.push({ metric: name, side, message: error.message });
         return [];
       }
     };
-    rows.push(...joinByTeam(change.name, byTeam, await evaluate(base, "old"), await evaluate(head, "new")));
+    const joined = joinByTeam(name, byTeam, await evaluate(base, "old"), await evaluate(head, "new"));
+    rows.push(...(changed.has(name) ? joined : joined.filter(moved)));
   }
-  return { compared: true, month, from, to, watermark, rows, errors };
+  return {
+    compared: true,
+    month,
+    from,
+    to,
+    watermark,
+    rows,
+    errors,
+    ...(baseWarehousePath ? { base_warehouse: baseWarehousePath } : {}),
+  };
 }
 
 function joinByTeam(
@@ -347,6 +369,10 @@ function joinByTeam(
       ...(newWithheld ? { new_withheld: newWithheld } : {}),
     };
   });
+}
+
+function moved(row: MovedValueRow): boolean {
+  return row.old_value !== row.new_value || row.old_n !== row.new_n || row.old_withheld !== row.new_withheld;
 }
 
 function withheld(row: MetricRow | undefined): "insufficient" | "suppressed" | undefined {

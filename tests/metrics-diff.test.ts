@@ -313,6 +313,83 @@ describe("metrics diff between two files", () => {
     expectRowsClose(out.values.rows, expectedRows("2024-03"));
   });
 
+  it("with --base-warehouse, evaluates the old side on the warehouse built before, listing unchanged metrics only where they moved", async () => {
+    // The warehouse before a model change: every platform pull request took 3 hours longer to merge.
+    const slower = (pr: FixturePullRequest) =>
+      pr.team === "platform" && pr.time_to_merge_hours !== null
+        ? { ...pr, time_to_merge_hours: pr.time_to_merge_hours + 3 }
+        : pr;
+    const before = prs.map(slower);
+    const beforePath = join(dir, "warehouse-before.duckdb");
+    await createFixtureWarehouse(beforePath, before);
+    const out = await diffJson(
+      headPath,
+      "--metrics",
+      headPath,
+      "--warehouse",
+      warehousePath,
+      "--base-warehouse",
+      beforePath,
+    );
+    expect(out.changed).toEqual([]);
+    if (!out.values.compared) throw new Error(out.values.reason);
+    expect(out.values.base_warehouse).toBe(beforePath);
+    const inMarch = (rows: FixturePullRequest[], keep: (pr: FixturePullRequest) => boolean) =>
+      rows.filter((pr) => pr.is_merged && pr.merged_at?.slice(0, 7) === "2024-03" && keep(pr));
+    const human = (team: string) => (pr: FixturePullRequest) => pr.team === team && pr.author_type === "User";
+    const expected = [
+      ...TEAMS.slice()
+        .sort()
+        .map((team) =>
+          row(
+            "cycle_time_p50",
+            team,
+            side(inMarch(before, human(team)), 0.5),
+            side(inMarch(prs, human(team)), 0.5),
+          ),
+        ),
+      row(
+        "cycle_time_tail",
+        null,
+        side(
+          inMarch(before, () => true),
+          0.75,
+        ),
+        side(
+          inMarch(prs, () => true),
+          0.75,
+        ),
+      ),
+    ].filter((r) => r.old_value !== r.new_value || r.old_withheld !== r.new_withheld);
+    // Only platform moved: its median by exactly the 3 hours, and the overall tail with it.
+    expect(expected.map((r) => [r.metric, r.team])).toEqual([
+      ["cycle_time_p50", "platform"],
+      ["cycle_time_tail", null],
+    ]);
+    expect(expected[0]!.change).toBeCloseTo(-3, 9);
+    expectRowsClose(out.values.rows, expected);
+    const table = await diff(
+      headPath,
+      "--metrics",
+      headPath,
+      "--warehouse",
+      warehousePath,
+      "--base-warehouse",
+      beforePath,
+    );
+    expect(table).toContain(`old definition on ${beforePath} → new definition on this warehouse`);
+    const missing = await inputErrorOf(
+      headPath,
+      "--metrics",
+      headPath,
+      "--warehouse",
+      warehousePath,
+      "--base-warehouse",
+      join(dir, "nope.duckdb"),
+    );
+    expect(missing.problems[0]?.field).toBe("--base-warehouse");
+  });
+
   it("evaluates the month given with --month", async () => {
     const out = await diffJson(
       basePath,
