@@ -1,7 +1,7 @@
 /**
  * Yardstick's default definitions: what metrics.yaml ships with and what applies when it leaves a definition
- * out. The AI signal catalogue follows /work/shared/reference/ai-signals.md §1 (signals) and §2 (what each one
- * implies); metrics.yaml restates it with comments for analysts, and a test keeps the two equal.
+ * out. metrics.yaml restates the AI signal catalogue with comments for analysts (what each signal is and
+ * what it implies; docs/metrics.md explains the classification), and a test keeps the two equal.
  */
 
 /** Where a signal is looked for, and how its pattern is read. */
@@ -93,9 +93,11 @@ export const DEFAULT_AI_SIGNALS: readonly AiSignal[] = [
     ["codex_review_login", "codex_review", "chatgpt-codex-connector[bot]", "certain"],
     ["cursor_bugbot_login", "cursor_bugbot", "cursor[bot]", "likely"],
   ]),
-  // Commit authors that are an agent: the agent wrote the commit.
+  // Commit authors that are an agent: the agent wrote the commit (the pull request, when at least
+  // ai_authored_commit_share of its commits are such).
   ...rows("author_email", "ai_authored", [
     ["copilot_agent_author", "copilot_agent", botEmail(198982749, "Copilot"), "certain"],
+    ["copilot_app_author", "copilot_agent", botEmail(223556219, "Copilot"), "certain"],
     ["claude_code_cloud_author", "claude_code", "^no-?reply@anthropic\\.com$", "certain"],
     ["cursor_agent_author", "cursor", "^cursoragent@cursor\\.com$", "certain"],
     ["devin_author", "devin", botEmail(158243242, "devin-ai-integration"), "certain"],
@@ -178,7 +180,7 @@ export const DEFAULT_AUTOMATION_ACCOUNTS: readonly string[] = [
   "pre-commit-ci[bot]",
 ];
 
-/** Changed lines (additions + deletions) per size bucket, from ai-signals.md §3. */
+/** Changed lines (additions + deletions) per size bucket: AI and unmarked work are compared within them. */
 export const DEFAULT_SIZE_BUCKETS: readonly SizeBucket[] = [
   { bucket: "0-10", max_lines: 10 },
   { bucket: "11-100", max_lines: 100 },

@@ -134,7 +134,13 @@ export interface IndexedRepository {
   sorted: Map<string, IndexedPullRequest[]>;
   issuesSorted: Map<string, IndexedIssue[]>;
   /** Raw git-side records, indexed into `git` on first use. */
-  raw: { branch: DatasetBranchCommit[]; checkSuites: DatasetCheckSuite[]; statuses: DatasetCommitStatus[] };
+  raw: {
+    branch: DatasetBranchCommit[];
+    /** Commits of other branches (hotfix, release) that deployments shipped from. */
+    other: DatasetBranchCommit[];
+    checkSuites: DatasetCheckSuite[];
+    statuses: DatasetCommitStatus[];
+  };
   git?: GitIndex;
 }
 
@@ -205,7 +211,7 @@ export class DatasetIndex {
         updatedMs: Date.parse(repo.pushedAt ?? repo.createdAt),
         sorted: new Map(),
         issuesSorted: new Map(),
-        raw: { branch: [], checkSuites: [], statuses: [] },
+        raw: { branch: [], other: [], checkSuites: [], statuses: [] },
       };
       this.repositories.set(nameWithOwner.toLowerCase(), entry);
       this.repositoriesById.set(entry.databaseId, entry);
@@ -277,6 +283,10 @@ export class DatasetIndex {
     }
     for (const commit of dataset.defaultBranchCommits) {
       this.repositories.get(commit.repository.toLowerCase())?.raw.branch.push(commit);
+      if (commit.authorLogin) this.addActor({ login: commit.authorLogin, type: "User" }, commit.authorName);
+    }
+    for (const commit of dataset.otherBranchCommits ?? []) {
+      this.repositories.get(commit.repository.toLowerCase())?.raw.other.push(commit);
       if (commit.authorLogin) this.addActor({ login: commit.authorLogin, type: "User" }, commit.authorName);
     }
     for (const suite of dataset.checkSuites)
@@ -440,6 +450,7 @@ class GitIndex implements RepositoryGit {
   /** Merge (or squash) commit oid → its pull request. */
   private readonly mergeOf = new Map<string, IndexedPullRequest>();
   private readonly branchPosition = new Map<string, number>();
+  private readonly otherBranch = new Map<string, DatasetBranchCommit>();
   private readonly suites = new Map<string, DatasetCheckSuite[]>();
   private readonly statuses = new Map<string, DatasetCommitStatus[]>();
   /** Commits known only from a deployment or CI: when they were first seen, for a stand-in. */
@@ -462,6 +473,7 @@ class GitIndex implements RepositoryGit {
     repo.raw.branch.forEach((b, i) => {
       this.branchPosition.set(b.oid, i);
     });
+    for (const c of repo.raw.other) this.otherBranch.set(c.oid, c);
     for (const suite of repo.raw.checkSuites) {
       push(this.suites, suite.commitOid, suite);
       if (!this.seenAt.has(suite.commitOid)) this.seenAt.set(suite.commitOid, suite.createdAt);
@@ -569,7 +581,7 @@ class GitIndex implements RepositoryGit {
     const holders = this.inPullRequest.get(oid);
     const prs = holders === undefined ? NONE : Array.isArray(holders) ? holders : [holders];
     const merged = this.mergeOf.get(oid);
-    const branch = position !== undefined ? repo.raw.branch[position] : undefined;
+    const branch = position !== undefined ? repo.raw.branch[position] : this.otherBranch.get(oid);
     const seen = this.seenAt.get(oid);
     if (!branch && prs.length === 0 && !merged && seen === undefined) return undefined;
 

@@ -197,6 +197,15 @@ export interface DatasetDeployment {
 }
 
 /** An issue (incidents are issues with an incident label). Shares its number space with pull requests. */
+/**
+ * A commit on a branch other than the default one that a deployment shipped from: a hotfix or release
+ * branch cut from the default branch. GitHub's history of such a commit runs through its parents into the
+ * default branch's history.
+ */
+export interface DatasetOtherBranchCommit extends DatasetBranchCommit {
+  branch: string;
+}
+
 export interface DatasetIssue {
   repository: string;
   number: number;
@@ -216,6 +225,8 @@ export interface Dataset {
   pullRequests: DatasetPullRequest[];
   /** Default-branch history of every repository. */
   defaultBranchCommits: DatasetBranchCommit[];
+  /** Commits of hotfix and release branches (oldest first), never merged into the default branch. */
+  otherBranchCommits: DatasetOtherBranchCommit[];
   /** CI on pull request head commits and default-branch commits. */
   checkSuites: DatasetCheckSuite[];
   commitStatuses: DatasetCommitStatus[];
@@ -321,6 +332,10 @@ const branchCommitSchema = commitSchema
   })
   .strict();
 
+const otherBranchCommitSchema = branchCommitSchema
+  .extend({ branch: z.string().min(1, "must name the branch") })
+  .strict();
+
 const checkSuiteSchema = z
   .object({
     repository: repositoryRef,
@@ -424,6 +439,7 @@ export const datasetSchema = z
     repositories: z.array(repositorySchema),
     pullRequests: z.array(pullRequestSchema).default([]),
     defaultBranchCommits: z.array(branchCommitSchema).default([]),
+    otherBranchCommits: z.array(otherBranchCommitSchema).default([]),
     checkSuites: z.array(checkSuiteSchema).default([]),
     commitStatuses: z.array(commitStatusSchema).default([]),
     deployments: z.array(deploymentSchema).default([]),
@@ -543,6 +559,18 @@ function checkActivity(
     history.add(key);
     commits.add(key);
   });
+  data.otherBranchCommits.forEach((c, i) => {
+    const repo = knownRepository("otherBranchCommits", i, c.repository);
+    if (repo === null) return;
+    const key = `${repo}@${c.oid}`;
+    if (commits.has(key))
+      report(["otherBranchCommits", i, "oid"], `${c.oid} is listed twice in ${c.repository}`);
+    c.parents.forEach((parent, p) => {
+      if (!commits.has(`${repo}@${parent}`))
+        report(["otherBranchCommits", i, "parents", p], `${parent} is not a commit listed before it`);
+    });
+    commits.add(key);
+  });
   data.checkSuites.forEach((suite, i) => {
     knownCommit("checkSuites", i, knownRepository("checkSuites", i, suite.repository), suite.commitOid);
     if ((suite.status === "COMPLETED") !== (suite.conclusion !== null)) {
@@ -643,6 +671,7 @@ function normalise(parsed: z.output<typeof datasetSchema>): Dataset {
       ...(pr.timelineEvents !== undefined ? { timelineEvents: pr.timelineEvents } : {}),
     })),
     defaultBranchCommits: parsed.defaultBranchCommits,
+    otherBranchCommits: parsed.otherBranchCommits,
     checkSuites: parsed.checkSuites,
     commitStatuses: parsed.commitStatuses,
     deployments: parsed.deployments,

@@ -1,6 +1,6 @@
 /**
  * Fault injection: the ways GitHub's GraphQL API fails, served on purpose so that the extractor's retries,
- * waits and page-size halving can be tested against a real HTTP server (reference github-graphql.md §2).
+ * waits and page-size halving can be tested against a real HTTP server.
  *
  * A plan fails a share of requests (`rate`, kinds drawn uniformly with a seeded generator) and/or the
  * next requests in a given order (`script`, applied first). Faulted requests are never charged points,

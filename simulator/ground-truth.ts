@@ -3,7 +3,7 @@
  * answer key that extraction, dbt models, classification and metrics are tested against. Every field is
  * recorded while the generator makes the thing it describes (which review it wrote as the first human one,
  * which deployment it let ship a merge, which change it made break production), never by reading the
- * dataset back the way the models do. Definitions follow /work/shared/reference/metric-definitions.md
+ * dataset back the way the models do. Definitions follow docs/metrics.md
  * ("Yardstick's default definitions"); timestamps are ISO-8601 UTC with Z, like the dataset's.
  */
 import type { ActorType, Dataset, PullRequestState } from "./dataset.ts";
@@ -81,8 +81,11 @@ export interface TruthPullRequest {
   approvedAt: string | null;
   /** Review rounds: CHANGES_REQUESTED reviews by humans. */
   reviewRounds: number;
-  /** The pull request's commits committed after `firstReviewAt` (rework after review). */
-  commitsAfterFirstReview: number;
+  /**
+   * The pull request's commits committed after `firstReviewAt` (rework after review); null when no human
+   * reviewed it (there is no "after" to count from, and 0 would read as "no rework").
+   */
+  commitsAfterFirstReview: number | null;
   /**
    * The production deployment that shipped the merge: the first successful production deployment (in
    * order of finishing) whose commit contains the merge commit. Its per-repository `number`, or null.

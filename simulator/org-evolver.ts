@@ -492,7 +492,7 @@ class EvolveState {
         firstReviewAt: null,
         approvedAt: null,
         reviewRounds: 0,
-        commitsAfterFirstReview: 0,
+        commitsAfterFirstReview: null,
         deploymentNumber: null,
         deployedAt: null,
         revertOf: null,

@@ -19,6 +19,7 @@ import type {
   DatasetCommitStatus,
   DatasetDeployment,
   DatasetIssue,
+  DatasetOtherBranchCommit,
   DatasetPullRequest,
   DatasetRepository,
 } from "./dataset.ts";
@@ -119,6 +120,7 @@ function generateActivity(rng: Rng, org: OrgShape, prCount: number, lite: boolea
 
   const repositories: DatasetRepository[] = [];
   const defaultBranchCommits: DatasetBranchCommit[] = [];
+  const otherBranchCommits: DatasetOtherBranchCommit[] = [];
   const checkSuites: DatasetCheckSuite[] = [];
   const commitStatuses: DatasetCommitStatus[] = [];
   const deployments: DatasetDeployment[] = [];
@@ -140,6 +142,7 @@ function generateActivity(rng: Rng, org: OrgShape, prCount: number, lite: boolea
     });
     repositories.push(activity.repository);
     append(defaultBranchCommits, activity.defaultBranchCommits);
+    append(otherBranchCommits, activity.otherBranchCommits);
     append(checkSuites, activity.checkSuites);
     append(commitStatuses, activity.commitStatuses);
     append(deployments, activity.deployments);
@@ -153,6 +156,7 @@ function generateActivity(rng: Rng, org: OrgShape, prCount: number, lite: boolea
     repositories,
     pullRequests: order.map((i) => records[i] as DatasetPullRequest),
     defaultBranchCommits,
+    otherBranchCommits,
     checkSuites,
     commitStatuses,
     deployments,

@@ -1,7 +1,7 @@
 /**
  * Words of generated pull requests: titles, commit messages, bodies, and the exact markers AI tools and
- * bots leave (see /work/shared/reference/ai-signals.md). Kept apart from the generator's statistics so
- * that adding a tool or a decoy is one edit here.
+ * bots leave (the signals of the catalogue in metrics.yaml, explained in docs/metrics.md). Kept apart from
+ * the generator's statistics so that adding a tool or a decoy is one edit here.
  */
 import type { AiTool, Decoy } from "./ground-truth.ts";
 import type { Rng } from "./prng.ts";
@@ -78,6 +78,14 @@ export const FOLLOW_UP_MESSAGES = [
   "chore: remove debug logging",
 ] as const;
 
+/** What a cloud agent calls the commits it pushes to answer a review. */
+export const REVIEW_FIX_MESSAGES = [
+  "Address review feedback",
+  "Apply changes from code review",
+  "fix: handle the case the reviewer pointed out",
+  "test: cover the reviewer's example",
+] as const;
+
 /** A commit trailer (or footer) a tool writes, with the variants seen in the wild. */
 export function aiTrailer(tool: AiTool, rng: Rng): string {
   switch (tool) {
@@ -94,9 +102,36 @@ export function aiTrailer(tool: AiTool, rng: Rng): string {
     case "codex":
       return "Co-authored-by: Codex <noreply@openai.com>";
     case "copilot":
-      return "Co-authored-by: Copilot <copilot@github.com>";
+      // The IDE's address, or the Copilot App's no-reply one that Copilot CLI writes on a person's commit:
+      // a co-author, so assistance, although the same identity as a commit's author is the agent's work.
+      return rng.chance(0.7)
+        ? "Co-authored-by: Copilot <copilot@github.com>"
+        : `Co-authored-by: Copilot <${COPILOT_APP_EMAIL}>`;
     case "copilot_agent":
       return "";
+  }
+}
+
+/** The Copilot App's no-reply address: a co-author of a person's commits, or the author of an agent's. */
+export const COPILOT_APP_EMAIL = "223556219+Copilot@users.noreply.github.com";
+
+/** Cloud agents that push commits under their own git identity to a branch a person works on. */
+export type CloudAgent = Extract<AiTool, "copilot_agent" | "cursor" | "codex">;
+
+/**
+ * The git identity a cloud agent authors its commits as: the Copilot agent's bot address (or, now and
+ * then, the Copilot App's), Cursor's background agent, Codex's cloud address.
+ */
+export function cloudAgentIdentity(agent: CloudAgent, rng: Rng): { name: string; email: string } {
+  switch (agent) {
+    case "copilot_agent":
+      return rng.chance(0.75)
+        ? { name: "Copilot", email: "198982749+Copilot@users.noreply.github.com" }
+        : { name: "Copilot", email: COPILOT_APP_EMAIL };
+    case "cursor":
+      return { name: "Cursor Agent", email: "cursoragent@cursor.com" };
+    case "codex":
+      return { name: "Codex", email: "codex@openai.com" };
   }
 }
 

@@ -11,6 +11,7 @@ import { runExtractStage } from "../jobs/extract-stage.ts";
 import type { Dataset } from "../simulator/dataset.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
+import { withDb } from "../warehouse/duckdb.ts";
 import { dedupedLake, filesContaining, readLakePullRequests } from "./helpers/lake.ts";
 
 const TOKEN = "ghp_simulatedTokenThatMustNeverBeWritten0001";
@@ -67,11 +68,41 @@ describe("extracting pull requests from the simulated organisation", () => {
     expect(summary.points).toBeGreaterThan(0);
   });
 
+  it("reads the ancestry of every deployed commit off the default branch, down to where its branch was cut", async () => {
+    const offBranch = org.dataset.deployments.filter((d) => d.ref !== "main");
+    expect(offBranch.length).toBeGreaterThan(0);
+    const lake = await dedupedLake(dataDir, [
+      { name: "deployed_commits", primaryKey: ["repository", "deployed_oid", "commit_oid"] },
+    ]);
+    // Keys are "repository|deployed_oid|commit_oid".
+    const landed = new Set((lake.deployed_commits ?? []).map((line) => line.split(" ")[0]));
+    const cutFrom = new Map(org.dataset.otherBranchCommits.map((c) => [c.oid, c.parents[0]]));
+    const missing: string[] = [];
+    for (const d of offBranch) {
+      // The deployed fix, and the default-branch commit its branch was cut from.
+      for (const oid of [d.commitOid, cutFrom.get(d.commitOid)])
+        if (!landed.has(`${d.repository}|${d.commitOid}|${oid}`))
+          missing.push(`${d.repository}#${d.number} ${oid}`);
+    }
+    expect(missing).toEqual([]);
+    // Only those deployments' histories are read: deployments of the default branch cost nothing more.
+    const histories = await withDb(":memory:", "read_write", (db) =>
+      db.all<{ deployed_oid: string }>(
+        "select distinct deployed_oid from read_parquet(?) order by deployed_oid",
+        [join(dataDir, "lake", "raw", "github", "deployed_commits", "[!.]*.parquet")],
+      ),
+    );
+    expect(histories.map((h) => h.deployed_oid)).toEqual(
+      [...new Set(offBranch.map((d) => d.commitOid))].sort(),
+    );
+  });
+
   it("reads nothing on a second run when nothing changed", async () => {
     clock = new Date("2026-11-03T00:00:00Z");
     const owner = org.dataset.repositories[0]!.owner;
     const summary = await run(configFor(sim, dataDir, owner), "run2");
     expect(rowsOf(summary, "pull_requests")).toBe(0);
+    expect(rowsOf(summary, "deployed_commits")).toBe(0);
     expect(await readLakePullRequests(dataDir)).toHaveLength(org.dataset.pullRequests.length);
   });
 

@@ -36,7 +36,7 @@ describe("extractor GraphQL documents", () => {
   });
 
   it("fails a document that selects a field GitHub's schema does not have", () => {
-    // WorkflowRun has no conclusion in GitHub's GraphQL schema (checked in reference/github-graphql.md §4).
+    // WorkflowRun has no conclusion in GitHub's GraphQL schema (its conclusion is on the CheckSuite).
     const errors = schemaErrors(`query { node(id: "x") { ... on WorkflowRun { conclusion } } }`);
     expect(errors).toEqual([
       expect.stringContaining('Cannot query field "conclusion" on type "WorkflowRun"'),

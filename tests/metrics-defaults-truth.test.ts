@@ -176,7 +176,7 @@ const pullRequests: PullRequestFact[] = org.truth.pullRequests.map((t) => {
       Date.parse(t.revertedAt) - Date.parse(t.mergedAt) <= revertWindowMs,
     shipped_with_incident: t.incidents.length > 0,
     review_rounds: t.reviewRounds,
-    commits_after_first_review: t.firstReviewAt === null ? null : t.commitsAfterFirstReview,
+    commits_after_first_review: t.commitsAfterFirstReview,
     human_reviews: humanReviews(pr),
     ci_runs: runs.length,
     ci_failures: runs.filter((s) => s.conclusion !== null && FAILED.has(s.conclusion)).length,

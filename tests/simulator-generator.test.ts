@@ -59,7 +59,11 @@ const succeededAt = (d: DatasetDeployment) =>
 
 /** Successful production deployments per repository, in order of success, with what their commit contains. */
 function productionReleases(dataset: Dataset) {
-  const history = groupBy(dataset.defaultBranchCommits, (c) => c.repository);
+  // Hotfix and release branches too: a deployment contains whatever its commit descends from.
+  const history = groupBy(
+    [...dataset.defaultBranchCommits, ...dataset.otherBranchCommits],
+    (c) => c.repository,
+  );
   const out = new Map<string, { deployment: DatasetDeployment; at: string; contains: Set<string> }[]>();
   for (const [repository, deployments] of groupBy(dataset.deployments, (d) => d.repository)) {
     const byOid = new Map((history.get(repository) ?? []).map((c) => [c.oid, c]));
@@ -200,6 +204,13 @@ describe("generated organisation: history, CI, deployments, incidents", () => {
       }
     }
     expect(shipped).toBeGreaterThan(dataset.pullRequests.filter((p) => p.mergedAt).length * 0.8);
+    // Some pull requests shipped first with a deployment of a branch cut from the default branch.
+    const offBranch = new Set(dataset.deployments.filter((d) => d.ref !== "main").map((d) => truthKey(d)));
+    expect(
+      truth.pullRequests.filter(
+        (t) => t.deploymentNumber !== null && offBranch.has(`${t.repository}#${t.deploymentNumber}`),
+      ).length,
+    ).toBeGreaterThan(0);
     for (const d of truth.deployments.filter((d) => d.environment === "production" && d.success)) {
       const expected = truth.pullRequests
         .filter((t) => t.repository === d.repository && t.deploymentNumber === d.number)
@@ -232,11 +243,14 @@ describe("generated organisation: history, CI, deployments, incidents", () => {
   });
 
   it("orders deployment statuses in time, QUEUED first, and turns a success INACTIVE only when a newer one succeeds", () => {
+    const branchOf = new Map(dataset.otherBranchCommits.map((c) => [`${c.repository}@${c.oid}`, c.branch]));
     for (const [repository, deployments] of groupBy(dataset.deployments, (d) => d.repository)) {
       const history = new Set((historyOf.get(repository) ?? []).map((c) => c.oid));
       deployments.forEach((d, i) => {
         expect(d.number).toBe((deployments[0] as DatasetDeployment).number + i);
-        expect(history.has(d.commitOid)).toBe(true);
+        // The default branch's commits, or a hotfix or release branch's, deployed from that branch.
+        if (d.ref === "main") expect(history.has(d.commitOid)).toBe(true);
+        else expect(branchOf.get(`${repository}@${d.commitOid}`)).toBe(d.ref);
         expect(d.statuses[0]?.state).toBe("QUEUED");
         expect(d.updatedAt).toBe(d.statuses[d.statuses.length - 1]?.createdAt);
         for (let s = 1; s < d.statuses.length; s++) {
@@ -253,7 +267,8 @@ describe("generated organisation: history, CI, deployments, incidents", () => {
           );
           expect(successor, `${repository} deployment ${d.number}`).toBeDefined();
         }
-        if (d.environment === "production" && succeededAt(d)) {
+        // A fix from a branch goes straight to production; the default branch is staged first.
+        if (d.environment === "production" && d.ref === "main" && succeededAt(d)) {
           const staged = deployments.find(
             (s) =>
               s.environment === "staging" &&
@@ -366,14 +381,17 @@ describe("generated organisation: history, CI, deployments, incidents", () => {
       expect(t.firstCommitAt).toBe(pr.commits.map((c) => c.authoredDate).sort()[0] ?? null);
       const ready = (pr.timelineEvents ?? []).filter((e) => e.type === "READY_FOR_REVIEW").at(-1)?.createdAt;
       expect(t.readyForReviewAt).toBe(pr.isDraft ? null : (ready ?? pr.createdAt));
-      if (t.authorship === "ai_authored" && !pr.isDraft) expect(ready).toBeDefined();
+      // An agent opens its pull request as a draft that its requester marks ready; a person who opens a
+      // cloud agent's work opens it ready, like their own.
+      if (t.authorship === "ai_authored" && pr.author?.type === "Bot" && !pr.isDraft)
+        expect(ready).toBeDefined();
       if (firstReview && t.readyForReviewAt)
         expect(ms(firstReview)).toBeGreaterThanOrEqual(ms(t.readyForReviewAt));
       expect(t.firstReviewAt).toBe(firstReview);
       expect(t.approvedAt).toBe(approval);
       expect(t.reviewRounds).toBe(human.filter((r) => r.state === "CHANGES_REQUESTED").length);
       expect(t.commitsAfterFirstReview).toBe(
-        firstReview === null ? 0 : pr.commits.filter((c) => ms(c.committedDate) > ms(firstReview)).length,
+        firstReview === null ? null : pr.commits.filter((c) => ms(c.committedDate) > ms(firstReview)).length,
       );
     }
   });
@@ -452,6 +470,45 @@ describe("generated organisation: trends and outcomes by authorship", () => {
     expect(agentShare(sorted.at(-1) as TruthPullRequest[])).toBeGreaterThan(
       agentShare(sorted[0] as TruthPullRequest[]) * 2,
     );
+  });
+
+  it("records people's pull requests a cloud agent pushed commits to by the share of commits the agent authored", () => {
+    // The cloud agents' git identities, and the tool each one is (written here, not taken from the generator).
+    const agentOf = (email: string) =>
+      /^(198982749|223556219)\+copilot@users\.noreply\.github\.com$/i.test(email)
+        ? "copilot_agent"
+        : email === "cursoragent@cursor.com"
+          ? "cursor"
+          : email === "codex@openai.com"
+            ? "codex"
+            : null;
+    const seen = { reviewFixes: 0, wholeTask: 0 };
+    for (const pr of dataset.pullRequests.filter((p) => p.author?.type === "User")) {
+      const t = truthOf.get(truthKey(pr)) as TruthPullRequest;
+      const byAgent = pr.commits.filter((c) => agentOf(c.authorEmail) !== null);
+      if (byAgent.length === 0) continue;
+      const agents = new Set(byAgent.map((c) => agentOf(c.authorEmail)));
+      expect(agents.size).toBe(1);
+      const agent = [...agents][0] as TruthPullRequest["aiTools"][number];
+      expect(t.aiTools).toContain(agent);
+      // metrics.yaml's default ai_authored_commit_share is 1: every commit (none is a merge of the base).
+      if (byAgent.length === pr.commits.length) {
+        expect(t.authorship).toBe("ai_authored");
+        expect(t.initiatedBy).toBe(pr.author?.login);
+        seen.wholeTask++;
+      } else {
+        expect(t.authorship).toBe("ai_assisted");
+        expect(t.initiatedBy).toBeNull();
+        // Review fixes: one or two, after the first human review.
+        expect(byAgent.length).toBeLessThanOrEqual(2);
+        expect(t.firstReviewAt).not.toBeNull();
+        for (const c of byAgent) expect(ms(c.authoredDate)).toBeGreaterThan(ms(t.firstReviewAt as string));
+        seen.reviewFixes++;
+      }
+    }
+    // A few dozen per thousand pull requests, both kinds.
+    expect(seen.reviewFixes).toBeGreaterThan(40);
+    expect(seen.wholeTask).toBeGreaterThan(10);
   });
 
   it("gives AI-authored work more reverts, more CI failures, bigger changes and a longer wait for review", () => {
@@ -574,7 +631,7 @@ describe("generated organisation: trends and outcomes by authorship", () => {
 describe("evolving an organisation", () => {
   // A busy month ending on a Wednesday afternoon, so that CI runs and deployments are in flight.
   const end = new Date("2026-10-28T15:00:00Z");
-  const org = generateOrg({ seed: 9, end, pullRequests: 3000, days: 30 });
+  const org = generateOrg({ seed: 13, end, pullRequests: 3000, days: 30 });
   const before = JSON.stringify(org);
   const at = new Date("2026-10-29T15:00:00Z");
   const later = evolveOrg(org, { at, updates: 6, newPullRequests: 2 });

@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMIT_CHECKS_QUERY } from "../extractors/github/queries/commit-checks.query.ts";
-import { DEFAULT_BRANCH_COMMITS_QUERY } from "../extractors/github/queries/default-branch-commits.query.ts";
+import {
+  DEFAULT_BRANCH_COMMITS_QUERY,
+  DEPLOYED_COMMIT_HISTORY_QUERY,
+} from "../extractors/github/queries/default-branch-commits.query.ts";
 import {
   DEPLOYMENTS_BY_ID_QUERY,
   REPOSITORIES_DEPLOYMENTS_QUERY,
@@ -65,6 +68,22 @@ const linus = { login: "linus", type: "User" } as const;
 const agent = { login: "copilot-swe-agent", type: "Bot" } as const;
 const dependabot = { login: "dependabot", type: "Bot" } as const;
 const actions = { login: "github-actions", type: "Bot" } as const;
+
+/** A commit of `repository`'s history, written by the label of its oid, with only what history needs. */
+function historyCommit(repository: string) {
+  return (oidLabel: string, committedDate: string, parents: string[]) => ({
+    message: "m",
+    authorName: "a",
+    authorEmail: "a@x",
+    authoredDate: "2026-05-01T00:00:00Z",
+    oid: oid(oidLabel),
+    committerName: "a",
+    committerEmail: "a@x",
+    committedDate,
+    repository,
+    parents: parents.map(oid),
+  });
+}
 
 function commit(label: string, at: string, message: string, who: "ada" | "grace" | "linus" | null) {
   const name = who ?? "copilot-swe-agent[bot]";
@@ -914,16 +933,7 @@ describe("the simulator serves the extractors' documents", () => {
   });
 
   it("filters history by commit time even when a merged branch brings older commits into it", async () => {
-    const base = { message: "m", authorName: "a", authorEmail: "a@x", authoredDate: "2026-05-01T00:00:00Z" };
-    const at = (oidLabel: string, committedDate: string, parents: string[]) => ({
-      ...base,
-      oid: oid(oidLabel),
-      committerName: "a",
-      committerEmail: "a@x",
-      committedDate,
-      repository: "acme/merged",
-      parents: parents.map(oid),
-    });
+    const at = historyCommit("acme/merged");
     const merged = parseDataset({
       repositories: [{ owner: "acme", name: "merged" }],
       defaultBranchCommits: [
@@ -954,6 +964,64 @@ describe("the simulator serves the extractors' documents", () => {
       };
       expect(await walk("2026-05-15T00:00:00Z")).toEqual([oid("merge"), oid("x")]);
       expect(await walk("2026-01-01T00:00:00Z")).toEqual([oid("merge"), oid("old"), oid("x"), oid("r")]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("lists a hotfix commit's history as git does: its branch, then the default branch from where it was cut", async () => {
+    const at = historyCommit("acme/hot");
+    const hot = parseDataset({
+      repositories: [{ owner: "acme", name: "hot" }],
+      defaultBranchCommits: [
+        at("m0", "2026-05-01T00:00:00Z", []),
+        at("m1", "2026-05-02T00:00:00Z", ["m0"]),
+        at("m2", "2026-05-03T00:00:00Z", ["m1"]),
+        at("m3", "2026-05-06T00:00:00Z", ["m2"]),
+      ],
+      otherBranchCommits: [
+        { ...at("h1", "2026-05-04T00:00:00Z", ["m1"]), branch: "hotfix/1" },
+        { ...at("h2", "2026-05-05T00:00:00Z", ["h1"]), branch: "hotfix/1" },
+      ],
+      deployments: [
+        {
+          repository: "acme/hot",
+          number: 1,
+          environment: "production",
+          commitOid: oid("h2"),
+          ref: "hotfix/1",
+          createdAt: "2026-05-05T01:00:00Z",
+          updatedAt: "2026-05-05T01:00:00Z",
+        },
+      ],
+    });
+    const server = await startSimulator({ dataset: hot });
+    try {
+      const history = async (depth: number) => {
+        const data = await ok(server, DEPLOYED_COMMIT_HISTORY_QUERY, {
+          owner: "acme",
+          name: "hot",
+          oid: oid("h2"),
+          depth,
+        });
+        return data.repository.object.history.nodes.map((n: Json) => [
+          n.oid,
+          n.parents.nodes.map((p: Json) => p.oid),
+        ]);
+      };
+      // m2 and m3 came after the cut: not ancestors of the fix.
+      expect(await history(100)).toEqual([
+        [oid("h2"), [oid("h1")]],
+        [oid("h1"), [oid("m1")]],
+        [oid("m1"), [oid("m0")]],
+        [oid("m0"), []],
+      ]);
+      expect((await history(2)).map(([o]: [string]) => o)).toEqual([oid("h2"), oid("h1")]);
+      const deployment = await ok(server, DEPLOYMENTS_BY_ID_QUERY, {
+        ids: [ids.deployment("acme/hot", 1).nodeId],
+      });
+      expect(deployment.nodes[0].ref.name).toBe("hotfix/1");
+      expect(deployment.nodes[0].commitOid).toBe(oid("h2"));
     } finally {
       await server.close();
     }
@@ -1575,6 +1643,7 @@ describe("speed at scale", () => {
       })),
       pullRequests,
       defaultBranchCommits: [],
+      otherBranchCommits: [],
       checkSuites: [],
       commitStatuses: [],
       deployments: [],

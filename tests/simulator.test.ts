@@ -168,11 +168,24 @@ describe("organisation generator", () => {
     }
   });
 
-  it("has merged pull requests approved by someone other than the author", () => {
+  it("has merged pull requests approved by someone other than the author, or merged without a human review", () => {
+    let unreviewed = 0;
+    const requester = new Map(
+      org.truth.pullRequests.map((t) => [`${t.repository}#${t.number}`, t.initiatedBy]),
+    );
     for (const pr of prs) {
       for (const review of pr.reviews) expect(review.author?.login).not.toBe(pr.author?.login);
-      if (pr.state === "MERGED") expect(pr.reviews.some((r) => r.state === "APPROVED")).toBe(true);
+      // The person who asked an agent may only comment on its pull request: their review is not an approval.
+      const asker = requester.get(`${pr.repository}#${pr.number}`);
+      const human = pr.reviews.filter((r) => r.author?.type === "User" && r.author.login !== asker);
+      if (pr.state === "MERGED" && human.length > 0)
+        expect(human.some((r) => r.state === "APPROVED")).toBe(true);
+      if (pr.state === "MERGED" && human.length === 0) unreviewed++;
     }
+    // A few, not most: self-merges, agent work merged by its requester, dependency bumps on green CI.
+    const merged = prs.filter((pr) => pr.state === "MERGED").length;
+    expect(unreviewed).toBeGreaterThan(0);
+    expect(unreviewed).toBeLessThan(merged * 0.2);
   });
 
   it("records an authorship class in the ground truth that matches the markers in the data", () => {
@@ -181,28 +194,46 @@ describe("organisation generator", () => {
     const classes = new Set(org.truth.pullRequests.map((t) => t.authorship));
     expect([...classes].sort()).toEqual(["ai_assisted", "ai_authored", "automation", "unmarked"]);
     const aiTrailer =
-      /^(co-authored-by: .*<(noreply@anthropic\.com|cursoragent@cursor\.com|noreply@openai\.com|copilot@github\.com)>|made-with: cursor)$/im;
+      /^(co-authored-by: .*<(noreply@anthropic\.com|cursoragent@cursor\.com|noreply@openai\.com|copilot@github\.com|223556219\+copilot@users\.noreply\.github\.com)>|made-with: cursor)$/im;
+    // Cloud agents' git identities as the author of a commit (the Copilot agent's, the Copilot App's,
+    // Cursor's background agent, Codex).
+    const agentAuthor =
+      /^((198982749|223556219)\+copilot@users\.noreply\.github\.com|cursoragent@cursor\.com|codex@openai\.com)$/i;
+    const personsWithAgentCommits = { ai_assisted: 0, ai_authored: 0 };
     for (const pr of prs) {
       const truth = truthOf(pr);
       expect(truth).toBeDefined();
       const marked = pr.commits.some((c) => aiTrailer.test(c.message));
+      const agentCommits = pr.commits.filter((c) => agentAuthor.test(c.authorEmail)).length;
       switch (truth?.authorship) {
         case "automation":
           expect(pr.author).toEqual({ login: "dependabot", type: "Bot" });
           break;
         case "ai_authored":
-          expect(pr.author).toEqual({ login: "copilot-swe-agent", type: "Bot" });
-          expect(pr.commits[0]?.message).toContain(`Co-authored-by: ${truth.initiatedBy} <`);
+          if (pr.author?.type === "Bot") {
+            expect(pr.author).toEqual({ login: "copilot-swe-agent", type: "Bot" });
+            expect(pr.commits[0]?.message).toContain(`Co-authored-by: ${truth.initiatedBy} <`);
+          } else {
+            // A person opened it, but a cloud agent authored every commit (the share of 1 is met).
+            expect(agentCommits).toBe(pr.commits.length);
+            expect(truth.initiatedBy).toBe(pr.author?.login);
+            personsWithAgentCommits.ai_authored++;
+          }
           break;
         case "ai_assisted":
           expect(pr.author?.type).toBe("User");
-          expect(marked).toBe(true);
+          // AI trailers, or a cloud agent's commits below the share: some, not all.
+          expect(marked || (agentCommits > 0 && agentCommits < pr.commits.length)).toBe(true);
+          if (agentCommits > 0) personsWithAgentCommits.ai_assisted++;
           break;
         default:
           expect(pr.author?.type).toBe("User");
           expect(marked).toBe(false);
+          expect(agentCommits).toBe(0);
       }
     }
+    expect(personsWithAgentCommits.ai_assisted).toBeGreaterThan(0);
+    expect(personsWithAgentCommits.ai_authored).toBeGreaterThan(0);
   });
 
   it("plants look-alikes that carry no AI marker: a human named Claude and the word cursor", () => {

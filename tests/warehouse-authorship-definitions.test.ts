@@ -210,6 +210,7 @@ describe("regular expressions for the warehouse", () => {
       claude_session_trailer: "claude-session: https://claude.ai/code/session_01AbC",
       claude_code_coauthor: "noreply@anthropic.com",
       copilot_agent_author: "198982749+copilot@users.noreply.github.com",
+      copilot_app_author: "223556219+copilot@users.noreply.github.com",
     };
     for (const [signal, text] of Object.entries(matches)) {
       const s = DEFAULT_AI_SIGNALS.find((x) => x.signal === signal);
@@ -227,7 +228,9 @@ describe("definitions as build inputs", () => {
     const doc = parse(readFileSync(file, "utf8")) as {
       unit_tests: { name: string; given: { input: string; rows: Record<string, unknown>[] }[] }[];
     };
-    const test = doc.unit_tests.find((t) => t.name.startsWith("test_every_variant_of_ai_signals_md"));
+    const test = doc.unit_tests.find(
+      (t) => t.name === "test_every_signal_variant_with_the_default_catalogue",
+    );
     const fixture = test?.given.find((g) => g.input === "ref('stg_yardstick__ai_signals')")?.rows;
     expect(fixture).toEqual(aiSignalRows(DEFAULT_DEFINITIONS));
   });

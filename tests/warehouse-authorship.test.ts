@@ -1,7 +1,8 @@
 /**
  * Authorship end to end: a hand-made lake of tricky pull requests (every tool's markers, agents, bots and
  * the look-alikes that must not match) built with real dbt and Yardstick's default definitions; the
- * expected classes are written by hand from reference/ai-signals.md §2, not read from the models.
+ * expected classes are written by hand from the rules docs/metrics.md and metrics.yaml's catalogue describe,
+ * not read from the models.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -341,6 +342,56 @@ const CASES: Case[] = [
     ],
     expected: { authorship_class: "ai_authored", ai_tools: ["jules"], initiated_by: null },
   },
+  {
+    number: 25,
+    why: "the Copilot agent pushes a review fix to a person's pull request: one commit in three",
+    author: user("ada"),
+    commits: [
+      commit("c25a", "feat: retries"),
+      commit("c25b", "test: retries"),
+      commit(
+        "c25c",
+        `Address review feedback\n\nCo-authored-by: ada <${noreply(1000, "ada")}>`,
+        COPILOT_AGENT,
+      ),
+    ],
+    expected: { authorship_class: "ai_assisted", ai_tools: ["copilot_agent"], initiated_by: null },
+  },
+  {
+    number: 26,
+    why: "Codex authors one commit of a person's Claude-assisted pull request",
+    author: user("bob"),
+    commits: [
+      commit("c26a", "feat: v\n\nCo-Authored-By: Claude <noreply@anthropic.com>", person("bob")),
+      commit("c26b", "fix: v", { name: "Codex", email: "codex@openai.com", login: null }),
+    ],
+    expected: { authorship_class: "ai_assisted", ai_tools: ["claude_code", "codex"], initiated_by: null },
+  },
+  {
+    number: 27,
+    why: "the Copilot App's address authored every commit of a person's pull request",
+    author: user("carol"),
+    commits: [
+      commit("c27", "feat: w", { name: "Copilot", email: noreply(223556219, "Copilot"), login: null }),
+    ],
+    expected: { authorship_class: "ai_authored", ai_tools: ["copilot_agent"], initiated_by: "carol" },
+  },
+  {
+    number: 28,
+    why: "Cursor's agent made the cursor/ branch and its first commit; the person pushed the rest",
+    author: user("dave"),
+    branch: "cursor/add-audit-log-7c1e",
+    commits: [
+      commit("c28a", "feat: audit log\n\nCo-authored-by: Dave <dave@acme.example>", {
+        name: "Cursor Agent",
+        email: "cursoragent@cursor.com",
+        login: null,
+      }),
+      commit("c28b", "fix: audit log", person("dave")),
+      commit("c28c", "test: audit log", person("dave")),
+    ],
+    expected: { authorship_class: "ai_authored", ai_tools: ["cursor"], initiated_by: "dave" },
+  },
 ];
 
 function makeConfig(dataDir: string): Config {
@@ -461,7 +512,8 @@ describe("authorship classification end to end", () => {
     expect(kindOf("renovate[bot]")).toBe("automation");
     expect(kindOf("claude")).toBe("person");
     expect(accounts.find((a) => a.author_key === "ada")?.team).toBe("platform");
-    // The Copilot agent's no-reply address names login "Copilot": that is the agent, not a person.
+    // The no-reply addresses of the Copilot agent (#6, #25) and of the Copilot App (#27) name login
+    // "Copilot": as a commit's author that is the agent, not a person.
     expect(kindOf("copilot")).toBeUndefined();
     expect(new Set(accounts.map((a) => a.author_key)).size).toBe(accounts.length);
   });
@@ -469,6 +521,7 @@ describe("authorship classification end to end", () => {
   it("reclassifies all history from changed definitions without extracting again", async () => {
     const definitions: Definitions = {
       ...DEFAULT_DEFINITIONS,
+      ai_authored_commit_share: 0.3,
       automation_accounts: [...DEFAULT_DEFINITIONS.automation_accounts, "erin"],
       ai_signals: DEFAULT_DEFINITIONS.ai_signals.filter(
         (s) => !(s.tool === "claude_code" && s.kind === "trailer_email"),
@@ -490,6 +543,13 @@ describe("authorship classification end to end", () => {
     expect(classOf(7)).toBe("automation");
     expect(classOf(22)).toBe("automation");
     expect(classOf(3)).toBe("ai_assisted");
+    // With a share of 0.3, one agent commit in three (#25) or two (#26) makes a person's pull request
+    // ai_authored, and the person is the one who asked for it.
+    expect(rows.find((r) => r.number === 25)).toMatchObject({
+      authorship_class: "ai_authored",
+      initiated_by: "ada",
+    });
+    expect(classOf(26)).toBe("ai_authored");
   }, 180_000);
 
   it("refuses definitions whose pattern the warehouse cannot compile, before dbt runs", async () => {

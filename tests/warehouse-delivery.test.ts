@@ -940,6 +940,7 @@ describe("delivery marts built from a hand-made lake", () => {
           "duration_minutes DOUBLE",
           "log_url VARCHAR",
           "has_commit_history BOOLEAN",
+          "is_on_default_branch BOOLEAN",
           "is_first_known BOOLEAN",
           "shipped_pull_request_count INTEGER",
           "shipped_by_window_count INTEGER",

@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { createMemoryLogger } from "../core/logger.ts";
+import { ids } from "../simulator/node-ids.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { runDbt } from "../warehouse/dbt-runner.ts";
 import { withDb } from "../warehouse/duckdb.ts";
@@ -28,6 +29,7 @@ interface Row {
   repository: string;
   team: string;
   authorship_class: string;
+  ai_tools: string | null;
   initiated_by: string | null;
   first_commit_at: string | null;
   ready_for_review_at: string | null;
@@ -66,7 +68,7 @@ describe("the warehouse against the generator's ground truth", () => {
     const ts = (c: string) => `strftime(p.${c}, '%Y-%m-%dT%H:%M:%SZ') as ${c}`;
     const found = await withDb(built.warehousePath, "read_only", (db) =>
       db.all<Row>(
-        `select p.pull_request_id, p.number, p.repository, p.team, p.authorship_class, p.initiated_by,
+        `select p.pull_request_id, p.number, p.repository, p.team, p.authorship_class, p.ai_tools, p.initiated_by,
                 ${["first_commit_at", "ready_for_review_at", "first_review_at", "first_approval_at", "merged_at", "production_deployed_at"].map(ts).join(", ")},
                 p.coding_hours, p.pickup_hours, p.review_hours, p.deploy_hours, p.cycle_time_hours, p.lead_time_hours,
                 p.review_rounds, p.commits_after_first_review, r.number as reverted_by, p.reverted_within_window,
@@ -99,7 +101,7 @@ describe("the warehouse against the generator's ground truth", () => {
     expect(rows.size).toBe(org.truth.pullRequests.length);
   });
 
-  it("classifies every pull request as the generator made it, with the agent's initiator", () => {
+  it("classifies every pull request as the generator made it, with its AI tools and the agent's initiator", () => {
     expect(
       mismatches(
         "class",
@@ -114,7 +116,21 @@ describe("the warehouse against the generator's ground truth", () => {
         (r) => r.initiated_by?.toLowerCase() ?? null,
       ),
     ).toEqual([]);
+    expect(
+      mismatches(
+        "ai_tools",
+        (t) => (t.aiTools.length > 0 ? [...t.aiTools].sort().join(",") : null),
+        (r) => r.ai_tools,
+      ),
+    ).toEqual([]);
     expect(new Set(org.truth.pullRequests.map((t) => t.authorship)).size).toBe(4);
+    // People's pull requests a cloud agent worked on are among them: every commit by the agent (ai_authored,
+    // the person its initiator) and review fixes below the share (ai_assisted, the agent among its tools).
+    const opened = org.truth.pullRequests.filter((t) => t.authorType === "User");
+    expect(opened.filter((t) => t.authorship === "ai_authored").length).toBeGreaterThan(0);
+    expect(
+      opened.filter((t) => t.authorship === "ai_assisted" && t.aiTools.includes("copilot_agent")).length,
+    ).toBeGreaterThan(0);
   });
 
   it("attributes every pull request to the generator's team", () => {
@@ -216,10 +232,53 @@ describe("the warehouse against the generator's ground truth", () => {
       mismatches(
         "commits_after_first_review",
         (t) => t.commitsAfterFirstReview,
-        (r) => r.commits_after_first_review ?? 0,
+        (r) => r.commits_after_first_review,
       ),
     ).toEqual([]);
     expect(org.truth.pullRequests.filter((t) => t.deployedAt !== null).length).toBeGreaterThan(100);
+  });
+
+  it("leaves rework after review unknown for pull requests merged without a human review", () => {
+    const unreviewed = org.truth.pullRequests.filter((t) => t.mergedAt !== null && t.firstReviewAt === null);
+    // The generator merges some pull requests of every kind without a human review.
+    expect(unreviewed.filter((t) => t.authorship === "unmarked").length).toBeGreaterThan(3);
+    const counted = unreviewed.filter((t) => rows.get(t.nodeId)?.commits_after_first_review !== null);
+    expect(counted.map((t) => `${t.repository}#${t.number}`)).toEqual([]);
+  });
+
+  it("credits a hotfix or release branch's deployment with every merge its commit contains", async () => {
+    // The generator's off-branch production deployments (ref other than main) and what they shipped first.
+    const offBranch = new Set(
+      org.dataset.deployments.filter((d) => d.ref !== "main").map((d) => `${d.repository}#${d.number}`),
+    );
+    const shippedOffBranch = org.truth.pullRequests.filter(
+      (t) => t.deploymentNumber !== null && offBranch.has(`${t.repository}#${t.deploymentNumber}`),
+    );
+    expect(shippedOffBranch.length).toBeGreaterThanOrEqual(3);
+    const linked = await withDb(warehousePath, "read_only", (db) =>
+      db.all<{
+        pull_request_id: string;
+        deployment_id: string;
+        ref_name: string;
+        deploy_link_method: string;
+      }>(
+        `select p.pull_request_id, d.deployment_id, d.ref_name, p.deploy_link_method
+         from fct_pull_requests p join fct_deployments d on d.deployment_id = p.production_deployment_id`,
+      ),
+    );
+    const byId = new Map(linked.map((r) => [r.pull_request_id, r]));
+    const wrong = shippedOffBranch
+      .filter(
+        (t) => byId.get(t.nodeId)?.deployment_id !== ids.deployment(t.repository, t.deploymentNumber!).nodeId,
+      )
+      .map(
+        (t) =>
+          `${t.repository}#${t.number}: got ${JSON.stringify(byId.get(t.nodeId))}, want #${t.deploymentNumber}`,
+      );
+    expect(wrong).toEqual([]);
+    expect(
+      shippedOffBranch.every((t) => byId.get(t.nodeId)?.deploy_link_method === "first_parent_ancestry"),
+    ).toBe(true);
   });
 
   it("finds every revert and whether it came within the window", () => {

@@ -2,7 +2,7 @@
  * Page size that adapts to GitHub's 10-second query limit: a query that GitHub stops (502/504) or that
  * times out is too heavy at this size, so the next page asks for half as many records, down to a floor;
  * after a run of clean pages the size grows back, never above the configured one. Apache DevLake cut its
- * pull request page 100 → 30 → 10 by hand over such 502s (reference github-graphql.md §2); this does it per
+ * pull request page 100 → 30 → 10 by hand over such 502s (as GitHub's own guidance does); this does it per
  * query, as it happens.
  */
 import { GitHubRequestError, isHeavyQueryFailure } from "./github-errors.ts";

@@ -1,6 +1,6 @@
 /**
  * The GitHub GraphQL client: `@octokit/core` with the throttling and retry plugins, plus what they miss
- * (reference github-graphql.md §2): a secondary-limit message in a 200, RATE_LIMITED while points remain,
+ * (the ways GitHub's GraphQL API is documented and observed to fail): a secondary-limit message in a 200, RATE_LIMITED while points remain,
  * malformed JSON, partial data, a per-request timeout, a cap on every wait, the budget reserve, and a
  * record of every request for the run ledger.
  *

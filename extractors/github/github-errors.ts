@@ -5,7 +5,6 @@
  * errors the caller may accept, e.g. NOT_FOUND on one batched node) or fatal. Errors keep the evidence
  * (status, GitHub's request id, GraphQL errors, partial data, the request record) but never the token:
  * octokit puts request headers on its errors, so only what we need is copied out, redacted.
- * Reference: /work/shared/reference/github-graphql.md §2.
  */
 import { YardstickError } from "../../core/errors.ts";
 import { createRedactor } from "./redact.ts";

@@ -1,6 +1,6 @@
 /**
  * How long to wait before a retry, how many retries a request gets, and the longest any wait may be —
- * GitHub's guidance (reference github-graphql.md §2) as pure functions, so the client only applies them.
+ * GitHub's guidance on rate limits and retries as pure functions, so the client only applies them.
  *
  * - Transient failures (5xx, timeouts, resets, malformed or partial answers): (n+1)² × base, as octokit's
  *   retry plugin does, for at most `maxRetries` retries per request.

@@ -16,6 +16,14 @@ chain as (
 
 ),
 
+off_chain as (
+
+    select repository, deployed_oid as commit_oid, max(chain_position) as contained_position
+    from {{ ref('int_deployed_commit_ancestors') }}
+    group by repository, deployed_oid
+
+),
+
 shipped as (
 
     select
@@ -67,7 +75,8 @@ final as (
                 then cast({{ dbt.datediff('deployments.created_at', 'deployments.finished_at', 'second') }} as double) / 60
         end as duration_minutes,
         deployments.log_url,
-        chain.chain_position is not null as has_commit_history,
+        chain.chain_position is not null or off_chain.contained_position is not null as has_commit_history,
+        chain.chain_position is not null as is_on_default_branch,
         coalesce(ranges.is_first_known, false) as is_first_known,
         cast(coalesce(shipped.shipped_pull_request_count, 0) as integer) as shipped_pull_request_count,
         cast(coalesce(shipped.shipped_by_window_count, 0) as integer) as shipped_by_window_count,
@@ -83,6 +92,9 @@ final as (
     left join chain
         on deployments.repository = chain.repository
         and deployments.commit_oid = chain.commit_oid
+    left join off_chain
+        on deployments.repository = off_chain.repository
+        and deployments.commit_oid = off_chain.commit_oid
     left join shipped
         on deployments.deployment_id = shipped.deployment_id
     left join incidents

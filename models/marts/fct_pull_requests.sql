@@ -102,7 +102,8 @@ joined as (
         reviews.first_reviewer_login,
         reviews.first_approval_at,
         reviews.review_rounds,
-        coalesce(reviews.commits_after_first_review, 0) as commits_after_first_review,
+        -- Null without a human review: metrics.yaml counts only reviewed pull requests (n is theirs).
+        reviews.commits_after_first_review,
         reviews.human_review_count,
         reviews.bot_review_count,
         reviews.ai_review_count,

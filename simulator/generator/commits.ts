@@ -1,12 +1,19 @@
 /**
  * A pull request's own commits: a person's (the first before the pull request opens, follow-ups and fixes
  * after requests for changes, AI trailers on some or all when the work was AI-assisted, now and then a
- * human co-author) or the Copilot agent's ("Initial plan", then work, each crediting its requester).
+ * human co-author), the Copilot agent's ("Initial plan", then work, each crediting its requester), or a
+ * cloud agent's on a person's branch (all of the work, or review fixes pushed after the first review).
  */
 import type { DatasetCommit } from "../dataset.ts";
 import type { AiTool, Decoy } from "../ground-truth.ts";
 import { noreplyEmail, type Person } from "../people.ts";
-import { aiTrailer, FOLLOW_UP_MESSAGES, type Topic } from "../pr-content.ts";
+import {
+  aiTrailer,
+  type CloudAgent,
+  FOLLOW_UP_MESSAGES,
+  REVIEW_FIX_MESSAGES,
+  type Topic,
+} from "../pr-content.ts";
 import type { Rng } from "../prng.ts";
 import type { OrgShape } from "./org-shape.ts";
 import { COPILOT_IDENTITY, type DraftContext } from "./pull-requests.ts";
@@ -107,6 +114,105 @@ export function agentCommits(
       committedDate: at,
     };
   });
+}
+
+/** A cloud agent at work on a person's branch, under the git identity it authors its commits as. */
+export interface CloudAgentWorker {
+  agent: CloudAgent;
+  name: string;
+  email: string;
+}
+
+/**
+ * A cloud agent's commit on a person's branch. The Copilot agent credits whoever asked it by their no-reply
+ * address and Cursor's agent by their git identity, as each does; Codex credits no one.
+ */
+function cloudAgentCommit(
+  rng: Rng,
+  { agent, ...identity }: CloudAgentWorker,
+  requester: Person,
+  headline: string,
+  ms: number,
+  text: DraftContext["text"],
+): DatasetCommit {
+  const trailer =
+    agent === "copilot_agent"
+      ? `Co-authored-by: ${requester.login} <${noreplyEmail(requester.login)}>`
+      : agent === "cursor"
+        ? `Co-authored-by: ${requester.name} <${requester.email}>`
+        : null;
+  const at = iso(Math.floor(ms / 1000) * 1000);
+  return {
+    oid: rng.hex(40),
+    message: trailer ? text(`${headline}\n\n${trailer}`) : headline,
+    authorName: identity.name,
+    authorEmail: identity.email,
+    authorLogin: null,
+    authoredDate: at,
+    committerName: identity.name,
+    committerEmail: identity.email,
+    committedDate: at,
+  };
+}
+
+/**
+ * Every commit by a cloud agent a person handed the whole task to (they open the pull request themselves):
+ * the work before it opens, then an answer to each request for changes.
+ */
+export function cloudAgentWork(
+  rng: Rng,
+  agent: CloudAgentWorker,
+  requester: Person,
+  topic: Topic,
+  createdMs: number,
+  doneMs: number,
+  plan: ReviewPlan,
+  text: DraftContext["text"],
+): DatasetCommit[] {
+  const work = rng.int(1, 3);
+  let ms = createdMs - rng.int(20, 90) * MINUTE;
+  const commits: DatasetCommit[] = [];
+  for (let i = 0; i < work; i++) {
+    commits.push(
+      cloudAgentCommit(
+        rng,
+        agent,
+        requester,
+        i === 0 ? topic.message : rng.pick(FOLLOW_UP_MESSAGES),
+        ms,
+        text,
+      ),
+    );
+    ms = Math.min(createdMs - MINUTE, ms + rng.int(3, 15) * MINUTE);
+  }
+  for (const requested of plan.changeRequests) {
+    const at = Math.min(doneMs - MINUTE, requested + rng.int(5, 40) * MINUTE);
+    if (at > requested)
+      commits.push(cloudAgentCommit(rng, agent, requester, rng.pick(REVIEW_FIX_MESSAGES), at, text));
+  }
+  return commits.sort((a, b) => a.authoredDate.localeCompare(b.authoredDate));
+}
+
+/**
+ * One or two review fixes a cloud agent pushes to a person's pull request after its first human review
+ * (the person asked it to address the comments); none when nobody reviewed it or no time is left.
+ */
+export function cloudAgentReviewFixes(
+  rng: Rng,
+  agent: CloudAgentWorker,
+  requester: Person,
+  doneMs: number,
+  plan: ReviewPlan,
+  text: DraftContext["text"],
+): DatasetCommit[] {
+  const reviewedMs = plan.firstHumanMs;
+  if (reviewedMs === null || reviewedMs + 10 * MINUTE >= doneMs - MINUTE) return [];
+  const count = rng.int(1, 2);
+  const latest = Math.min(doneMs - MINUTE, reviewedMs + 8 * HOUR);
+  const times = Array.from({ length: count }, () => between(rng, reviewedMs + 5 * MINUTE, latest)).sort(
+    (a, b) => a - b,
+  );
+  return times.map((ms) => cloudAgentCommit(rng, agent, requester, rng.pick(REVIEW_FIX_MESSAGES), ms, text));
 }
 
 /**

@@ -3,12 +3,22 @@
  * "staging", then, after an approval wait, to "production". Continuous repositories start one shortly
  * after each landing (during working hours); train repositories at 10:00 and 15:00 UTC on weekdays. Each
  * deployment's statuses go QUEUED → IN_PROGRESS → SUCCESS (or FAILURE / ERROR, then a retry later); a
- * successful deployment makes the previous successful one of its environment INACTIVE. The first
- * successful production deployment whose commit is at or after a merge's first-parent position ships it.
+ * successful deployment makes the previous successful one of its environment INACTIVE.
+ *
+ * Now and then production gets a commit that is not on the default branch: a hotfix branch cut from what
+ * production runs, or a release branch cut from the branch's tip (which may hold merges production has not
+ * had yet), with one fix committed on it and deployed straight to production. Such a branch is never
+ * merged back. The first successful production deployment whose commit contains a merge — by ancestry,
+ * not by first-parent position — ships it: a release branch cut at position i ships every merge up to i.
  */
-import type { DatasetDeployment, DatasetDeploymentStatus, DeploymentStatusState } from "../dataset.ts";
+import type {
+  DatasetDeployment,
+  DatasetDeploymentStatus,
+  DatasetOtherBranchCommit,
+  DeploymentStatusState,
+} from "../dataset.ts";
 import type { Rng } from "../prng.ts";
-import type { Tip } from "./history.ts";
+import { branchCommit, type Tip } from "./history.ts";
 import type { OrgShape, RepoShape } from "./org-shape.ts";
 import type { PrDraft } from "./pull-requests.ts";
 import { DAY, flat, floorSecond, HOUR, iso, longTail, MINUTE, nextWorkingMoment, SECOND } from "./time.ts";
@@ -32,7 +42,20 @@ export interface RepoDeployments {
   deployments: GeneratedDeployment[];
   /** Successful production deployments, in order of finishing. */
   production: GeneratedDeployment[];
+  /** Commits of the hotfix and release branches deployed, oldest first. */
+  branchCommits: DatasetOtherBranchCommit[];
 }
+
+/** Chance, after each production deployment that succeeds, that a fix ships from a branch before the next. */
+const OFF_BRANCH_CHANCE = 0.05;
+/** Of those, the share cut from the default branch's tip (a release branch) rather than from production. */
+const RELEASE_BRANCH_SHARE = 0.6;
+const HOTFIX_MESSAGES = [
+  "fix: guard against empty cart in checkout",
+  "fix: roll back connection pool size",
+  "fix: handle missing region header",
+  "fix: raise timeout for payment provider",
+] as const;
 
 const QUEUED = "Deployment queued";
 const IN_PROGRESS = { staging: "Deploying to staging", production: "Deploying to production" } as const;
@@ -58,11 +81,14 @@ export function generateDeployments(
   const host = serviceHost(repo.name, org.login);
   // One creator object for all the repository's deployments only where memory matters more than editing.
   const creator = shareObjects ? { ...DEPLOYER } : undefined;
+  const branchCommits: DatasetOtherBranchCommit[] = [];
 
+  // `tip.index` is the highest first-parent position the deployed commit contains; `ref` the branch.
   const deploy = (
     environment: "staging" | "production",
     tip: Tip,
     createdMs: number,
+    ref = "main",
   ): GeneratedDeployment => {
     const logUrl = flat(`${base}/actions/runs/${runId++}`);
     const run = deploymentRun(rng, {
@@ -75,6 +101,7 @@ export function generateDeployments(
       endMs,
       logUrl,
       creator,
+      ref,
     });
     const generated: GeneratedDeployment = { ...run, tipIndex: tip.index, shipped: [], logUrl };
     deployments.push(generated);
@@ -132,8 +159,53 @@ export function generateDeployments(
       prod.finishedMs +
       (prod.success ? longTail(rng, 2 * MINUTE, 0.5, HOUR) : longTail(rng, 30 * MINUTE, 0.6, 4 * HOUR));
     if (prod.success) deployedIndex = tip.index;
+    if (prod.success && rng.chance(OFF_BRANCH_CHANCE)) {
+      const done = offBranchFix(free, tip);
+      if (done !== null) free = done + longTail(rng, 10 * MINUTE, 0.5, HOUR);
+    }
   }
-  return { deployments, production };
+  return { deployments, production, branchCommits };
+
+  /**
+   * A fix committed on a new branch and deployed straight to production; returns when that deployment
+   * ended (null when there was no time left for it). Cut from what production runs (`running`), or, for a
+   * release branch, from the default branch's tip at the time.
+   */
+  function offBranchFix(fromMs: number, running: Tip): number | null {
+    const release = rng.chance(RELEASE_BRANCH_SHARE);
+    let commitMs = fromMs + longTail(rng, 3 * HOUR, 0.8, 2 * DAY);
+    // A release branch is cut once something new has landed (the main line's deployments wait for it), so it
+    // ships merges production has not had yet.
+    const landing = tips[running.index + 1];
+    if (release && landing)
+      commitMs = Math.max(commitMs, landing.ms + longTail(rng, 40 * MINUTE, 0.6, 4 * HOUR));
+    commitMs = floorSecond(nextWorkingMoment(commitMs, 8, 19));
+    const deployMs = floorSecond(commitMs + longTail(rng, 25 * MINUTE, 0.6, 3 * HOUR));
+    // Leave room for the deployment to finish inside the window: the answer key needs its outcome.
+    if (deployMs >= endMs - DAY) return null;
+    const cut = release ? tipAt(commitMs) : running;
+    const branch = release ? `release/${repo.name}-${branchCommits.length + 1}` : `hotfix/${rng.hex(6)}`;
+    const members = repo.team?.definition.members ?? org.members;
+    const person = org.humans.get(rng.pick(members))?.person;
+    const who = person
+      ? { name: person.name, email: person.email, login: person.login }
+      : { name: "GitHub", email: "noreply@github.com", login: null };
+    const fix: DatasetOtherBranchCommit = {
+      ...branchCommit(repo.full, rng.hex(40), rng.pick(HOTFIX_MESSAGES), who, commitMs, who, commitMs, [
+        cut.commit.oid,
+      ]),
+      branch,
+    };
+    branchCommits.push(fix);
+    // The fix contains every first-parent position up to the cut, and nothing of the branch after it.
+    const shipped = deploy(
+      "production",
+      { index: cut.index, ms: commitMs, commit: fix, landed: null, pushed: true },
+      deployMs,
+      branch,
+    );
+    return shipped.finishedMs;
+  }
 }
 
 export interface DeploymentRunInput {
@@ -149,6 +221,8 @@ export interface DeploymentRunInput {
   logUrl: string;
   /** Shared by the repository's deployments. */
   creator?: DatasetDeployment["creator"];
+  /** The branch deployed ("main" unless given). */
+  ref?: string;
 }
 
 const environmentUrls = new Map<string, string>();
@@ -194,7 +268,7 @@ export function deploymentRun(
       number: input.number,
       environment,
       commitOid: input.commitOid,
-      ref: "main",
+      ref: input.ref ?? "main",
       task: "deploy",
       description: DESCRIPTION[environment],
       creator: input.creator ?? { ...DEPLOYER },

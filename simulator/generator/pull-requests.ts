@@ -1,10 +1,10 @@
 /**
  * Pull requests before they are numbered and landed: who opens them and when (weekday rhythm, working
- * hours), authorship (AI-assisted use and the Copilot agent both grow over the window, faster in teams that
- * adopt more), size, outcome (log-normal time to merge that grows with size and with the team's review
- * speed), commits that start before the pull request opens, reviews with rounds of changes requested, and
- * the hidden quality of the change (`defective`, more often for AI-authored work) that later decides
- * reverts and incidents.
+ * hours), authorship (AI-assisted use, the Copilot agent and cloud agents working on people's branches all
+ * grow over the window, faster in teams that adopt more), size, outcome (log-normal time to merge that
+ * grows with size and with the team's review speed), commits that start before the pull request opens,
+ * reviews with rounds of changes requested, and the hidden quality of the change (`defective`, more often
+ * for AI-authored work) that later decides reverts and incidents.
  */
 import type {
   DatasetActor,
@@ -15,9 +15,24 @@ import type {
 } from "../dataset.ts";
 import type { AiTool, Authorship, Decoy, TruthPullRequest } from "../ground-truth.ts";
 import { LOOK_ALIKE_PEOPLE, noreplyEmail } from "../people.ts";
-import { aiBodyFooter, copilotAgentBody, dependencyBump, humanBody, slug, TOPICS } from "../pr-content.ts";
+import {
+  aiBodyFooter,
+  type CloudAgent,
+  cloudAgentIdentity,
+  copilotAgentBody,
+  dependencyBump,
+  humanBody,
+  slug,
+  TOPICS,
+} from "../pr-content.ts";
 import type { Rng } from "../prng.ts";
-import { agentCommits, humanCommits } from "./commits.ts";
+import {
+  agentCommits,
+  type CloudAgentWorker,
+  cloudAgentReviewFixes,
+  cloudAgentWork,
+  humanCommits,
+} from "./commits.ts";
 import {
   type Human,
   NEUTRAL_TEAM_TRAITS,
@@ -100,6 +115,30 @@ const DEFECT_RATE: Record<Authorship, number> = {
   automation: 0.015,
 };
 
+/**
+ * metrics.yaml's default `ai_authored_commit_share`: a pull request a person opened is ai_authored when at
+ * least this share of its own commits were authored by an agent; fewer agent commits make it ai_assisted.
+ * Written here rather than read from the definitions, so that the answer key does not follow the code it
+ * checks.
+ */
+const AI_AUTHORED_COMMIT_SHARE = 1;
+
+/** Cloud agents people hand work to on their own branches, and how often each is the one. */
+const CLOUD_AGENTS: readonly (readonly [CloudAgent, number])[] = [
+  ["copilot_agent", 0.45],
+  ["cursor", 0.35],
+  ["codex", 0.2],
+];
+
+/**
+ * A person's pull request a cloud agent works on: it pushes review fixes once someone has reviewed
+ * (`review_fixes`), or it writes every commit and the person opens the pull request (`whole_task`).
+ */
+interface CloudAgentHelp {
+  worker: CloudAgentWorker;
+  mode: "review_fixes" | "whole_task";
+}
+
 /** Adoption of AI tools at a point of the window (0 = start, 1 = end): an S-curve from little to most. */
 export function adoption(position: number): number {
   return 1 / (1 + Math.exp(-6 * (position - 0.5)));
@@ -146,13 +185,29 @@ export function draftPullRequest(rng: Rng, ctx: DraftContext, index: number): Pr
     const second = rng.chance(0.06) ? rng.weighted(TOOLS.filter(([t]) => t !== main)) : undefined;
     tools = second ? [main, second] : [main];
   }
-  const authorship: Authorship = agent ? "ai_authored" : tools.length > 0 ? "ai_assisted" : "unmarked";
+  let cloud: CloudAgentHelp | null = null;
+  if (
+    !agent &&
+    rng.chance(Math.min(0.3, (0.01 + 0.07 * adoption(position)) * humanInfo.aiAffinity * traits.aiAdoption))
+  ) {
+    const cloudAgent = rng.weighted(CLOUD_AGENTS);
+    cloud = {
+      worker: { agent: cloudAgent, ...cloudAgentIdentity(cloudAgent, rng) },
+      mode: rng.chance(0.2) ? "whole_task" : "review_fixes",
+    };
+    // The agent did the work the person would have done with a local tool.
+    if (cloud.mode === "whole_task") tools = [];
+  }
+  // The class the pull request is planned as (size, outcome, reviews); the answer key's class follows the
+  // commits once they are made, since review fixes only come when someone reviews.
+  const planned: Authorship =
+    agent || cloud?.mode === "whole_task" ? "ai_authored" : tools.length > 0 ? "ai_assisted" : "unmarked";
   const decoys: Decoy[] = topic.decoy ? [topic.decoy, ...lookAlikeDecoys(human)] : lookAlikeDecoys(human);
 
-  const size = agent ? 120 : tools.length > 0 ? 75 : 50;
+  const size = planned === "ai_authored" ? 120 : planned === "ai_assisted" ? 75 : 50;
   const additions = Math.min(5000, Math.max(1, Math.round(rng.logNormal(size, 1.2))));
   const deletions = Math.round(additions * rng.float() * 0.6);
-  const outcome = decideOutcome(rng, org, createdMs, authorship, additions + deletions, traits);
+  const outcome = decideOutcome(rng, org, createdMs, planned, additions + deletions, traits);
   const isDraft = outcome.state === "OPEN" && rng.chance(agent ? 0.6 : 0.2);
 
   const reviewers = ctx.reviewers(human, repo, agent ? [human, COPILOT_AGENT] : [human]);
@@ -160,7 +215,7 @@ export function draftPullRequest(rng: Rng, ctx: DraftContext, index: number): Pr
   const readyMs = ready?.ms ?? createdMs;
   const plan = isDraft
     ? emptyReviewPlan(ctx.actor)
-    : planReviews(rng, ctx, reviewers, readyMs, outcome, authorship, traits);
+    : planReviews(rng, ctx, reviewers, readyMs, outcome, planned, traits);
   if (agent && !isDraft && outcome.doneMs - readyMs > HOUR && rng.chance(0.6)) {
     // The requester steers the agent with review comments; GitHub does not let them approve its PR.
     addHumanReview(rng, plan, human, "COMMENTED", between(rng, readyMs + 5 * MINUTE, outcome.doneMs));
@@ -191,20 +246,34 @@ export function draftPullRequest(rng: Rng, ctx: DraftContext, index: number): Pr
   timeline.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   plan.reviews.sort((a, b) => (a.submittedAt ?? "").localeCompare(b.submittedAt ?? ""));
 
-  const commits = agent
-    ? agentCommits(rng, human, topic, createdMs, outcome.doneMs, plan, ctx.text)
-    : humanCommits(
-        rng,
-        org,
-        humanInfo.person,
-        topic,
-        tools,
-        createdMs,
-        outcome.doneMs,
-        decoys,
-        plan,
-        ctx.text,
-      );
+  const person = humanInfo.person;
+  let commits: DatasetCommit[];
+  /** Of `commits`, those a cloud agent authored on the person's branch (counted as they are made). */
+  let cloudCommits = 0;
+  if (agent) {
+    commits = agentCommits(rng, human, topic, createdMs, outcome.doneMs, plan, ctx.text);
+  } else if (cloud?.mode === "whole_task") {
+    commits = cloudAgentWork(rng, cloud.worker, person, topic, createdMs, outcome.doneMs, plan, ctx.text);
+    cloudCommits = commits.length;
+  } else {
+    commits = humanCommits(rng, org, person, topic, tools, createdMs, outcome.doneMs, decoys, plan, ctx.text);
+    if (cloud) {
+      const fixes = cloudAgentReviewFixes(rng, cloud.worker, person, outcome.doneMs, plan, ctx.text);
+      cloudCommits = fixes.length;
+      commits = [...commits, ...fixes].sort((a, b) => a.authoredDate.localeCompare(b.authoredDate));
+    }
+  }
+  // An agent that opened the pull request wrote it. On a person's, its commits make it ai_authored only at
+  // the share (none of the generator's commits is a merge of the base branch); below, they are assistance.
+  const authorship: Authorship = agent
+    ? "ai_authored"
+    : cloudCommits > 0 && cloudCommits >= AI_AUTHORED_COMMIT_SHARE * commits.length
+      ? "ai_authored"
+      : cloudCommits > 0 || tools.length > 0
+        ? "ai_assisted"
+        : "unmarked";
+  const aiTools: AiTool[] =
+    cloud && cloudCommits > 0 && !tools.includes(cloud.worker.agent) ? [...tools, cloud.worker.agent] : tools;
 
   const title = agent && isDraft ? `[WIP] ${topic.title}` : topic.title;
   const body = agent
@@ -236,7 +305,6 @@ export function draftPullRequest(rng: Rng, ctx: DraftContext, index: number): Pr
     },
     ctx.text,
   );
-  const person = humanInfo.person;
   const gitAuthor = agent
     ? { ...COPILOT_IDENTITY, login: null }
     : { name: person.name, email: person.email, login: person.login };
@@ -253,8 +321,9 @@ export function draftPullRequest(rng: Rng, ctx: DraftContext, index: number): Pr
     truth: {
       authorLogin: agent ? COPILOT_AGENT : human,
       authorType: agent ? "Bot" : "User",
-      aiTools: tools,
-      initiatedBy: agent ? human : null,
+      aiTools,
+      // The person who opened a pull request an agent wrote asked for it (the requester of an agent's own).
+      initiatedBy: authorship === "ai_authored" ? human : null,
       team: ctx.teamOf(human, repo.full),
       aiReviewed,
       decoys,
@@ -488,7 +557,9 @@ function finishDraft(rng: Rng, parts: DraftParts): PrDraft {
   }
   const firstReviewMs = plan.firstHumanMs;
   const commitsAfterFirstReview =
-    firstReviewMs === null ? 0 : pr.commits.filter((c) => Date.parse(c.committedDate) > firstReviewMs).length;
+    firstReviewMs === null
+      ? null
+      : pr.commits.filter((c) => Date.parse(c.committedDate) > firstReviewMs).length;
   const truth: TruthPullRequest = {
     repository: parts.repo.full,
     number: 0,

@@ -10,6 +10,7 @@ import type {
   DatasetCommitStatus,
   DatasetDeployment,
   DatasetIssue,
+  DatasetOtherBranchCommit,
   DatasetRepository,
 } from "../dataset.ts";
 import type { TruthDeployment, TruthIncident, TruthRepository } from "../ground-truth.ts";
@@ -26,6 +27,8 @@ import { flat, iso } from "./time.ts";
 export interface RepositoryActivity {
   repository: DatasetRepository;
   defaultBranchCommits: DatasetBranchCommit[];
+  /** Hotfix and release branches that production was deployed from. */
+  otherBranchCommits: DatasetOtherBranchCommit[];
   checkSuites: DatasetCheckSuite[];
   commitStatuses: DatasetCommitStatus[];
   /** By number. */
@@ -45,7 +48,7 @@ export function generateRepositoryActivity(
 ): RepositoryActivity {
   const history = buildHistory(rng.fork("history"), org, repo, drafts, options.lite);
   const ci = generateCi(rng.fork("ci"), org, repo, drafts, history.tips);
-  const { deployments, production } = generateDeployments(
+  const { deployments, production, branchCommits } = generateDeployments(
     rng.fork("deployments"),
     org,
     repo,
@@ -119,6 +122,7 @@ export function generateRepositoryActivity(
       createdAt: iso(repo.createdMs),
     },
     defaultBranchCommits: history.commits,
+    otherBranchCommits: branchCommits,
     checkSuites: ci.suites,
     commitStatuses: ci.statuses,
     deployments: deployments.map((d) => d.record),

@@ -34,6 +34,18 @@ const CHANGES_REQUESTED: Record<Authorship, number> = {
 };
 
 /**
+ * Chance that a merged pull request gets no human review at all: a self-merge of a small fix, an agent's
+ * pull request merged by its requester, a dependency bump merged on green CI. Its rework after review is
+ * then unknown (null), not 0.
+ */
+const MERGED_UNREVIEWED: Record<Authorship, number> = {
+  unmarked: 0.05,
+  ai_assisted: 0.05,
+  ai_authored: 0.07,
+  automation: 0.3,
+};
+
+/**
  * When a pull request became ready for review. An agent's pull request opens as a draft while the agent
  * works and the requester marks it ready; a few people open drafts too, and a few convert a pull request
  * back to draft before marking it ready again (the last ready event counts).
@@ -178,6 +190,7 @@ export function planReviews(
   if (reviewers.length === 0) return plan;
   const span = outcome.doneMs - readyMs;
   if (outcome.state === "MERGED") {
+    if (rng.chance(MERGED_UNREVIEWED[kind])) return plan;
     const count = rng.weighted([
       [1, 0.55],
       [2, 0.3],

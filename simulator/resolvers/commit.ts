@@ -113,7 +113,9 @@ export function standInCommitObject(view: DatasetView, repo: IndexedRepository, 
 
 /**
  * Commits reachable from `c`, newest first: for a default-branch commit the branch history up to it, within
- * `since`/`until` (commit time); otherwise its first-parent chain through the commits the dataset knows.
+ * `since`/`until` (commit time); otherwise its first-parent chain through the commits the dataset knows
+ * until it meets the default branch (a hotfix branch's fix, then the commit it was cut from), and from there
+ * the branch history up to that commit, as `git log` lists a branch cut from another.
  */
 function history(
   view: DatasetView,
@@ -138,14 +140,24 @@ function history(
   }
   const chain: IndexedCommit[] = [];
   const seen = new Set<string>();
+  let joined: IndexedCommit | undefined;
   for (let h: IndexedCommit | undefined = c; h && !seen.has(h.oid); h = git.commit(h.parents[0] ?? "")) {
+    if (h.branchIndex >= 0) {
+      joined = h;
+      break;
+    }
     seen.add(h.oid);
     if (inWindow(h)) chain.push(h);
   }
   const position = new Map(chain.map((h, i) => [h.oid, i]));
+  const below = joined ? git.branchWindow(joined.branchIndex, since, until) : { length: 0, at: () => 0 };
+  // Keys rise along the list: [0, i] on the branch's own commits, then [1, -position] on the default branch.
   return {
-    items: { length: chain.length, at: (i) => chain[i] as IndexedCommit },
-    keyOf: (h) => [position.get(h.oid) ?? -1],
+    items: {
+      length: chain.length + below.length,
+      at: (i) => (i < chain.length ? (chain[i] as IndexedCommit) : git.branchAt(below.at(i - chain.length))),
+    },
+    keyOf: (h) => (h.branchIndex >= 0 ? [1, -h.branchIndex] : [0, position.get(h.oid) ?? -1]),
     direction: 1,
   };
 }

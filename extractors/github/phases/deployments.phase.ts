@@ -4,6 +4,11 @@
  * with more new deployments than that is paged on its own. Statuses change after a deployment is created,
  * so every deployment still in flight (no final status yet) is re-read by id on later runs, within the
  * lookback (`github.deploymentLookbackDays`).
+ *
+ * A deployment of another ref than the default branch (a hotfix or release branch, a tag, a bare SHA)
+ * may ship a commit the default branch's history does not hold: the newest ancestors of that commit are
+ * read once, when the deployment is first seen, so that what it shipped is decided by ancestry. Deployments
+ * of the default branch cost nothing more.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,13 +23,14 @@ import {
   startOf,
 } from "../extract-context.ts";
 import { pages } from "../paginate.ts";
+import { DEPLOYED_COMMIT_HISTORY_QUERY } from "../queries/default-branch-commits.query.ts";
 import {
   DEPLOYMENTS_BY_ID_QUERY,
   REPOSITORIES_DEPLOYMENTS_QUERY,
   REPOSITORY_DEPLOYMENTS_PAGE_QUERY,
 } from "../queries/deployments.query.ts";
-import { deploymentsStream } from "../streams/github-streams.ts";
-import type { DeploymentNode, PageInfo, RateLimitFields } from "../streams/records.ts";
+import { deployedCommitsStream, deploymentsStream } from "../streams/github-streams.ts";
+import type { CommitNode, DeploymentNode, PageInfo, RateLimitFields } from "../streams/records.ts";
 import { partitionOf } from "../streams/stream-definition.ts";
 import type { RepositoryInfo } from "./repositories.phase.ts";
 
@@ -33,6 +39,11 @@ const REPOSITORIES_PER_REQUEST = 50;
 const NEWEST_PER_REPOSITORY = 10;
 const IDS_PER_REQUEST = 50;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * Ancestors read of a deployed commit outside the default branch: a hotfix or release branch of up to about
+ * this many commits past its cut is placed by ancestry; a longer one falls back to the merge-time window.
+ */
+export const DEPLOYED_HISTORY_DEPTH = 100;
 /** Latest statuses after which a deployment's outcome no longer changes. */
 const FINAL_STATES = new Set(["SUCCESS", "FAILURE", "ERROR", "INACTIVE", "DESTROYED", "ABANDONED"]);
 
@@ -55,8 +66,23 @@ export async function readDeployments(
   for (const [id, d] of Object.entries(readInFlight(stateFile)))
     if (Date.parse(d.createdAt) >= lookbackStart) inFlight[id] = d;
 
-  const land = async (repository: string, deployment: DeploymentNode) => {
+  // Deployed commits outside the default branch whose history this run still has to read, per repository.
+  const offBranch = new Map<string, Set<string>>();
+  const historyRead = new Set<string>();
+  const land = async (repository: string, deployment: DeploymentNode, defaultBranch?: string | null) => {
     await ctx.sink.add(deploymentsStream, { repository, deployment });
+    const oid = typeof deployment.commitOid === "string" ? deployment.commitOid : null;
+    const ref = (deployment.ref as { name?: string } | null | undefined)?.name ?? null;
+    if (
+      defaultBranch !== undefined &&
+      oid &&
+      ref !== defaultBranch &&
+      !historyRead.has(`${repository}@${oid}`)
+    ) {
+      const queued = offBranch.get(repository) ?? new Set<string>();
+      queued.add(oid);
+      offBranch.set(repository, queued);
+    }
     const latest = (deployment.latestStatus as { state?: string } | null)?.state;
     if (latest && FINAL_STATES.has(latest)) delete inFlight[deployment.id];
     else inFlight[deployment.id] = { repository, createdAt: deployment.createdAt };
@@ -96,10 +122,17 @@ export async function readDeployments(
       let reachedOld = false;
       for (const deployment of node.deployments.nodes) {
         if (Date.parse(deployment.createdAt) < from) reachedOld = true;
-        else await land(repo.fullName, deployment);
+        else await land(repo.fullName, deployment, repo.defaultBranch);
       }
       const { hasNextPage, endCursor } = node.deployments.pageInfo;
-      if (!reachedOld && hasNextPage && endCursor) await pageOlder(ctx, repo, endCursor, from, land);
+      if (!reachedOld && hasNextPage && endCursor)
+        await pageOlder(ctx, repo, endCursor, from, (r, d) => land(r, d, repo.defaultBranch));
+      // Before the cursor moves past these deployments, or a kill here would never read their history.
+      for (const oid of offBranch.get(repo.fullName) ?? []) {
+        await readDeployedHistory(ctx, repo.fullName, oid);
+        historyRead.add(`${repo.fullName}@${oid}`);
+      }
+      offBranch.delete(repo.fullName);
       // What is still in flight is saved before the cursor moves past it, or a kill here would lose it.
       await ctx.sink.flush();
       saveInFlight(stateFile, inFlight);
@@ -108,6 +141,24 @@ export async function readDeployments(
   }
   await ctx.sink.flush();
   saveInFlight(stateFile, inFlight);
+}
+
+/** The newest ancestors of a deployed commit (itself first), as GitHub's history lists them. */
+async function readDeployedHistory(ctx: ExtractContext, repository: string, oid: string): Promise<void> {
+  const { owner, name } = partitionOf(repository);
+  const data = await ask<{
+    repository: { object: { oid: string; history?: { nodes: CommitNode[] } } | null } | null;
+    rateLimit: RateLimitFields | null;
+  }>(
+    ctx,
+    PHASE,
+    DEPLOYED_COMMIT_HISTORY_QUERY,
+    { owner, name, oid, depth: DEPLOYED_HISTORY_DEPTH },
+    { repository },
+  );
+  // A commit GitHub no longer has (force-pushed away and collected) leaves the deployment to the fallback.
+  for (const commit of data.repository?.object?.history?.nodes ?? [])
+    await ctx.sink.add(deployedCommitsStream, { repository, deployedOid: oid, commit });
 }
 
 function saveInFlight(file: string, inFlight: InFlight): void {

@@ -2,6 +2,22 @@
  * Default-branch history since a watermark: which merged pull requests each deployment shipped is known
  * from the commits between two deployments. CI of these commits is read by COMMIT_CHECKS_QUERY.
  */
+
+/** What the lake keeps of a commit of history: enough to walk its ancestry and credit its pull request. */
+export const HISTORY_COMMIT_FIELDS = /* GraphQL */ `
+fragment HistoryCommitFields on Commit {
+  id
+  oid
+  authoredDate
+  committedDate
+  message
+  parents(first: 2) { totalCount nodes { oid } }
+  author { name email user { login } }
+  committer { name email user { login } }
+  associatedPullRequests(first: 1) { nodes { id number } }
+}
+`;
+
 export const DEFAULT_BRANCH_COMMITS_QUERY = /* GraphQL */ `
 query DefaultBranchCommits($owner: String!, $name: String!, $since: GitTimestamp!, $after: String, $pageSize: Int!) {
   repository(owner: $owner, name: $name) {
@@ -12,17 +28,7 @@ query DefaultBranchCommits($owner: String!, $name: String!, $since: GitTimestamp
         ... on Commit {
           history(first: $pageSize, since: $since, after: $after) {
             pageInfo { hasNextPage endCursor }
-            nodes {
-              id
-              oid
-              authoredDate
-              committedDate
-              message
-              parents(first: 2) { totalCount nodes { oid } }
-              author { name email user { login } }
-              committer { name email user { login } }
-              associatedPullRequests(first: 1) { nodes { id number } }
-            }
+            nodes { ...HistoryCommitFields }
           }
         }
       }
@@ -30,4 +36,27 @@ query DefaultBranchCommits($owner: String!, $name: String!, $since: GitTimestamp
   }
   rateLimit { cost remaining resetAt limit }
 }
-`;
+${HISTORY_COMMIT_FIELDS}`;
+
+/**
+ * The newest ancestors of a deployed commit that is not on the default branch (a hotfix or release
+ * branch): its own commits down to where the branch was cut, so the warehouse can tell by ancestry what
+ * that deployment shipped. `depth` is fixed (not an adaptive page size) so that what is read does not
+ * depend on how GitHub was behaving.
+ */
+export const DEPLOYED_COMMIT_HISTORY_QUERY = /* GraphQL */ `
+query DeployedCommitHistory($owner: String!, $name: String!, $oid: GitObjectID!, $depth: Int!) {
+  repository(owner: $owner, name: $name) {
+    nameWithOwner
+    object(oid: $oid) {
+      ... on Commit {
+        oid
+        history(first: $depth) {
+          nodes { ...HistoryCommitFields }
+        }
+      }
+    }
+  }
+  rateLimit { cost remaining resetAt limit }
+}
+${HISTORY_COMMIT_FIELDS}`;

@@ -170,6 +170,31 @@ export const defaultBranchCommitsStream = defineStream<BranchCommitRecord>({
   toPayload: (r) => r.commit,
 });
 
+export interface DeployedCommitRecord {
+  repository: string;
+  /** The deployed commit whose history listed this one. */
+  deployedOid: string;
+  commit: CommitNode;
+}
+
+/**
+ * The newest ancestors of each deployed commit outside the default branch (hotfix and release branches), one
+ * row per (deployed commit, ancestor), so that what such a deployment contains is decided by ancestry from
+ * its own list: a bounded number of rows per deployed commit, however long its branch lives.
+ */
+export const deployedCommitsStream = defineStream<DeployedCommitRecord>({
+  source: "github",
+  name: "deployed_commits",
+  primaryKey: ["repository", "deployed_oid", "commit_oid"],
+  columns: [
+    { name: "repository", type: "VARCHAR" },
+    { name: "commit_oid", type: "VARCHAR" },
+    { name: "deployed_oid", type: "VARCHAR" },
+  ],
+  toRow: (r) => ({ repository: r.repository, commit_oid: r.commit.oid, deployed_oid: r.deployedOid }),
+  toPayload: (r) => r.commit,
+});
+
 export interface DeploymentRecord {
   repository: string;
   deployment: DeploymentNode;
@@ -214,5 +239,6 @@ export const GITHUB_STREAMS = [
   commitStatusesStream,
   defaultBranchCommitsStream,
   deploymentsStream,
+  deployedCommitsStream,
   incidentsStream,
 ] as const;

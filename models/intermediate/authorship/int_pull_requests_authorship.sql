@@ -66,11 +66,12 @@ classified_commits as (
         commits.pull_request_id,
         commits.commit_oid,
         commits.authored_at,
-        (
+        coalesce(
             lower(commits.message) like 'merge branch %'
             or lower(commits.message) like 'merge pull request #%'
             or lower(commits.message) like 'merge remote-tracking branch %'
-            or lower(commits.message) like 'merge commit %'
+            or lower(commits.message) like 'merge commit %',
+            false
         ) as is_merge,
         coalesce(commit_author_evidence.is_agent_authored, 0) = 1 as is_agent_authored,
         coalesce(commit_author_evidence.is_automation_authored, 0) = 1 as is_automation_authored
@@ -94,11 +95,48 @@ commit_counts as (
 
 ),
 
+-- An agent's identity as the author of some of the commits (never a co-author trailer) says the agent wrote
+-- those commits, not the pull request: a cloud agent that pushes review fixes to a person's pull request
+-- helped with it. Only at ai_authored_commit_share of the non-merge commits is the agent the author.
+commit_shares as (
+
+    select
+        commit_counts.pull_request_id,
+        commit_counts.commit_count,
+        commit_counts.non_merge_commit_count,
+        commit_counts.agent_commit_count,
+        commit_counts.automation_commit_count,
+        commit_counts.agent_commit_count > 0
+            and commit_counts.agent_commit_count
+                >= definitions.ai_authored_commit_share * commit_counts.non_merge_commit_count
+            as agent_commit_share_met
+    from commit_counts
+    cross join definitions
+
+),
+
+-- The agents whose identity authored at least one of the pull request's own (non-merge) commits.
+agent_commit_tools as (
+
+    select
+        deciding_evidence.pull_request_id,
+        deciding_evidence.tool
+    from deciding_evidence
+    inner join classified_commits
+        on deciding_evidence.pull_request_id = classified_commits.pull_request_id
+        and deciding_evidence.found_in = classified_commits.commit_oid
+    where deciding_evidence.where_found = 'commit_author'
+        and deciding_evidence.authorship = 'ai_authored'
+        and not classified_commits.is_merge
+    group by deciding_evidence.pull_request_id, deciding_evidence.tool
+
+),
+
 -- ---------------------------------------------------------------------------------------------------------
 -- Evidence per tool, then per pull request: what each rule of the precedence sees.
 -- ---------------------------------------------------------------------------------------------------------
 
-tool_rules as (
+evidence_rules as (
 
     select
         pull_request_id,
@@ -108,13 +146,15 @@ tool_rules as (
             when where_found = 'pull_request_author' and kind in ('agent_login', 'ai_reviewer_login') then 1
             else 0
         end) as opened_by_ai_account,
-        max(case when authorship = 'ai_authored' and strength = 'certain' then 1 else 0 end)
-            as has_certain_agent_evidence,
-        -- Two different likely agent signals of one tool agree (a copilot/ branch and the agent's body line).
-        count(distinct case when authorship = 'ai_authored' and strength = 'likely' then signal end)
-            as likely_agent_signals,
-        max(case when where_found = 'commit_author' and authorship = 'ai_authored' then 1 else 0 end)
-            as has_agent_commits,
+        -- Certain signs that the agent did the work wherever the pull request came from (a session trailer, a
+        -- task link); the agent's identity on commits is weighed by the share instead.
+        max(case
+            when authorship = 'ai_authored' and strength = 'certain' and where_found <> 'commit_author' then 1
+            else 0
+        end) as has_certain_agent_evidence,
+        count(distinct case
+            when authorship = 'ai_authored' and strength = 'likely' and where_found <> 'commit_author' then signal
+        end) as likely_agent_signals,
         max(case when authorship = 'ai_assisted' then 1 else 0 end) as has_assisted_evidence,
         max(case
             when where_found = 'pull_request_author' and authorship = 'automation' then 1
@@ -125,16 +165,42 @@ tool_rules as (
 
 ),
 
+tool_rules as (
+
+    select
+        evidence_rules.pull_request_id,
+        evidence_rules.tool,
+        evidence_rules.opened_by_ai_account,
+        evidence_rules.has_certain_agent_evidence,
+        evidence_rules.likely_agent_signals,
+        evidence_rules.has_assisted_evidence,
+        evidence_rules.opened_by_automation,
+        case when agent_commit_tools.tool is null then 0 else 1 end as has_agent_commits,
+        case
+            when evidence_rules.opened_by_ai_account = 1
+                or evidence_rules.has_certain_agent_evidence = 1
+                -- A likely agent signal counts when another of the same agent agrees: a second likely one (a
+                -- copilot/ branch and the agent's body line), or the agent as author of commits on the branch
+                -- it named (claude/ with Claude's commits): the agent started the work there.
+                or evidence_rules.likely_agent_signals >= 2
+                or (evidence_rules.likely_agent_signals >= 1 and agent_commit_tools.tool is not null)
+                then 1
+            else 0
+        end as decides_ai_authored
+    from evidence_rules
+    left join agent_commit_tools
+        on evidence_rules.pull_request_id = agent_commit_tools.pull_request_id
+        and evidence_rules.tool = agent_commit_tools.tool
+
+),
+
 rule_results as (
 
     select
         pull_requests.pull_request_id,
         coalesce(max(tool_rules.opened_by_automation), 0) = 1 as opened_by_automation,
         coalesce(max(tool_rules.opened_by_ai_account), 0) = 1 as opened_by_ai_account,
-        coalesce(max(case
-            when tool_rules.has_certain_agent_evidence = 1 or tool_rules.likely_agent_signals >= 2 then 1
-            else 0
-        end), 0) = 1 as has_agent_evidence,
+        coalesce(max(tool_rules.decides_ai_authored), 0) = 1 as has_agent_evidence,
         coalesce(max(tool_rules.has_assisted_evidence), 0) = 1 as has_assisted_evidence
     from pull_requests
     left join tool_rules
@@ -151,43 +217,38 @@ classified as (
         pull_requests.author_type,
         pull_requests.payload,
         rule_results.opened_by_ai_account,
-        coalesce(commit_counts.commit_count, 0) as commit_count,
-        coalesce(commit_counts.non_merge_commit_count, 0) as non_merge_commit_count,
-        coalesce(commit_counts.agent_commit_count, 0) as agent_commit_count,
-        -- At least the configured share of the pull request's own commits were written by an agent.
-        coalesce(commit_counts.non_merge_commit_count, 0) > 0
-            and commit_counts.agent_commit_count
-                >= definitions.ai_authored_commit_share * commit_counts.non_merge_commit_count
-            as agent_commit_share_met,
+        coalesce(commit_shares.commit_count, 0) as commit_count,
+        coalesce(commit_shares.non_merge_commit_count, 0) as non_merge_commit_count,
+        coalesce(commit_shares.agent_commit_count, 0) as agent_commit_count,
+        coalesce(commit_shares.agent_commit_share_met, false) as agent_commit_share_met,
         case
             when rule_results.opened_by_automation
                 or (
-                    coalesce(commit_counts.commit_count, 0) > 0
-                    and commit_counts.automation_commit_count = commit_counts.commit_count
+                    coalesce(commit_shares.commit_count, 0) > 0
+                    and commit_shares.automation_commit_count = commit_shares.commit_count
                 )
                 then 'automation'
             when rule_results.opened_by_ai_account
                 or rule_results.has_agent_evidence
-                or (
-                    coalesce(commit_counts.non_merge_commit_count, 0) > 0
-                    and commit_counts.agent_commit_count
-                        >= definitions.ai_authored_commit_share * commit_counts.non_merge_commit_count
-                )
+                or coalesce(commit_shares.agent_commit_share_met, false)
                 then 'ai_authored'
-            when rule_results.has_assisted_evidence then 'ai_assisted'
+            -- Below the share, the agent's commits are help with a person's work, like a co-author trailer.
+            when rule_results.has_assisted_evidence
+                or coalesce(commit_shares.agent_commit_count, 0) > 0
+                then 'ai_assisted'
             else 'unmarked'
         end as authorship_class
     from pull_requests
-    cross join definitions
     inner join rule_results
         on pull_requests.pull_request_id = rule_results.pull_request_id
-    left join commit_counts
-        on pull_requests.pull_request_id = commit_counts.pull_request_id
+    left join commit_shares
+        on pull_requests.pull_request_id = commit_shares.pull_request_id
 
 ),
 
--- The tools that decided the class: for ai_authored every agent or assisting tool that meets a rule on its
--- own (a lone likely branch name does not), for ai_assisted the assisting tools; none otherwise.
+-- The tools behind the class: for ai_authored every agent that decided it and every tool that helped (its
+-- trailers or footers, an agent's commits); for ai_assisted the tools that helped; none otherwise. A lone
+-- likely signal (a branch name) is left out.
 deciding_tools as (
 
     select
@@ -199,14 +260,15 @@ deciding_tools as (
     where (
             classified.authorship_class = 'ai_authored'
             and (
-                tool_rules.opened_by_ai_account = 1
-                or tool_rules.has_certain_agent_evidence = 1
-                or tool_rules.likely_agent_signals >= 2
+                tool_rules.decides_ai_authored = 1
                 or tool_rules.has_assisted_evidence = 1
-                or (tool_rules.has_agent_commits = 1 and classified.agent_commit_share_met)
+                or tool_rules.has_agent_commits = 1
             )
         )
-        or (classified.authorship_class = 'ai_assisted' and tool_rules.has_assisted_evidence = 1)
+        or (
+            classified.authorship_class = 'ai_assisted'
+            and (tool_rules.has_assisted_evidence = 1 or tool_rules.has_agent_commits = 1)
+        )
 
 ),
 
@@ -221,7 +283,9 @@ tool_lists as (
 ),
 
 -- The strongest evidence for the class: certain before likely, then where it was found (the account that
--- opened the pull request speaks loudest), then the signal id, so the choice is stable.
+-- opened the pull request speaks loudest), then the signal id, so the choice is stable. An agent's commits
+-- support ai_authored only where they decided it (the share, the agent's own pull request or branch); below
+-- the share they support ai_assisted.
 supporting_evidence as (
 
     select
@@ -248,18 +312,38 @@ supporting_evidence as (
     from classified
     inner join deciding_evidence
         on classified.pull_request_id = deciding_evidence.pull_request_id
+    inner join tool_rules
+        on deciding_evidence.pull_request_id = tool_rules.pull_request_id
+        and deciding_evidence.tool = tool_rules.tool
     where (classified.authorship_class = 'automation' and deciding_evidence.authorship = 'automation')
         or (
             classified.authorship_class = 'ai_authored'
             and (
-                deciding_evidence.authorship = 'ai_authored'
+                (
+                    deciding_evidence.authorship = 'ai_authored'
+                    and (
+                        deciding_evidence.where_found <> 'commit_author'
+                        or classified.agent_commit_share_met
+                        or tool_rules.decides_ai_authored = 1
+                    )
+                )
                 or (
                     deciding_evidence.where_found = 'pull_request_author'
                     and deciding_evidence.kind = 'ai_reviewer_login'
                 )
             )
         )
-        or (classified.authorship_class = 'ai_assisted' and deciding_evidence.authorship = 'ai_assisted')
+        or (
+            classified.authorship_class = 'ai_assisted'
+            and (
+                deciding_evidence.authorship = 'ai_assisted'
+                or (
+                    deciding_evidence.where_found = 'commit_author'
+                    and deciding_evidence.authorship = 'ai_authored'
+                    and tool_rules.has_agent_commits = 1
+                )
+            )
+        )
 
 ),
 

@@ -1,10 +1,13 @@
 {#
-    What each successful deployment shipped, as a range of first-parent chain positions: consecutive successful
-    deployments of one repository and environment, in the order they finished, each shipping the chain from
-    just above everything shipped before it up to its own commit. A deployment of an older commit than one
-    already shipped (a rollback) ships nothing new, so a change counts for the first deployment that contains
-    it, never twice. A deployment whose commit is not on the chain the lake holds gets no range (its pull
-    requests fall back to the merge-time window in int_deployment_pull_requests).
+    What each successful deployment shipped of the default branch's first-parent chain, as a range of
+    positions: consecutive successful deployments of one repository and environment, in the order they
+    finished, each shipping the chain from just above everything shipped before it up to the highest position
+    its commit contains. That is the commit's own position when it is on the chain; for a commit of a hotfix
+    or release branch, the highest chain position among its ancestors (int_deployed_commit_ancestors): where
+    its branch was cut. A deployment of an older commit than one already shipped (a rollback) ships
+    nothing new, so a change counts for the first deployment that contains it, never twice. A deployment
+    whose commit's ancestry the lake does not hold gets no range (its pull requests fall back to the
+    merge-time window in int_deployment_pull_requests).
 #}
 with deployments as (
 
@@ -19,6 +22,15 @@ chain as (
 
 ),
 
+-- The highest chain position each deployed commit off the chain contains, from its own ancestors.
+off_chain as (
+
+    select repository, deployed_oid as commit_oid, max(chain_position) as contained_position
+    from {{ ref('int_deployed_commit_ancestors') }}
+    group by repository, deployed_oid
+
+),
+
 positioned as (
 
     select
@@ -29,11 +41,15 @@ positioned as (
         deployments.commit_oid,
         deployments.created_at,
         deployments.finished_at,
-        chain.chain_position
+        chain.chain_position is not null as is_on_chain,
+        coalesce(chain.chain_position, off_chain.contained_position) as contained_position
     from deployments
     left join chain
         on deployments.repository = chain.repository
         and deployments.commit_oid = chain.commit_oid
+    left join off_chain
+        on deployments.repository = off_chain.repository
+        and deployments.commit_oid = off_chain.commit_oid
 
 ),
 
@@ -41,7 +57,7 @@ ordered as (
 
     select
         *,
-        max(chain_position) over (
+        max(contained_position) over (
             partition by repository, environment
             order by finished_at, created_at, deployment_id
             rows between unbounded preceding and 1 preceding
@@ -49,7 +65,7 @@ ordered as (
         row_number() over (
             partition by repository, environment
             order by finished_at, created_at, deployment_id
-        ) = 1 as is_first_known
+        ) as finish_rank
     from positioned
 
 ),
@@ -64,12 +80,14 @@ final as (
         commit_oid,
         created_at,
         finished_at,
-        chain_position,
-        -- The range shipped is (shipped_before_position, chain_position]; -1 below the first known deployment.
+        is_on_chain,
+        contained_position,
+        -- The range shipped is (shipped_after_position, contained_position]; -1 below the first known deployment.
         coalesce(shipped_before_position, -1) as shipped_after_position,
-        chain_position is not null
-            and chain_position > coalesce(shipped_before_position, -1) as ships_new_commits,
-        is_first_known
+        contained_position is not null
+            and contained_position > coalesce(shipped_before_position, -1) as ships_new_commits,
+        finish_rank,
+        finish_rank = 1 as is_first_known
     from ordered
 
 )

@@ -1,15 +1,21 @@
 {#
     The merged pull requests each successful deployment shipped, one row per (deployment, pull request): at
-    most one deployment per pull request and environment, the first one (in order of finishing) that
-    contained it.
+    most one deployment per pull request and environment, the first one (in order of finishing) whose commit
+    contains the merge commit.
 
-    How a pull request is placed: where its merge landed on the default branch's first-parent chain (the
-    commit its mergeCommit names, which squash, merge and rebase merges all put on the chain; else the
-    highest chain commit GitHub associates with it), then the deployment whose shipped range holds that
-    position (int_deployment_chain_ranges): link_method 'first_parent_ancestry'. Where the history is
-    missing — the merge is not on the chain the lake holds, or the next deployment's commit is not — the
-    first successful deployment of the environment created at or after the merge: link_method
-    'merge_time_window', a guess that the metrics can show apart.
+    How a pull request is placed:
+      - its merge landed on the default branch's first-parent chain (the commit its mergeCommit names, which
+        squash, merge and rebase merges all put on the chain; else the highest chain commit GitHub associates
+        with it): the deployment whose shipped range holds that position (int_deployment_chain_ranges), be
+        it a deployment of the default branch or of a hotfix or release branch cut above that position:
+        link_method 'first_parent_ancestry';
+      - its merge commit is off the chain (a pull request into a release or hotfix branch): the first
+        deployment whose commit lists it among its ancestors (int_deployed_commit_ancestors): link_method
+        'branch_ancestry';
+      - where the history is missing — the merge is not on the chain the lake holds, or the next
+        deployment's commit has no known ancestry — the first successful deployment of the environment
+        created at or after the merge: link_method 'merge_time_window', a guess that the metrics can show
+        apart. A pull request into another branch is never guessed.
 #}
 with pull_requests as (
 
@@ -50,6 +56,12 @@ ranges as (
 
 ),
 
+deployed_ancestors as (
+
+    select * from {{ ref('int_deployed_commit_ancestors') }}
+
+),
+
 landed_by_association as (
 
     select
@@ -69,6 +81,7 @@ landings as (
         pull_requests.pull_request_id,
         pull_requests.repository,
         pull_requests.merged_at,
+        pull_requests.merge_commit_oid,
         coalesce(by_merge_commit.chain_position, landed_by_association.chain_position) as landed_position,
         -- Only a pull request into the default branch can be guessed into a deployment of it.
         repositories.default_branch is null
@@ -94,7 +107,7 @@ environments as (
 -- the lowest upper end at or above it: found by one ordered pass over positions and range ends together.
 range_ends as (
 
-    select repository, environment, chain_position, deployment_id
+    select repository, environment, contained_position as chain_position, deployment_id
     from ranges
     where ships_new_commits
 
@@ -138,7 +151,7 @@ next_range_end as (
 
 ),
 
-ancestry_links as (
+chain_links as (
 
     select
         next_range_end.pull_request_id,
@@ -151,6 +164,48 @@ ancestry_links as (
         and next_range_end.environment = range_ends.environment
         and next_range_end.range_end_position = range_ends.chain_position
     where next_range_end.is_range_end = 0
+
+),
+
+-- A merge commit off the chain, listed among the ancestors of a deployed commit off the chain.
+branch_links as (
+
+    select
+        landings.pull_request_id,
+        ranges.deployment_id,
+        ranges.environment,
+        'branch_ancestry' as link_method
+    from landings
+    inner join deployed_ancestors
+        on landings.repository = deployed_ancestors.repository
+        and landings.merge_commit_oid = deployed_ancestors.commit_oid
+        and deployed_ancestors.chain_position is null
+    inner join ranges
+        on deployed_ancestors.repository = ranges.repository
+        and deployed_ancestors.deployed_oid = ranges.commit_oid
+
+),
+
+-- Per pull request and environment, the first deployment to finish of those that contain it.
+ancestry_links as (
+
+    select pull_request_id, deployment_id, environment, link_method
+    from (
+        select
+            candidates.*,
+            row_number() over (
+                partition by candidates.pull_request_id, candidates.environment
+                order by ranges.finish_rank
+            ) as link_rank
+        from (
+            select * from chain_links
+            union all
+            select * from branch_links
+        ) as candidates
+        inner join ranges
+            on candidates.deployment_id = ranges.deployment_id
+    ) as ranked
+    where link_rank = 1
 
 ),
 
@@ -231,7 +286,7 @@ window_links as (
     inner join ranges
         on window_candidates.deployment_id = ranges.deployment_id
     where window_pull_requests.landed_position is null
-        or ranges.chain_position is null
+        or ranges.contained_position is null
 
 ),
 

@@ -196,7 +196,7 @@ by_sha_chain as (
     inner join ranges
         on chain.repository = ranges.repository
         and chain.chain_position > ranges.shipped_after_position
-        and chain.chain_position <= ranges.chain_position
+        and chain.chain_position <= ranges.contained_position
 
 ),
 
