@@ -161,7 +161,8 @@ function flatReads(read: Record<string, unknown>): Record<string, unknown> {
 
 /** The metrics a ratio or derived metric is computed from, by name. */
 function inputNames(metric: Metric): string[] {
-  return inputsOf(metric).map((input) => input.name);
+  // A ratio of two filtered views of one metric names it twice: list it once.
+  return [...new Set(inputsOf(metric).map((input) => input.name))];
 }
 
 function memo<T>(fn: (key: string) => T): (key: string) => T {
