@@ -30,6 +30,14 @@ const pullRequestQuantile = (column: string, fraction: number, time: string, fil
   where ${filter ? `${filter} and ` : ""}${inWindow(time)}
   group by ${truncMonth(time)}, team, authorship_class`;
 
+/** Of the AI-authored pull requests merged per month, by team, the share where `flag` is true. */
+const aiAuthoredMergedShare = (flag: string) => `
+  select ${month("merged_at")}, team,
+         count(*) filter (where ${flag}) / count(*) as value, count(*) as n, ${PEOPLE}
+  from fct_pull_requests
+  where is_merged and authorship_class = 'ai_authored' and ${inWindow("merged_at")}
+  group by ${truncMonth("merged_at")}, team`;
+
 /** Metric name → its hand-written query. */
 export const PLAIN_METRIC_SQL: Readonly<Record<string, string>> = {
   // ---- DORA ----
@@ -184,4 +192,33 @@ export const PLAIN_METRIC_SQL: Readonly<Record<string, string>> = {
     from fct_pull_requests
     where is_merged and ${inWindow("merged_at")}
     group by ${truncMonth("merged_at")}, team, authorship_class`,
+
+  // ---- Agent work and AI review (by team: agent work is one class) ----
+  agent_opened_pull_requests: `
+    select ${month("created_at")}, team, count(*) as value, count(*) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_agent_opened and ${inWindow("created_at")}
+    group by ${truncMonth("created_at")}, team`,
+  agent_closed_unmerged: `
+    select ${month("closed_at")}, team, count(*) as value, count(*) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_agent_opened and not is_merged and ${inWindow("closed_at")}
+    group by ${truncMonth("closed_at")}, team`,
+  agent_merge_rate: `
+    select ${month("closed_at")}, team,
+           count(*) filter (where is_merged) / count(*) as value, count(*) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_agent_opened and ${inWindow("closed_at")}
+    group by ${truncMonth("closed_at")}, team`,
+  ai_reviewed_share: `
+    select ${month("merged_at")}, team, authorship_class,
+           count(*) filter (where ai_reviewed) / count(*) as value, count(*) as n, ${PEOPLE}
+    from fct_pull_requests
+    where is_merged and ${inWindow("merged_at")}
+    group by ${truncMonth("merged_at")}, team, authorship_class`,
+
+  // ---- Human in the loop of merged AI-authored work (by team) ----
+  ai_independent_approval_share: aiAuthoredMergedShare("has_independent_approval"),
+  ai_self_merged_share: aiAuthoredMergedShare("merged_by_initiator_without_review"),
+  ai_merged_with_failing_ci_share: aiAuthoredMergedShare("merged_with_failing_ci"),
 };

@@ -6,14 +6,16 @@ import { copyFileSync, existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
-import { dataPaths, loadConfig, readToken } from "../core/config.ts";
+import { type Config, dataPaths, loadConfig, readToken } from "../core/config.ts";
 import { EXIT, InputError, YardstickError } from "../core/errors.ts";
 import { createLogger, type LogFormat, type Logger } from "../core/logger.ts";
 import { buildDashboards } from "../dashboards/build-dashboards.ts";
+import { isMonth } from "../dashboards/review/months.ts";
 import { createExtractProgress, type ExtractProgress } from "../extractors/progress/extract-progress.ts";
 import { formatRunSummary, type RunSummary } from "../extractors/progress/run-summary.ts";
 import { runExtractStage } from "../jobs/extract-stage.ts";
 import { newRunId, runPipeline } from "../jobs/pipeline.ts";
+import { acquireRunLock } from "../jobs/run-lock.ts";
 import { startSchedule } from "../jobs/schedule.ts";
 import { loadCheckedMetricsFile } from "../metrics/metric-sql-check.ts";
 import { buildWarehouse } from "../warehouse/build.ts";
@@ -32,6 +34,18 @@ interface GlobalOptions {
 interface FileOptions {
   config: string;
   metrics: string;
+}
+
+/** Where the site, its frozen reviews, the notes and the ledger live for a configuration. */
+function siteOptions(cfg: Config) {
+  const paths = dataPaths(cfg.dataDir);
+  return {
+    warehousePath: paths.warehouse,
+    siteDir: paths.site,
+    reviewsDir: paths.reviews,
+    notesDir: cfg.reviews.notesDir,
+    ledgerFile: paths.ledger,
+  };
 }
 
 /** Adds --config (and --metrics where definitions are read) to a command. */
@@ -177,16 +191,82 @@ export function buildProgram(): Command {
       const cfg = loadConfig(opts.config);
       const metrics = await loadCheckedMetricsFile(opts.metrics);
       const logger = loggerFor(globals());
-      const paths = dataPaths(cfg.dataDir);
       const { pages } = await buildDashboards({
-        warehousePath: paths.warehouse,
+        ...siteOptions(cfg),
         metricsFile: metrics,
-        siteDir: paths.site,
         now: new Date(),
         logger,
       });
       for (const page of pages) process.stdout.write(page + "\n");
     });
+
+  withFiles(program.command("review"), true)
+    .description("render the monthly AI performance review of a month (and the whole site); print its page")
+    .argument("[month]", "YYYY-MM (default: the last complete month of the data)")
+    .option("--refreeze", "replace the month's frozen review with a fresh evaluation (keeps the old one)")
+    .option("--reason <text>", "why it is refrozen (required with --refreeze; kept in the audit trail)")
+    .addHelpText(
+      "after",
+      `
+A month's review is provisional until its outcome windows have closed (metrics.yaml revert_window_days and
+incident_lookahead_days after the month's end, in the data). Then it is frozen: its numbers, n, intervals
+and definition hashes are written once to <dataDir>/reviews/YYYY-MM.json and its page never changes again;
+where today's definitions or data differ, the site lists restatements. --refreeze replaces a frozen review
+on purpose: the old one moves to <dataDir>/reviews/history/ and the reason goes into the new one.
+Meeting notes: reviews/notes/YYYY-MM.md beside yardstick.yaml (reviews.notesDir).
+
+Examples:
+  $ yardstick review
+  $ yardstick review 2026-10
+  $ yardstick review 2026-09 --refreeze --reason "incident links fixed in the data"`,
+    )
+    .action(
+      async (month: string | undefined, opts: FileOptions & { refreeze?: boolean; reason?: string }) => {
+        if (month !== undefined && !isMonth(month))
+          throw new InputError("invalid review month", [
+            { field: "<month>", message: `must be a month written YYYY-MM, e.g. 2026-03: got "${month}"` },
+          ]);
+        if (opts.refreeze && (month === undefined || !opts.reason?.trim()))
+          throw new InputError("invalid option", [
+            {
+              field: "--refreeze",
+              message: 'needs the month and a --reason: yardstick review 2026-09 --refreeze --reason "why"',
+            },
+          ]);
+        if (opts.reason !== undefined && !opts.refreeze)
+          throw new InputError("invalid option", [{ field: "--reason", message: "goes with --refreeze" }]);
+        const cfg = loadConfig(opts.config);
+        const metrics = await loadCheckedMetricsFile(opts.metrics);
+        const logger = loggerFor(globals());
+        const paths = dataPaths(cfg.dataDir);
+        if (!existsSync(paths.warehouse))
+          throw new InputError(
+            `there is no warehouse at ${paths.warehouse} yet: run yardstick run (or extract and build) first`,
+          );
+        const lock = acquireRunLock(paths.lock, "review");
+        try {
+          const built = await buildDashboards({
+            ...siteOptions(cfg),
+            metricsFile: metrics,
+            now: new Date(),
+            logger,
+            ...(opts.refreeze && month ? { refreeze: { month, reason: opts.reason!.trim() } } : {}),
+          });
+          const wanted = month ?? built.latest;
+          const page = wanted ? built.reviewPages.get(wanted) : undefined;
+          if (!page)
+            throw new InputError("invalid review month", [
+              {
+                field: "<month>",
+                message: `${wanted ?? "(none)"} has no data in the warehouse (months: ${[...built.reviewPages.keys()][0] ?? "none"} to ${[...built.reviewPages.keys()].at(-1) ?? "none"})`,
+              },
+            ]);
+          process.stdout.write(`${page}\n`);
+        } finally {
+          lock.release();
+        }
+      },
+    );
 
   withFiles(program.command("run"), true)
     .description("the nightly job: extract → build → metrics → dashboards, with a ledger entry per stage")
@@ -257,7 +337,7 @@ export function buildProgram(): Command {
         metricsFile: opts.metrics,
         logger,
       });
-      process.stdout.write(`\nYour dashboard: ${page}\n`);
+      process.stdout.write(`\nThe latest monthly review: ${page}\n`);
     });
 
   return program;

@@ -6,13 +6,22 @@ import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { dataPaths, loadConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
+import {
+  formatComparison,
+  formatCount,
+  formatPeriod,
+  formatValue,
+  type Measure,
+  measureOf,
+  plainNumber,
+} from "../dashboards/units.ts";
 import { REPOSITORY_FLOOR } from "../metrics/comparison-stats.ts";
 import { type ComparisonRow, compareMetrics, SIZE_DIMENSION } from "../metrics/metric-compare.ts";
-import { BASELINE_CLASS, CLASS_DIMENSION, groupKey, type VsUnmarked } from "../metrics/metric-comparison.ts";
+import { BASELINE_CLASS, CLASS_DIMENSION, groupKey } from "../metrics/metric-comparison.ts";
 import { dataWatermark, evaluateMetrics, type MetricRow } from "../metrics/metric-evaluator.ts";
 import type { Grain } from "../metrics/metric-schema.ts";
 import { checkMetricSql } from "../metrics/metric-sql-check.ts";
-import { loadMetricsFile, type Metric } from "../metrics/metrics-file.ts";
+import { loadMetricsFile, type Metric, type MetricsFile } from "../metrics/metrics-file.ts";
 import { addDiffCommand } from "./metrics-diff-command.ts";
 import { renderTable } from "./text-table.ts";
 import { CONFIG_OPTION, WAREHOUSE_OPTION } from "./warehouse-options.ts";
@@ -25,14 +34,6 @@ export interface MetricsCommandIo {
 const processIo: MetricsCommandIo = { out: (text) => process.stdout.write(text) };
 
 type Format = "json" | "table" | "csv";
-
-const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2, useGrouping: false });
-
-/** A number as the tables print it (at most two decimals); one that rounds to zero is "0", never "-0". */
-export function formatNumber(value: number): string {
-  const text = number.format(value);
-  return text === "-0" ? "0" : text;
-}
 
 export function metricsCommand(io: MetricsCommandIo = processIo): Command {
   const metrics = new Command("metrics")
@@ -139,8 +140,10 @@ against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
     .addHelpText(
       "after",
       `
-Each row: metric, period (start of the day/week/month/quarter), the dimensions, value, n (rows aggregated;
-a ratio's denominator rows) and the definition hash. Periods without data are absent. Below a metric's
+Each row: metric, period (in tables the day, the week's Monday, the month as 2024-03 or the quarter as 2024 Q1;
+in JSON and CSV the period's first day), the dimensions, value, n (rows aggregated; a ratio's denominator rows)
+and the definition hash. Tables show values in the metric's unit (12.3 h, 9.1%, 1,234); JSON and CSV keep
+every digit. Periods without data are absent. Below a metric's
 min_sample the value is withheld ("insufficient data"); a group with fewer distinct people than the privacy
 floor is suppressed. Sliced by authorship_class, each class also gets its difference to unmarked work with a
 95% interval ("vs unmarked"; see \`metrics compare\`) and k, the distinct repositories behind its n.
@@ -184,7 +187,7 @@ Examples:
         );
         return;
       }
-      io.out(renderRows(rows, by));
+      io.out(renderRows(rows, by, opts.grain as Grain, measuresOf(file)));
       io.out(`data as of ${watermark ?? "(no data)"} (latest extraction in the warehouse)\n`);
     });
 
@@ -244,7 +247,7 @@ Examples:
         io.out(renderCsv(rows, shown));
         return;
       }
-      io.out(renderComparison(rows, by));
+      io.out(renderComparison(rows, by, opts.grain as Grain, measuresOf(file)));
       io.out(`data as of ${(await dataWatermark(warehousePath)) ?? "(no data)"}\n`);
     });
 
@@ -335,7 +338,10 @@ function listEntry(m: Metric) {
 function aggLabel(m: Metric): string {
   switch (m.type) {
     case "simple":
-      return m.agg === "percentile" ? `p${formatNumber((m.agg_params?.percentile ?? 0) * 100)}` : m.agg;
+      // 0.07 × 100 is 7.000000000000001 in binary: twelve significant digits give "p7".
+      return m.agg === "percentile"
+        ? `p${plainNumber(Number(((m.agg_params?.percentile ?? 0) * 100).toPrecision(12)))}`
+        : m.agg;
     case "ratio":
       return [m.sides.numerator, m.sides.denominator]
         .map((side) => (side.filter ? `(${side.metric.name} where ${side.filter})` : side.metric.name))
@@ -345,7 +351,18 @@ function aggLabel(m: Metric): string {
   }
 }
 
-function renderRows(rows: readonly MetricRow[], by: readonly string[]): string {
+/** Each metric's measure by name, so a table formats each row's numbers in its own metric's unit. */
+function measuresOf(file: MetricsFile): (metric: string) => Measure {
+  const measures = new Map(file.metrics.map((m) => [m.name, measureOf(m)]));
+  return (metric) => measures.get(metric) ?? { unit: "" };
+}
+
+function renderRows(
+  rows: readonly MetricRow[],
+  by: readonly string[],
+  grain: Grain,
+  measure: (metric: string) => Measure,
+): string {
   if (rows.length === 0) return "(no rows)\n";
   const compared = rows.some((r) => r.vs_unmarked !== undefined);
   // An unmarked row carries no comparison of its own: its k is the baseline_k of the classes compared with it.
@@ -369,7 +386,7 @@ function renderRows(rows: readonly MetricRow[], by: readonly string[]): string {
   ];
   const body = rows.map((r) => [
     r.metric,
-    r.period,
+    formatPeriod(r.period, grain, "short"),
     ...by.map((d) => (r[d] === null || r[d] === undefined ? "(none)" : String(r[d]))),
     r.suppressed
       ? "suppressed (privacy floor)"
@@ -377,38 +394,27 @@ function renderRows(rows: readonly MetricRow[], by: readonly string[]): string {
         ? "insufficient data"
         : r.value === null
           ? "-"
-          : `${formatNumber(r.value)}${r.band ? ` (${r.band})` : ""}`,
-    r.n === null ? "-" : String(r.n),
-    ...(compared ? [count(kOf(r)), differenceText(r.vs_unmarked)] : []),
+          : `${formatValue(r.value, measure(r.metric))}${r.band ? ` (${r.band})` : ""}`,
+    count(r.n),
+    ...(compared
+      ? [count(kOf(r)), r.vs_unmarked ? formatComparison(r.vs_unmarked, measure(r.metric)) : ""]
+      : []),
     shortHash(r.definition_hash),
   ]);
   return renderTable(header, body);
 }
 
+// Terminal tables keep ASCII "-" for a missing cell, as they always have; numbers come from units.ts.
 function count(value: number | null | undefined): string {
-  return value === null || value === undefined ? "-" : String(value);
+  return value === null || value === undefined ? "-" : formatCount(value);
 }
 
-/** "+1.5", "-0.25", "0": the sign only on a difference that does not round to zero. */
-function signed(value: number): string {
-  const text = formatNumber(value);
-  return value > 0 && text !== "0" ? `+${text}` : text;
-}
-
-/**
- * "+1.5 [-0.3, 3.2]" — the difference to unmarked work and its interval; the difference and why there is no
- * interval when too few repositories stand behind it; "" for the baseline itself.
- */
-export function differenceText(c: VsUnmarked | undefined): string {
-  if (c === undefined) return "";
-  if (c.difference === null) return "-";
-  if (c.no_interval === "too_few_repositories")
-    return `${signed(c.difference)}, too few repositories for an interval (k=${count(c.k)} vs ${count(c.baseline_k)}, ${count(c.repositories)} in all)`;
-  if (c.low === null || c.high === null) return signed(c.difference);
-  return `${signed(c.difference)} [${formatNumber(c.low)}, ${formatNumber(c.high)}]`;
-}
-
-function renderComparison(rows: readonly ComparisonRow[], by: readonly string[]): string {
+function renderComparison(
+  rows: readonly ComparisonRow[],
+  by: readonly string[],
+  grain: Grain,
+  measure: (metric: string) => Measure,
+): string {
   const compared = rows.filter((r) => r.vs_unmarked !== undefined);
   if (compared.length === 0) return "(no rows to compare: no unmarked work in the same periods and slices)\n";
   const withBeside = compared.some((r) => r.beside !== undefined);
@@ -428,25 +434,26 @@ function renderComparison(rows: readonly ComparisonRow[], by: readonly string[])
     "method",
     ...(withBeside ? ["merge rate (vs unmarked)"] : []),
   ];
-  const text = (v: number | null | undefined) => (v === null || v === undefined ? "-" : formatNumber(v));
+  const text = (v: number | null | undefined, metric: string) =>
+    v === null || v === undefined ? "-" : formatValue(v, measure(metric));
   const body = compared.map((r) => [
     r.metric,
-    r.period,
+    formatPeriod(r.period, grain, "short"),
     ...by.map((d) => (r[d] === null || r[d] === undefined ? "(none)" : String(r[d]))),
     r[SIZE_DIMENSION] === undefined ? "all" : String(r[SIZE_DIMENSION] ?? "(none)"),
     String(r[CLASS_DIMENSION]),
-    r.suppressed ? "suppressed" : r.insufficient ? "insufficient data" : text(r.value),
+    r.suppressed ? "suppressed" : r.insufficient ? "insufficient data" : text(r.value, r.metric),
     count(r.n),
     count(r.vs_unmarked?.k),
-    text(r.vs_unmarked?.baseline_value),
+    text(r.vs_unmarked?.baseline_value, r.metric),
     count(r.vs_unmarked?.baseline_n),
     count(r.vs_unmarked?.baseline_k),
-    differenceText(r.vs_unmarked),
+    r.vs_unmarked ? formatComparison(r.vs_unmarked, measure(r.metric)) : "",
     r.vs_unmarked?.method ?? "",
     ...(withBeside
       ? [
           r.beside
-            ? `${text(r.beside.value)} (${r.beside.baseline_value === null ? "-" : text(r.beside.baseline_value)})`
+            ? `${text(r.beside.value, r.beside.metric)} (${text(r.beside.baseline_value, r.beside.metric)})`
             : "",
         ]
       : []),
@@ -469,7 +476,10 @@ const CSV_COMPARISON = [
   "no_interval",
 ] as const;
 
-/** RFC 4180 CSV with a header; every field that could hold a comma, quote or newline is quoted. */
+/**
+ * RFC 4180 CSV with a header; every field that could hold a comma, quote or newline is quoted. Numbers are
+ * written plain and whole (no grouping, no rounding, no unit), as the JSON output has them.
+ */
 function renderCsv(rows: readonly MetricRow[], by: readonly string[]): string {
   const compared = rows.some((r) => r.vs_unmarked !== undefined);
   const header = [
@@ -483,7 +493,7 @@ function renderCsv(rows: readonly MetricRow[], by: readonly string[]): string {
   ];
   const cell = (v: unknown) => {
     if (v === null || v === undefined) return "";
-    const text = String(v);
+    const text = typeof v === "number" ? plainNumber(v) : String(v);
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   const lines = rows.map((r) =>

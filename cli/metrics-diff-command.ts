@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { dataPaths, loadConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
+import { formatCount, formatDifference, formatValue, type Measure, measureOf } from "../dashboards/units.ts";
 import { canonicalJson } from "../metrics/definition-hash.ts";
 import {
   checkMonth,
@@ -20,7 +21,7 @@ import {
   readBaseMetricsFile,
   type ValueComparison,
 } from "../metrics/metrics-diff.ts";
-import { loadMetricsFile } from "../metrics/metrics-file.ts";
+import { loadMetricsFile, type MetricsFile } from "../metrics/metrics-file.ts";
 import { tableLines } from "./text-table.ts";
 import { CONFIG_OPTION, WAREHOUSE_OPTION } from "./warehouse-options.ts";
 
@@ -37,13 +38,6 @@ interface DiffOptions {
   warehouse?: string;
   baseWarehouse?: string;
 }
-
-const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2, useGrouping: false });
-const signed = new Intl.NumberFormat("en-US", {
-  maximumFractionDigits: 2,
-  useGrouping: false,
-  signDisplay: "exceptZero",
-});
 
 /** Adds `diff` to the `metrics` command. */
 export function addDiffCommand(metrics: Command, io: DiffCommandIo): Command {
@@ -131,7 +125,7 @@ Examples:
         io.out(`${JSON.stringify({ ...diff, changes: hasChanges(diff), values })}\n`);
         return;
       }
-      io.out(renderDiff(diff, values));
+      io.out(renderDiff(diff, values, { old: measuresOf(base), new: measuresOf(head) }));
     });
 }
 
@@ -168,13 +162,23 @@ function parseFormat(value: string): "json" | "table" {
 
 // ---- Table output ----
 
-function renderDiff(diff: MetricsDiff, values: ValueComparison): string {
+/** Each side's metrics by name: old values are written in the old definition's unit, new ones in the new. */
+interface SideMeasures {
+  old: ReadonlyMap<string, Measure>;
+  new: ReadonlyMap<string, Measure>;
+}
+
+function measuresOf(file: MetricsFile): ReadonlyMap<string, Measure> {
+  return new Map(file.metrics.map((m) => [m.name, measureOf(m)]));
+}
+
+function renderDiff(diff: MetricsDiff, values: ValueComparison, measures: SideMeasures): string {
   const lines = [`metrics diff: ${diff.base.file} → ${diff.head.file}`];
   if (!hasChanges(diff)) {
     lines.push(
       `No change: both define the same ${diff.unchanged} metric${diff.unchanged === 1 ? "" : "s"} with the same hashes, and the same definitions.`,
     );
-    if (values.compared) lines.push("", ...renderValues(values));
+    if (values.compared) lines.push("", ...renderValues(values, measures));
     return `${lines.join("\n")}\n`;
   }
   if (diff.changed.length > 0) {
@@ -212,11 +216,11 @@ function renderDiff(diff: MetricsDiff, values: ValueComparison): string {
     );
     for (const f of diff.definitions) lines.push(...describeChange(f, "  "));
   }
-  if (diff.changed.length > 0 || values.compared) lines.push("", ...renderValues(values));
+  if (diff.changed.length > 0 || values.compared) lines.push("", ...renderValues(values, measures));
   return `${lines.join("\n")}\n`;
 }
 
-function renderValues(values: ValueComparison): string[] {
+function renderValues(values: ValueComparison, measures: SideMeasures): string[] {
   if (!values.compared) return [`Values not compared: ${values.reason}.`];
   const source = values.watermark
     ? `the last full month before the data watermark ${values.watermark}`
@@ -226,24 +230,36 @@ function renderValues(values: ValueComparison): string[] {
         `Values in ${values.month} (${source}), old definition on ${values.base_warehouse} → new definition on this warehouse:`,
       ]
     : [`Values in ${values.month} (${source}), old → new definition:`];
-  const shown = (value: number | null, withheld: string | undefined) =>
+  const unknown: Measure = { unit: "" };
+  const shown = (value: number | null, withheld: string | undefined, measure: Measure) =>
     withheld === "insufficient"
       ? "insufficient data"
       : withheld === "suppressed"
         ? "suppressed"
         : value === null
           ? "-"
-          : number.format(value);
-  const count = (n: number | null) => (n === null ? "-" : String(n));
-  const body = values.rows.map((r) => [
-    r.metric,
-    r.overall ? "(all teams)" : (r.team ?? "(none)"),
-    shown(r.old_value, r.old_withheld),
-    count(r.old_n),
-    shown(r.new_value, r.new_withheld),
-    count(r.new_n),
-    r.change === null ? "-" : signed.format(r.change),
-  ]);
+          : formatValue(value, measure);
+  const count = (n: number | null) => (n === null ? "-" : formatCount(n));
+  const body = values.rows.map((r) => {
+    const before = measures.old.get(r.metric) ?? unknown;
+    const after = measures.new.get(r.metric) ?? unknown;
+    // A change of unit (hours → days) makes new − old a difference of two different things.
+    const change =
+      r.change === null
+        ? "-"
+        : before.unit === after.unit
+          ? formatDifference(r.change, after)
+          : "(unit changed)";
+    return [
+      r.metric,
+      r.overall ? "(all teams)" : (r.team ?? "(none)"),
+      shown(r.old_value, r.old_withheld, before),
+      count(r.old_n),
+      shown(r.new_value, r.new_withheld, after),
+      count(r.new_n),
+      change,
+    ];
+  });
   if (body.length === 0) lines.push("(no rows in that month under either definition)");
   else lines.push(...tableLines(["metric", "team", "old", "old n", "new", "new n", "change"], body));
   for (const e of values.errors) lines.push(`! ${e.metric} (${e.side} definition): ${e.message}`);

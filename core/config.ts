@@ -97,6 +97,18 @@ export const configSchema = z
       })
       .strict()
       .default({ cron: "0 2 * * *", timezone: "UTC" }),
+    reviews: z
+      .object({
+        notesDir: z
+          .string()
+          .min(1)
+          .default("reviews/notes")
+          .describe(
+            "Folder of the monthly review's meeting notes, one YYYY-MM.md per month (relative to this file)",
+          ),
+      })
+      .strict()
+      .default({ notesDir: "reviews/notes" }),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -147,6 +159,8 @@ export interface Config {
   };
   teams: { name: string; members: string[]; repos: string[] }[];
   schedule: { cron: string; timezone: string };
+  /** Absolute path of the notes folder. */
+  reviews: { notesDir: string };
 }
 
 /** Folders inside the data folder. One writer per stage owns each. */
@@ -157,6 +171,8 @@ export function dataPaths(dataDir: string) {
     warehouse: resolve(dataDir, "warehouse", "warehouse.duckdb"),
     build: resolve(dataDir, "build"),
     site: resolve(dataDir, "site"),
+    /** Frozen monthly reviews (YYYY-MM.json), and under history/ the versions a refreeze replaced. */
+    reviews: resolve(dataDir, "reviews"),
     ledger: resolve(dataDir, "ledger", "runs.ndjson"),
     /** One line per GitHub request: operation, cost, remaining budget, attempts and retries, never the token. */
     requestLedger: resolve(dataDir, "ledger", "requests.ndjson"),
@@ -186,6 +202,11 @@ export function normaliseConfig(source: YamlSource): Config {
     github: { ...parsed.github, url: parsed.github.url.replace(/\/$/, "") },
     teams: parsed.teams,
     schedule: parsed.schedule,
+    reviews: {
+      notesDir: isAbsolute(parsed.reviews.notesDir)
+        ? parsed.reviews.notesDir
+        : resolve(base, parsed.reviews.notesDir),
+    },
   };
 }
 

@@ -1,75 +1,69 @@
 /**
- * The dashboards stage: evaluate every metric in metrics.yaml per week over the whole data range (overall and,
- * where allowed, per team), render the pages, and publish them into the site folder in one swap. The whole
- * build happens inside the swap, so any failure (a query, a render, a write) leaves the last good site as it was.
+ * The dashboards stage as the pipeline and the CLI call it: the site (dashboards/build-site.ts) with the
+ * paths of a data folder filled in. Kept apart so that callers name a data folder, not six paths.
  */
-import { writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { replaceDirAtomic } from "../core/atomic-fs.ts";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { Logger } from "../core/logger.ts";
-import { dataWatermark, evaluateMetrics, type MetricRow } from "../metrics/metric-evaluator.ts";
+import { codeVersion } from "../jobs/code-version.ts";
+import type { MetricRow } from "../metrics/metric-evaluator.ts";
 import { loadMetricsFile, type MetricsFile } from "../metrics/metrics-file.ts";
-import { renderOverviewPage } from "./overview-page.ts";
+import { type BuiltSite, buildSite, overviewRows } from "./build-site.ts";
 
 export interface BuildDashboardsOptions {
   warehousePath: string;
   /** Path of metrics.yaml, or the file already loaded (the nightly job loads and checks it before anything). */
   metricsFile: string | MetricsFile;
-  /** The rows of dashboardRows(), when the caller evaluated them already (the nightly job's metrics stage). */
+  /** The weekly overview's rows, when the caller evaluated them already (the nightly job's metrics stage). */
   rows?: readonly MetricRow[] | undefined;
-  /** The published site folder, e.g. `dataPaths(dataDir).site`; replaced as a whole. */
+  /** The published site folder, `dataPaths(dataDir).site`; replaced as a whole. */
   siteDir: string;
+  /** Frozen reviews; default `reviews/` beside the site folder (the data folder's). */
+  reviewsDir?: string;
+  /** Meeting notes; default none. */
+  notesDir?: string;
+  /** The run ledger; default `ledger/runs.ndjson` beside the site folder. */
+  ledgerFile?: string;
   /** The build time shown on the pages (injected so that output is reproducible). */
   now: Date;
   logger: Logger;
   title?: string;
+  refreeze?: { month: string; reason: string };
 }
 
-const SLICE = "team";
-const GRAIN = "week";
+const ROOT = resolve(import.meta.dirname, "..");
 
-/** Builds and publishes the dashboards; returns the absolute paths of the pages written. */
-/** Every metric per week over the whole data range: overall and, where the metric allows it, per team. */
-export async function dashboardRows(warehousePath: string, metrics: MetricsFile): Promise<MetricRow[]> {
-  // Two evaluations (each opens the warehouse once), then per metric: its overall rows, then its team rows.
-  const common = { warehousePath, metrics, grain: GRAIN } as const;
-  const all = metrics.metrics.map((m) => m.name);
-  const sliced = metrics.metrics.filter((m) => m.dimensions.includes(SLICE)).map((m) => m.name);
-  const overall = await evaluateMetrics({ ...common, names: all, by: [] });
-  const byTeam = sliced.length > 0 ? await evaluateMetrics({ ...common, names: sliced, by: [SLICE] }) : [];
-  return all.flatMap((name) => [
-    ...overall.filter((r) => r.metric === name),
-    ...byTeam.filter((r) => r.metric === name),
-  ]);
-}
-
-/** Builds and publishes the dashboards; returns the absolute paths of the pages written. */
-export async function buildDashboards(options: BuildDashboardsOptions): Promise<{ pages: string[] }> {
+/** Builds and publishes the site; returns the absolute paths of the pages written and the latest review's month. */
+export async function buildDashboards(options: BuildDashboardsOptions): Promise<BuiltSite> {
   const metrics =
     typeof options.metricsFile === "string" ? loadMetricsFile(options.metricsFile) : options.metricsFile;
-  const siteDir = resolve(options.siteDir);
-  const pages = ["index.html"];
-  let rowCount = 0;
-  await replaceDirAtomic(siteDir, async (dir) => {
-    const rows = options.rows ?? (await dashboardRows(options.warehousePath, metrics));
-    rowCount = rows.length;
-    const html = renderOverviewPage({
-      title: options.title ?? "Engineering metrics overview",
-      generatedAt: options.now,
-      watermark: await dataWatermark(options.warehousePath),
-      grain: GRAIN,
-      rows,
-      definitions: metrics.metrics.map((m) => ({
-        name: m.name,
-        label: m.label,
-        description: m.description,
-        hash: m.definitionHash,
-        unit: m.unit,
-      })),
-    });
-    writeFileSync(join(dir, "index.html"), html);
+  const metricsHash = fileHash(metrics.file) ?? metrics.hash;
+  const dataDir = dirname(resolve(options.siteDir));
+  return buildSite({
+    warehousePath: options.warehousePath,
+    metrics,
+    siteDir: options.siteDir,
+    reviewsDir: options.reviewsDir ?? join(dataDir, "reviews"),
+    notesDir: options.notesDir ?? join(dataDir, "no-notes"),
+    ledgerFile: options.ledgerFile ?? join(dataDir, "ledger", "runs.ndjson"),
+    now: options.now,
+    logger: options.logger,
+    codeVersion: codeVersion(ROOT),
+    metricsHash,
+    ...(options.title ? { title: options.title } : {}),
+    overviewRows: options.rows,
+    ...(options.refreeze ? { refreeze: options.refreeze } : {}),
   });
-  const written = pages.map((p) => join(siteDir, p));
-  options.logger.info("dashboards published", { site: siteDir, pages: written.length, rows: rowCount });
-  return { pages: written };
+}
+
+export { overviewRows as dashboardRows };
+
+/** sha256 of a file's bytes, as the run ledger records metrics.yaml; null when it is not a readable file. */
+function fileHash(file: string): string | null {
+  try {
+    return `sha256:${createHash("sha256").update(readFileSync(file)).digest("hex")}`;
+  } catch {
+    return null;
+  }
 }

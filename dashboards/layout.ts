@@ -6,6 +6,8 @@ import { escapeHtml } from "../core/html.ts";
 
 export interface PageShell {
   title: string;
+  /** Already-escaped HTML of the site's navigation, shown above the title. */
+  nav?: string;
   generatedAt: Date;
   /** Latest extraction time in the warehouse (ISO), or null when there is no data. */
   watermark: string | null;
@@ -33,6 +35,7 @@ export function renderPage(page: PageShell): string {
 </head>
 <body>
 <header class="page-header">
+${page.nav ?? ""}
 <h1>${escapeHtml(page.title)}</h1>
 <p class="as-of">Data as of <strong>${escapeHtml(watermark)}</strong></p>
 </header>
@@ -56,6 +59,9 @@ h1 { font-size: 1.6rem; margin: 0 0 4px; }
 h2 { font-size: 1.2rem; margin: 0 0 4px; }
 h3 { font-size: 1rem; margin: 16px 0 4px; }
 .as-of, .muted { color: var(--muted); margin: 0; }
+.site-nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 0 0 12px; padding: 0; font-size: 0.9rem; }
+.site-nav a[aria-current="page"] { font-weight: 700; color: var(--ink); text-decoration: none; }
+@media print { .site-nav { display: none; } }
 .page-header { border-bottom: 1px solid var(--line); padding-bottom: 12px; margin-bottom: 24px; }
 .metric { margin: 0 0 32px; break-inside: avoid; }
 .metric .description { color: var(--muted); margin: 0 0 8px; }

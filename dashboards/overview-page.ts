@@ -5,13 +5,23 @@
  * deterministic: rows are sorted here, numbers are formatted with a fixed locale, and the only instants on
  * the page are `generatedAt` and the watermark (which alone decides what is partial).
  */
-import { escapeHtml, jsonForScript } from "../core/html.ts";
+import { escapeHtml } from "../core/html.ts";
 import type { MetricRow } from "../metrics/metric-evaluator.ts";
 import { METRIC_ROW_FIELDS } from "../metrics/metric-request.ts";
 import type { Grain } from "../metrics/metric-schema.ts";
 import { formatInstant, renderPage } from "./layout.ts";
 import { axisPeriods, isPartialPeriod } from "./periods.ts";
 import { renderLineChartSvg } from "./svg-chart.ts";
+import {
+  formatN,
+  formatPeriod,
+  formatValue,
+  type Measure,
+  MISSING,
+  plainNumber,
+  unitName,
+  type ValueAggregation,
+} from "./units.ts";
 
 export interface MetricDefinitionSummary {
   name: string;
@@ -19,6 +29,8 @@ export interface MetricDefinitionSummary {
   description: string;
   hash: string;
   unit: string;
+  /** How the values are aggregated (`measureOf(metric).aggregation`): an average of counts keeps decimals. */
+  aggregation?: ValueAggregation | undefined;
 }
 
 export interface OverviewPageInput {
@@ -30,6 +42,8 @@ export interface OverviewPageInput {
   grain: Grain;
   rows: readonly MetricRow[];
   definitions: readonly MetricDefinitionSummary[];
+  /** The site's navigation, already-escaped HTML, above the title. */
+  nav?: string;
 }
 
 const OVERALL = "All";
@@ -44,19 +58,14 @@ export function renderOverviewPage(input: OverviewPageInput): string {
       { grain: input.grain, watermark: input.watermark },
     ),
   );
-  const body = [
-    ...sections,
-    renderDefinitions(input.definitions),
-    `<script type="application/json" id="yardstick-data">${jsonForScript({
-      title: input.title,
-      generatedAt: input.generatedAt.toISOString(),
-      watermark: input.watermark,
-      grain: input.grain,
-      definitions: input.definitions,
-      rows: sortRows(input.rows),
-    })}</script>`,
-  ].join("\n");
-  return renderPage({ title: input.title, generatedAt: input.generatedAt, watermark: input.watermark, body });
+  const body = [...sections, renderDefinitions(input.definitions)].join("\n");
+  return renderPage({
+    title: input.title,
+    generatedAt: input.generatedAt,
+    watermark: input.watermark,
+    body,
+    ...(input.nav ? { nav: input.nav } : {}),
+  });
 }
 
 interface Slice {
@@ -93,7 +102,10 @@ function renderMetricSection(
   const firstPartial = periods.findIndex((p) => partial.has(p));
   const slices = uniqueSlices(rows);
   const byKey = new Map(rows.map((r) => [cellKey(sliceOf(r), r.period), r]));
-  const series = slices.map((s) => ({
+  // The chart follows the whole organisation (the table has every slice): one line per team would make the
+  // page grow with the number of teams and the lines unreadable past a handful.
+  const overall = slices.filter((s) => s.label === OVERALL);
+  const series = (overall.length > 0 ? overall : slices).map((s) => ({
     name: s.label,
     values: periods.map((p) => {
       const row = byKey.get(cellKey(s, p));
@@ -103,8 +115,10 @@ function renderMetricSection(
   const chart = renderLineChartSvg({
     id: `chart${index}`,
     label: `${d.label} per ${context.grain}`,
-    categories: periods,
+    categories: periods.map((p) => formatPeriod(p, context.grain, "short")),
     series,
+    unit: d.unit,
+    ...(d.aggregation ? { aggregation: d.aggregation } : {}),
     ...(firstPartial >= 0 ? { partialFrom: firstPartial } : {}),
   });
   const charted =
@@ -124,9 +138,12 @@ function partialNote(
 ): string {
   const { grain } = context;
   const one = partial.length === 1;
-  const what = one ? `The ${grain} of ${partial[0]} is` : `The ${grain}s of ${partial.join(", ")} are`;
+  const names = partial.map((p) => formatPeriod(p, grain, "short")).join(", ");
+  // "The week of 2024-04-01", "The quarter 2024 Q2": a week is named by its Monday, other grains by name.
+  const of = grain === "week" ? " of" : "";
+  const what = one ? `The ${grain}${of} ${names} is` : `The ${grain}s${of} ${names} are`;
   const how = charted
-    ? `The chart draws ${one ? "it" : "them"} dashed, with hollow diamonds; the table marks ${one ? "it" : "them"} "(partial)".`
+    ? `The chart draws ${one ? "it" : "them"} dashed, with hollow markers; the table marks ${one ? "it" : "them"} "(partial)".`
     : `${one ? "It has" : "They have"} no value to chart yet; the table marks ${one ? "it" : "them"} "(partial)".`;
   return `${what} partial: the data was taken at ${formatInstant(context.watermark!)}, before the ${grain} ended, so its numbers can still change. ${how}`;
 }
@@ -148,15 +165,16 @@ function renderPivotTable(
   const body = periodsNewestFirst
     .map((p) => {
       const isPartial = partial.has(p);
-      const period = isPartial ? `${escapeHtml(p)} <span class="partial">(partial)</span>` : escapeHtml(p);
+      const label = escapeHtml(formatPeriod(p, grain, "short"));
+      const period = isPartial ? `${label} <span class="partial">(partial)</span>` : label;
       const cells = slices.map((s) => renderCell(d, p, s, byKey.get(cellKey(s, p)))).join("");
       const attributes = isPartial ? ` class="partial" data-partial="true"` : "";
       return `<tr${attributes}><th scope="row">${period}</th>${cells}</tr>`;
     })
     .join("\n");
-  return `<div class="table-wrap">
+  return `<div class="table-wrap" tabindex="0">
 <table class="pivot">
-<caption>Values in ${escapeHtml(d.unit)}, newest ${escapeHtml(grain)} first. n: the rows each value is computed from; –: no rows in that ${escapeHtml(grain)}.</caption>
+<caption>Values in ${escapeHtml(unitName(d.unit))}, newest ${escapeHtml(grain)} first. n: the rows each value is computed from; ${MISSING}: no rows in that ${escapeHtml(grain)}.</caption>
 <thead><tr><th scope="col">${PERIOD_HEADING[grain]}</th>${header}</tr></thead>
 <tbody>
 ${body}
@@ -171,13 +189,13 @@ function renderCell(
   slice: Slice,
   row: MetricRow | undefined,
 ): string {
-  if (row === undefined) return `<td class="num none">–</td>`;
+  if (row === undefined) return `<td class="num none">${MISSING}</td>`;
   const data = [
     ["metric", d.name],
     ["period", period],
     ["slice", slice.label],
-    ["value", row.insufficient || row.value === null ? "" : String(row.value)],
-    ["n", row.n === null ? "" : String(row.n)],
+    ["value", row.insufficient ? "" : plainNumber(row.value)],
+    ["n", plainNumber(row.n)],
     ...(row.insufficient ? [["insufficient", "true"]] : []),
     ...(row.suppressed ? [["suppressed", "true"]] : []),
   ]
@@ -185,10 +203,11 @@ function renderCell(
     .join("");
   if (row.suppressed || row.n === null)
     return `<td class="num insufficient"${data}><span class="value" title="fewer people than the privacy floor">suppressed</span></td>`;
-  const n = `<span class="n">n=${escapeHtml(formatCount(row.n))}</span>`;
+  const n = `<span class="n">${escapeHtml(formatN(row.n))}</span>`;
   if (row.insufficient)
     return `<td class="num insufficient"${data}><span class="value">insufficient data</span> ${n}</td>`;
-  return `<td class="num"${data}><span class="value">${escapeHtml(formatValue(row.value, d.unit))}</span> ${n}</td>`;
+  const measure: Measure = { unit: d.unit, aggregation: d.aggregation };
+  return `<td class="num"${data}><span class="value">${escapeHtml(formatValue(row.value, measure))}</span> ${n}</td>`;
 }
 
 function cellKey(slice: Slice, period: string): string {
@@ -247,22 +266,4 @@ function sortRows(rows: readonly MetricRow[]): MetricRow[] {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-const FORMATS: Record<string, Intl.NumberFormat> = {
-  count: new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 }),
-  hours: new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
-  days: new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
-  ratio: new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
-  percent: new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
-};
-const COUNT = FORMATS.count!;
-
-function formatValue(value: number | null, unit: string): string {
-  if (value === null) return "–";
-  return (FORMATS[unit] ?? FORMATS.ratio!).format(value);
-}
-
-function formatCount(n: number): string {
-  return COUNT.format(n);
 }

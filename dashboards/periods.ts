@@ -17,7 +17,7 @@ export function nextPeriod(period: string, grain: Grain): string {
       ? start.getTime() + DAY_MS
       : grain === "week"
         ? start.getTime() + 7 * DAY_MS
-        : Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1);
+        : Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + (grain === "quarter" ? 3 : 1), 1);
   return new Date(next).toISOString().slice(0, 10);
 }
 
@@ -51,5 +51,6 @@ function isPeriodStart(period: string, grain: Grain): boolean {
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== period) return false;
   if (grain === "week") return date.getUTCDay() === 1;
   if (grain === "month") return date.getUTCDate() === 1;
+  if (grain === "quarter") return date.getUTCDate() === 1 && date.getUTCMonth() % 3 === 0;
   return true;
 }

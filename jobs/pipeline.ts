@@ -40,6 +40,8 @@ export interface PipelineResult {
   extract: ExtractSummary;
   warehousePath: string;
   pages: string[];
+  /** The page of the last complete month's review, when there is data. */
+  latestReview: string | null;
 }
 
 export function newRunId(now: Date): string {
@@ -156,12 +158,26 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         metricsFile: metrics,
         rows: values,
         siteDir: paths.site,
+        reviewsDir: paths.reviews,
+        notesDir: config.reviews.notesDir,
+        ledgerFile: paths.ledger,
         now: now(),
         logger,
       });
-      return { result: result.pages, rows: { pages: result.pages.length } };
+      const latest = result.latest ? (result.reviewPages.get(result.latest) ?? null) : null;
+      return {
+        result: { pages: result.pages, latestReview: latest },
+        rows: { pages: result.pages.length },
+        details: { frozen: result.frozen, latest: result.latest },
+      };
     });
-    return { runId, extract: extracted, warehousePath: built.warehousePath, pages };
+    return {
+      runId,
+      extract: extracted,
+      warehousePath: built.warehousePath,
+      pages: pages.pages,
+      latestReview: pages.latestReview,
+    };
   } finally {
     lock.release();
   }

@@ -27,6 +27,8 @@ export interface CompareOptions {
   grain: string;
   from?: string | undefined;
   to?: string | undefined;
+  /** Periods start here rather than on calendar boundaries (see EvaluateOptions.origin). */
+  origin?: string | undefined;
   /** Also compare within each size bucket (for metrics that may be sliced by it). */
   withinSize: boolean;
   /** The rate shown beside durations; the default is skipped quietly when the file does not define it. */
@@ -64,6 +66,7 @@ export async function compareMetrics(options: CompareOptions): Promise<Compariso
       grain: options.grain as Grain,
       from: options.from,
       to: options.to,
+      origin: options.origin,
       compare: true,
     };
     const slicings = [[...options.by, CLASS_DIMENSION]];

@@ -189,7 +189,15 @@ function visitOperand(node: OperandNode): RawBuilder<unknown> {
 }
 
 // date_trunc('week') starts weeks on Monday (ISO); the grain is one of a fixed list, so a literal is safe.
+// With an origin, periods of the grain's length start there (time_bucket), e.g. a quarter from August 1st. The
+// origin is a literal, not a parameter, so that the select and the group by hold one and the same expression;
+// it is a checked YYYY-MM-DD date (metric-request.ts), and refused here otherwise.
 function visitTimeBucket(node: TimeBucketNode): RawBuilder<unknown> {
+  if (node.origin !== undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(node.origin))
+      throw new Error(`origin must be YYYY-MM-DD: ${node.origin}`);
+    return sql`time_bucket(${sql.raw(`interval 1 ${node.grain}`)}, ${visitColumn(node.column)}, ${sql.raw(`timestamp '${node.origin}'`)})`;
+  }
   return sql`date_trunc(${sql.lit(node.grain)}, ${visitColumn(node.column)})`;
 }
 

@@ -52,6 +52,8 @@ export interface EvaluateOptions {
   from?: string | undefined;
   /** Last day included (YYYY-MM-DD, UTC). */
   to?: string | undefined;
+  /** Periods start here (YYYY-MM-DD) rather than on calendar boundaries: a trailing quarter ending a month. */
+  origin?: string | undefined;
   /** Equality filters on allowed dimensions, e.g. `{ team: "platform" }`; values are bound as parameters. */
   where?: Readonly<Record<string, string>> | undefined;
   /** With `authorship_class` among `by`: add each class's difference to unmarked work (metric-comparison.ts). */
@@ -69,6 +71,7 @@ export async function evaluateMetrics(options: EvaluateOptions): Promise<MetricR
     grain: options.grain,
     from: options.from,
     to: options.to,
+    origin: options.origin,
     where: options.where,
   };
   const request = resolveMetricRequest(options.metrics, input);

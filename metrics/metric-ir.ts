@@ -41,6 +41,8 @@ export interface TimeBucketNode {
   readonly kind: "time_bucket";
   readonly column: ColumnNode;
   readonly grain: Grain;
+  /** Periods start here (YYYY-MM-DD) instead of on calendar boundaries: a trailing quarter ending this month. */
+  readonly origin?: string | undefined;
 }
 
 /** A metric's own filter from metrics.yaml. */
@@ -189,6 +191,8 @@ export interface PlanRequest {
   readonly grain: Grain;
   readonly from?: string | undefined;
   readonly to?: string | undefined;
+  /** Where periods start (YYYY-MM-DD), when not on calendar boundaries: see TimeBucketNode. */
+  readonly origin?: string | undefined;
   readonly where?: readonly { readonly dimension: string; readonly value: string | boolean }[] | undefined;
   /** metrics.yaml's privacy_floor; absent: no suppression. */
   readonly privacyFloor?: number | undefined;
@@ -217,7 +221,12 @@ export function planMetricQuery(metric: SimpleMetric, request: PlanRequest): Met
     kind: "metric_query",
     metric: metric.name,
     from: { kind: "table", name: metric.model },
-    period: { kind: "time_bucket", column: column(metric.time_dimension), grain: request.grain },
+    period: {
+      kind: "time_bucket",
+      column: column(metric.time_dimension),
+      grain: request.grain,
+      origin: request.origin,
+    },
     dimensions: Object.freeze(request.by.map(column)),
     where: Object.freeze([
       ...requestPredicates(metric.time_dimension, request),
@@ -263,7 +272,12 @@ function planRatioQuery(metric: RatioMetric, request: PlanRequest): RatioQueryNo
     kind: "ratio_query",
     metric: metric.name,
     from: { kind: "table", name: metric.model },
-    period: { kind: "time_bucket", column: column(metric.time_dimension), grain: request.grain },
+    period: {
+      kind: "time_bucket",
+      column: column(metric.time_dimension),
+      grain: request.grain,
+      origin: request.origin,
+    },
     dimensions: Object.freeze(request.by.map(column)),
     where: Object.freeze([...requestPredicates(metric.time_dimension, request), ...shared]),
     numerator: side(metric.sides.numerator, numeratorWhere),

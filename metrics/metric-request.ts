@@ -15,6 +15,8 @@ export interface MetricRequestInput {
   grain: string;
   from?: string | undefined;
   to?: string | undefined;
+  /** Where periods start (YYYY-MM-DD) instead of on calendar boundaries, e.g. a trailing quarter. */
+  origin?: string | undefined;
   /** Equality filters on dimensions, e.g. `{ team: "platform" }`. */
   where?: Readonly<Record<string, string>> | undefined;
 }
@@ -69,10 +71,23 @@ export function resolveMetricRequest(file: MetricsFile, input: MetricRequestInpu
   for (const [flag, value] of [
     ["--from", input.from],
     ["--to", input.to],
+    ["--origin", input.origin],
   ] as const) {
     if (value !== undefined && !isIsoDate(value)) {
       problems.push({ field: flag, message: `must be a date written YYYY-MM-DD: got "${value}"` });
     }
+  }
+  // DuckDB aligns month-long buckets on months: an origin mid-month would be silently moved to its first day.
+  if (
+    input.origin &&
+    isIsoDate(input.origin) &&
+    (input.grain === "month" || input.grain === "quarter") &&
+    !input.origin.endsWith("-01")
+  ) {
+    problems.push({
+      field: "--origin",
+      message: `must be the first day of a month for ${input.grain}s: got "${input.origin}"`,
+    });
   }
   if (input.from && input.to && isIsoDate(input.from) && isIsoDate(input.to) && input.from > input.to) {
     problems.push({ field: "--to", message: `${input.to} is before --from ${input.from}` });
@@ -90,7 +105,15 @@ export function resolveMetricRequest(file: MetricsFile, input: MetricRequestInpu
   }
 
   if (problems.length > 0) throw new InputError("invalid metrics query", problems);
-  return { metrics, by, grain: input.grain as Grain, from: input.from, to: input.to, where };
+  return {
+    metrics,
+    by,
+    grain: input.grain as Grain,
+    from: input.from,
+    to: input.to,
+    where,
+    ...(input.origin !== undefined ? { origin: input.origin } : {}),
+  };
 }
 
 /** `YYYY-MM-DD` naming a day that exists (no 2024-02-30). */

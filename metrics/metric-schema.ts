@@ -238,6 +238,15 @@ export const definitionsSchema = z
       .max(3650)
       .default(30)
       .describe("A pull request reverted within this many days of its merge counts as reverted"),
+    incident_lookahead_days: z
+      .number()
+      .int("must be a whole number of days")
+      .min(1)
+      .max(365)
+      .default(14)
+      .describe(
+        "Days after a month ends during which its deployments' incidents are still awaited; with revert_window_days it decides when a monthly review is final",
+      ),
     privacy_floor: z
       .number()
       .int("must be a whole number")

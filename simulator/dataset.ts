@@ -75,6 +75,11 @@ export interface DatasetPullRequest {
   /** Label names; absent means none. Search's `label:` qualifier matches them. */
   labels?: string[];
   /**
+   * Who merged it (GraphQL `mergedBy`); only on a merged pull request. Absent, the simulator answers the last
+   * approver, else the author.
+   */
+  mergedBy?: DatasetActor | null;
+  /**
    * Ready-for-review, convert-to-draft and review-request events, oldest first; absent means none. A pull
    * request opened as a draft and later marked ready has a READY_FOR_REVIEW event (`isDraft` is false).
    */
@@ -296,6 +301,7 @@ const pullRequestSchema = z
     reviews: z.array(reviewSchema).default([]),
     labels: z.array(z.string().min(1)).optional(),
     timelineEvents: z.array(timelineEventSchema).optional(),
+    mergedBy: actorSchema.nullable().optional(),
   })
   .strict();
 
@@ -485,6 +491,13 @@ export const datasetSchema = z
           message: "must be set when mergedAt is (a merge closes the pull request)",
         });
       }
+      if (pr.mergedBy && !pr.mergedAt) {
+        ctx.addIssue({
+          code: "custom",
+          path: at("mergedBy"),
+          message: "must be null unless mergedAt is set",
+        });
+      }
       if (pr.state && pr.state !== stateOf(pr)) {
         ctx.addIssue({
           code: "custom",
@@ -669,6 +682,7 @@ function normalise(parsed: z.output<typeof datasetSchema>): Dataset {
       // Kept only when given, so that a dataset without them reads back equal.
       ...(pr.labels !== undefined ? { labels: pr.labels } : {}),
       ...(pr.timelineEvents !== undefined ? { timelineEvents: pr.timelineEvents } : {}),
+      ...(pr.mergedBy !== undefined ? { mergedBy: pr.mergedBy } : {}),
     })),
     defaultBranchCommits: parsed.defaultBranchCommits,
     otherBranchCommits: parsed.otherBranchCommits,

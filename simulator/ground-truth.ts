@@ -107,6 +107,31 @@ export interface TruthPullRequest {
   ciRuns: number;
   /** Those that completed with FAILURE, TIMED_OUT or STARTUP_FAILURE. */
   ciFailures: number;
+  /** An AI agent's account opened the pull request (the Copilot coding agent's, here). */
+  agentOpened: boolean;
+  /**
+   * Who pressed merge (GraphQL `mergedBy`): the author of a person's pull request; for an agent's, its
+   * requester or the teammate who approved it; for Dependabot's, the approver, else Dependabot itself. Null
+   * unless merged.
+   */
+  mergedBy: string | null;
+  /**
+   * Merged with an APPROVED review, submitted by the merge, from a teammate who is neither the author nor the
+   * person who asked the agent (the generator picks approvers from that pool; bots never approve). Null
+   * unless merged.
+   */
+  independentApproval: boolean | null;
+  /**
+   * ai_authored, merged by the person who asked the agent, and reviewed by the merge by no human other than
+   * that person (their own steering comments are not another human's review). Null unless merged.
+   */
+  selfMergedWithoutReview: boolean | null;
+  /**
+   * At the merge, the newest workflow run on the pull request's final head commit among those completed by
+   * then concluded FAILURE, TIMED_OUT or STARTUP_FAILURE (the generator has one workflow, "ci"); false when
+   * none had completed. Null unless merged.
+   */
+  mergedWithFailingCi: boolean | null;
 }
 
 export type IncidentLink =

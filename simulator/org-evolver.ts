@@ -289,11 +289,18 @@ class EvolveState {
         pr.mergedAt = iso(mergedMs);
         pr.closedAt = iso(mergedMs);
         pr.updatedAt = stamp(pr, mergedMs + 30_000);
-        landings.push({ pr, mergedMs, merger: pr.author?.type === "User" ? pr.author.login : reviewer });
+        const merger = pr.author?.type === "User" ? pr.author.login : reviewer;
+        pr.mergedBy = { login: merger, type: "User" };
+        landings.push({ pr, mergedMs, merger });
         if (t) {
           t.state = "MERGED";
           t.mergedAt = pr.mergedAt;
           t.closedAt = pr.closedAt;
+          t.mergedBy = merger;
+          // The approver is neither the author nor the agent's requester.
+          t.independentApproval = true;
+          t.selfMergedWithoutReview = false;
+          t.mergedWithFailingCi = this.redAtMerge(pr, mergedMs);
           t.firstReviewAt ??= iso(mergedMs - MINUTE);
           t.approvedAt ??= iso(mergedMs - MINUTE);
           if (t.revertOf !== null) {
@@ -309,6 +316,22 @@ class EvolveState {
     // The branch grows in merge order.
     landings.sort((a, b) => a.mergedMs - b.mergedMs || a.pr.number - b.pr.number);
     for (const { pr, mergedMs, merger } of landings) this.land(pr, mergedMs, merger);
+  }
+
+  /**
+   * Whether the newest workflow run on the head commit that had finished by `mergedMs` failed. The runs were
+   * made by an earlier generation, so the dataset is the only record of them here.
+   */
+  private redAtMerge(pr: DatasetPullRequest, mergedMs: number): boolean {
+    const head = pr.commits.at(-1)?.oid;
+    let shown: DatasetCheckSuite | null = null;
+    for (const suite of this.dataset.checkSuites) {
+      if (suite.repository !== pr.repository || suite.commitOid !== head || suite.workflowName === null)
+        continue;
+      if (suite.status !== "COMPLETED" || Date.parse(suite.updatedAt) > mergedMs) continue;
+      if (shown === null || suite.createdAt > shown.createdAt) shown = suite;
+    }
+    return shown !== null && isFailedRun(shown.conclusion);
   }
 
   /** Lands a merged pull request on its repository's default branch, and runs CI on the pushed tip. */
@@ -502,6 +525,11 @@ class EvolveState {
         defective: false,
         ciRuns: 0,
         ciFailures: 0,
+        agentOpened: false,
+        mergedBy: null,
+        independentApproval: null,
+        selfMergedWithoutReview: null,
+        mergedWithFailingCi: null,
       };
       this.truth.pullRequests.push(entry);
       this.truthOf.set(key(repository, number), entry);

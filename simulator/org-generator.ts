@@ -43,7 +43,7 @@ export interface GenerateOrgOptions {
   seed?: number;
   /** Number of teams (default 2; for more than 10 repositories, one team per 20 repositories). */
   teams?: number;
-  /** Number of repositories (default 3); the last one belongs to no team. */
+  /** Number of repositories (default 3); the last one belongs to no team unless `everyRepositoryOwned`. */
   repositories?: number;
   /** Number of pull requests (default 200), reverts included. */
   pullRequests?: number;
@@ -58,6 +58,15 @@ export interface GenerateOrgOptions {
    * subject line and trailers only. Everything else (and every AI marker) is the same.
    */
   lite?: boolean;
+  /** People per team, drawn between the two (default 5–7). */
+  teamSize?: readonly [number, number];
+  /** Repository names in order (default a fixed list of eight, then service-N). */
+  repositoryNames?: readonly string[];
+  /**
+   * Every repository has a team (default false: the last one has none, so work on it by people outside
+   * every team is `unassigned`).
+   */
+  everyRepositoryOwned?: boolean;
 }
 
 export { COPILOT_AGENT, COPILOT_REVIEWER, DEPENDABOT } from "./generator/pull-requests.ts";
@@ -87,8 +96,17 @@ export function generateOrg(options: GenerateOrgOptions = {}): GeneratedOrg {
   const days = positiveInt(options.days ?? 90, "days", 1);
   const end = options.end ?? DEFAULT_END;
   if (Number.isNaN(end.getTime())) throw new InputError("generateOrg: end is not a valid date");
+  const teamSize = options.teamSize;
+  if (teamSize) {
+    const min = positiveInt(teamSize[0], "teamSize[0]", 1);
+    positiveInt(teamSize[1], "teamSize[1]", min);
+  }
   const rng = createRng(seed);
-  const org = buildOrgShape(rng, options.organization ?? "acme", teamCount, repoCount, days, end);
+  const org = buildOrgShape(rng, options.organization ?? "acme", teamCount, repoCount, days, end, {
+    teamSize,
+    repositoryNames: options.repositoryNames,
+    everyRepositoryOwned: options.everyRepositoryOwned ?? false,
+  });
   const generate = () => generateActivity(rng, org, prCount, options.lite ?? false);
   return prCount >= INTERN_TIMESTAMPS_FROM ? withInternedTimestamps(generate) : generate();
 }

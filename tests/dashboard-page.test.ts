@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryLogger } from "../core/logger.ts";
 import { buildDashboards } from "../dashboards/build-dashboards.ts";
+import { OVERVIEW_WEEKS } from "../dashboards/build-site.ts";
 import { renderOverviewPage } from "../dashboards/overview-page.ts";
 import type { MetricRow } from "../metrics/metric-evaluator.ts";
 import {
@@ -76,6 +77,13 @@ async function build(siteDir: string, options: { title?: string; metricsFile?: s
   });
 }
 
+/** The weekly overview among the pages a build wrote. */
+function overviewOf(pages: readonly string[]): string {
+  const found = pages.find((p) => p.endsWith("overview.html"));
+  if (!found) throw new Error(`no overview.html among ${pages.join(", ")}`);
+  return found;
+}
+
 /** Folder entries left beside `siteDir` (temporaries would start with a dot). */
 function siblings(siteDir: string): string[] {
   return readdirSync(dirname(siteDir)).sort();
@@ -85,8 +93,8 @@ describe("the overview page", () => {
   it("matches the golden file when built from the fixture warehouse with a fixed clock", async () => {
     const siteDir = join(dir, "golden", "site");
     const { pages } = await build(siteDir);
-    expect(pages).toEqual([join(siteDir, "index.html")]);
-    const html = readFileSync(pages[0]!, "utf8");
+    expect(pages).toContain(join(siteDir, "overview.html"));
+    const html = readFileSync(overviewOf(pages), "utf8");
     if (process.env.UPDATE_GOLDEN === "1") {
       mkdirSync(dirname(GOLDEN), { recursive: true });
       writeFileSync(GOLDEN, html);
@@ -144,14 +152,14 @@ describe("the overview page", () => {
       definitions: [{ name: "p50", label: "Median", description: "d", hash: "sha256:cd", unit: "hours" }],
     });
     expect(html).toContain(
-      `<td class="num insufficient" data-metric="p50" data-period="2024-03-04" data-slice="mobile" data-value="" data-n="2" data-insufficient="true"><span class="value">insufficient data</span> <span class="n">n=2</span></td>`,
+      `<td class="num insufficient" data-metric="p50" data-period="2024-03-04" data-slice="mobile" data-value="" data-n="2" data-insufficient="true"><span class="value">insufficient data</span> <span class="n">n = 2</span></td>`,
     );
     expect(html).toContain(
-      `<td class="num" data-metric="p50" data-period="2024-03-04" data-slice="platform" data-value="12.345" data-n="7"><span class="value">12.3</span> <span class="n">n=7</span></td>`,
+      `<td class="num" data-metric="p50" data-period="2024-03-04" data-slice="platform" data-value="12.345" data-n="7"><span class="value">12.3 h</span> <span class="n">n = 7</span></td>`,
     );
     expect(readMetricTable(html, "p50")).toEqual([
       { period: "2024-03-04", slice: "mobile", value: "insufficient data", n: 2 },
-      { period: "2024-03-04", slice: "platform", value: "12.3", n: 7 },
+      { period: "2024-03-04", slice: "platform", value: "12.3 h", n: 7 },
     ]);
     expect(html).toContain("Data as of <strong>no data yet</strong>");
     expect(html).toContain("<code>sha256:cd</code>");
@@ -159,7 +167,7 @@ describe("the overview page", () => {
 
   it("pivots each table to one row per week, newest first, and one column per slice with All first", async () => {
     const siteDir = join(dir, "pivot", "site");
-    const html = readFileSync((await build(siteDir)).pages[0]!, "utf8");
+    const html = readFileSync(overviewOf((await build(siteDir)).pages), "utf8");
     const section = html.slice(html.indexOf(`id="metric-merged_pull_requests"`));
     const table = section.slice(section.indexOf("<table"), section.indexOf("</table>"));
     const columns = [...table.matchAll(/<th scope="col"[^>]*>(.*?)<\/th>/g)].map((m) => m[1]);
@@ -172,7 +180,15 @@ describe("the overview page", () => {
       "platform",
     ]);
 
-    const merged = prs.filter((pr) => pr.merged_at !== null);
+    // The overview covers OVERVIEW_WEEKS weeks back from the watermark.
+    const watermark = prs
+      .map((p) => p.extracted_at)
+      .sort()
+      .at(-1)!;
+    const since = new Date(Date.parse(watermark) - OVERVIEW_WEEKS * 7 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const merged = prs.filter((pr) => pr.merged_at !== null && pr.merged_at >= since);
     const weeks = [...groupBy(merged, (pr) => weekStart(pr.merged_at!)).keys()].sort();
     const axis: string[] = [];
     for (let t = Date.parse(weeks[0]!); t <= Date.parse(weeks.at(-1)!); t += 7 * 86_400_000) {
@@ -196,7 +212,7 @@ describe("the overview page", () => {
 
   it("marks the week the watermark falls in as partial, in the table and under the chart", async () => {
     const siteDir = join(dir, "partial", "site");
-    const html = readFileSync((await build(siteDir)).pages[0]!, "utf8");
+    const html = readFileSync(overviewOf((await build(siteDir)).pages), "utf8");
     // Watermark 2024-04-01T06:01:05Z: the week of 2024-04-01 had barely begun; the week before had ended.
     expect(html).toContain(
       `<tr class="partial" data-partial="true"><th scope="row">2024-04-01 <span class="partial">(partial)</span></th>`,
@@ -244,7 +260,7 @@ describe("the overview page", () => {
   it("shows a title, team or description containing a script tag only escaped", async () => {
     const siteDir = join(dir, "escaping", "site");
     const { pages } = await build(siteDir, { title: ATTACK });
-    const built = readFileSync(pages[0]!, "utf8");
+    const built = readFileSync(overviewOf(pages), "utf8");
     const direct = renderOverviewPage({
       title: ATTACK,
       generatedAt: NOW,
@@ -257,19 +273,11 @@ describe("the overview page", () => {
     });
     for (const html of [built, direct]) {
       expect(html).not.toContain(ATTACK);
-      expect(html).not.toContain("</script><script>");
-      // The one script element is the inert JSON data block.
-      expect(html.match(/<script/g)).toHaveLength(1);
-      expect(html).toContain(`<script type="application/json" id="yardstick-data">`);
+      // No script element at all: the numbers travel in data attributes.
+      expect(html).not.toMatch(/<script/);
       expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
-      const json = html.match(
-        /<script type="application\/json" id="yardstick-data">([\s\S]*?)<\/script>/,
-      )![1]!;
-      const data = JSON.parse(json) as { title: string; rows: MetricRow[] };
-      expect(data.title).toBe(ATTACK);
-      expect(data.rows.some((r) => r.team === ATTACK)).toBe(true);
     }
-    expect(built).toContain(`<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>`);
+    expect(built).toContain(`<h1>Weekly overview: &lt;script&gt;alert(1)&lt;/script&gt;</h1>`);
     expect(built).toContain(`<th scope="col" class="num">&lt;script&gt;alert(1)&lt;/script&gt;</th>`);
     expect(built).toContain(`data-slice="&lt;script&gt;alert(1)&lt;/script&gt;"`);
   });
@@ -277,9 +285,12 @@ describe("the overview page", () => {
   it("references nothing on the network: no http(s) address, no src or href, no imports", async () => {
     const siteDir = join(dir, "offline", "site");
     const { pages } = await build(siteDir);
-    const html = readFileSync(pages[0]!, "utf8");
+    const html = readFileSync(overviewOf(pages), "utf8");
     expect(html).not.toMatch(/https?:\/\//i);
-    expect(html).not.toMatch(/\s(src|href|xlink:href|action|srcset)\s*=/i);
+    expect(html).not.toMatch(/\s(src|xlink:href|action|srcset)\s*=/i);
+    // Links only to the site's own pages, relative, so the site works from file:// wherever it is copied.
+    for (const [, href] of html.matchAll(/\shref="([^"]*)"/g))
+      expect(href).toMatch(/^[a-z0-9-]+\.html(#[a-z-]+)?$/);
     expect(html).not.toMatch(/@import/i);
     expect(html.match(/url\([^)]*\)/g)?.every((u) => u.startsWith("url(#"))).toBe(true);
     expect(html).not.toMatch(/<(link|iframe|img|object|embed)\b/i);
@@ -293,7 +304,10 @@ describe("publishing the site", () => {
     writeFileSync(join(siteDir, "index.html"), "old page");
     writeFileSync(join(siteDir, "stale.html"), "from an earlier build");
     await build(siteDir);
-    expect(readdirSync(siteDir)).toEqual(["index.html"]);
+    expect(readdirSync(siteDir)).not.toContain("stale.html");
+    expect(readdirSync(siteDir)).toEqual(
+      expect.arrayContaining(["index.html", "overview.html", "definitions.html"]),
+    );
     expect(readFileSync(join(siteDir, "index.html"), "utf8")).toMatch(/^<!doctype html>/);
     expect(siblings(siteDir)).toEqual(["site"]);
   });
@@ -325,7 +339,7 @@ describe("publishing the site", () => {
     expect(text).toContain("privacy_floor: 1\n");
     writeFileSync(metricsFile, text.replace("privacy_floor: 1\n", "privacy_floor: 5\n"));
     await build(siteDir, { metricsFile });
-    const html = readFileSync(join(siteDir, "index.html"), "utf8");
+    const html = readFileSync(join(siteDir, "overview.html"), "utf8");
     // People per (week, team), as the mart's person column counts them: human authors (bots are not people).
     const people = new Map<string, Set<string>>();
     for (const pr of prs.filter((p) => p.is_merged && p.merged_at !== null)) {

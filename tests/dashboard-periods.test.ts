@@ -34,6 +34,14 @@ describe("periods on a dashboard", () => {
     expect(isPartialPeriod("2024-02-01", "month", "2024-03-01T00:00:00Z")).toBe(false);
     expect(isPartialPeriod("2024-03-18", "day", "2024-03-18T23:00:00Z")).toBe(true);
     expect(isPartialPeriod("2024-03-18", "day", "2024-03-19T00:00:00Z")).toBe(false);
+    // A quarter runs three months: still partial in its third month, over at the next quarter's start.
+    expect(isPartialPeriod("2024-01-01", "quarter", "2024-03-31T23:00:00Z")).toBe(true);
+    expect(isPartialPeriod("2024-01-01", "quarter", "2024-04-01T00:00:00Z")).toBe(false);
+    expect(axisPeriods(["2024-01-01", "2024-07-01"], "quarter")).toEqual([
+      "2024-01-01",
+      "2024-04-01",
+      "2024-07-01",
+    ]);
     // No watermark means no data was ever taken: there is nothing to call partial.
     expect(isPartialPeriod("2024-03-18", "week", null)).toBe(false);
   });

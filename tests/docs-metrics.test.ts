@@ -10,8 +10,8 @@ import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { buildProgram } from "../cli/main.ts";
-import { differenceText } from "../cli/metrics-command.ts";
 import { InputError } from "../core/errors.ts";
+import { formatComparison } from "../dashboards/units.ts";
 import { REPOSITORY_FLOOR } from "../metrics/comparison-stats.ts";
 import { evaluateMetrics } from "../metrics/metric-evaluator.ts";
 import { AGGREGATIONS, definitionsSchema, GRAINS, UNITS } from "../metrics/metric-schema.ts";
@@ -359,6 +359,10 @@ describe("the reference tables in docs/metrics.md", () => {
     const unitRow = DOC.split("\n").find((l) => l.startsWith("| `unit` |")) ?? "";
     expect(unitRow.split("|")[2]?.trim()).toBe(UNITS.map((u) => `\`${u}\``).join(", "));
   });
+
+  it("say how the numbers of every unit are shown", () => {
+    expect(firstCells(section("How numbers are shown")).sort()).toEqual(UNITS.map((u) => `\`${u}\``).sort());
+  });
 });
 
 // ---- Claims the page makes ----
@@ -436,19 +440,23 @@ describe("what docs/metrics.md says about comparisons", () => {
   });
 
   it("shows the wording the tables print when there are too few repositories", () => {
-    const printed = differenceText({
-      baseline_value: 19.77,
-      baseline_n: 13,
-      k: 1,
-      baseline_k: 7,
-      difference: 25.08,
-      low: null,
-      high: null,
-      method: "jackknife_hd_t",
-      repositories: 8,
-      df: null,
-      no_interval: "too_few_repositories",
-    });
+    // An hours median, as in the page's example: the CLI and the pages print it through one formatter.
+    const printed = formatComparison(
+      {
+        baseline_value: 19.77,
+        baseline_n: 13,
+        k: 1,
+        baseline_k: 7,
+        difference: 25.08,
+        low: null,
+        high: null,
+        method: "jackknife_hd_t",
+        repositories: 8,
+        df: null,
+        no_interval: "too_few_repositories",
+      },
+      { unit: "hours", aggregation: "median" },
+    );
     expect(comparisons()).toContain(`\`${printed}\``);
   });
 

@@ -3,13 +3,15 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { differenceText, formatNumber, metricsCommand } from "../cli/metrics-command.ts";
+import { metricsCommand } from "../cli/metrics-command.ts";
 import { InputError } from "../core/errors.ts";
+import { formatComparison } from "../dashboards/units.ts";
 import {
   createFixtureWarehouse,
   type FixturePullRequest,
   fixturePullRequests,
 } from "./fixtures/metrics-warehouse.ts";
+import { median, oneDecimal } from "./helpers/stats.ts";
 
 const SHIPPED = resolve(import.meta.dirname, "..", "metrics.yaml");
 /** The shipped file with the privacy floor lowered to 1: the fixture has only seven authors. */
@@ -36,6 +38,11 @@ beforeAll(async () => {
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** "2024 Q1" for the first day of a quarter, worked out here rather than by the formatter under test. */
+function quarterName(firstDay: string): string {
+  return `${firstDay.slice(0, 4)} Q${Math.floor((Number(firstDay.slice(5, 7)) - 1) / 3) + 1}`;
+}
 
 /** The metric names of the shipped file, read with a plain YAML parser (not the loader under test). */
 function shippedNames(): string[] {
@@ -170,9 +177,23 @@ describe("comparisons in yardstick metrics query", () => {
       /^metric +period +authorship_class +value +n +k +vs unmarked \(95% interval\) +definition$/,
     );
     const assisted = lines.find((l) => / ai_assisted /.test(l) && /too few/.test(l));
-    expect(assisted).toMatch(/ 1 +[+-]?[\d.]+, too few repositories for an interval \(k=1 vs 1, 2 in all\) /);
-    const unmarked = lines.find((l) => / unmarked /.test(l) && / 2024-01-01 /.test(l));
-    expect(unmarked).toMatch(/ unmarked +[\d.]+ +\d+ +1 +sha256:/);
+    expect(assisted).toMatch(
+      / 1 +(?:[+-][\d.,]+ h|0), too few repositories for an interval \(k=1 vs 1, 2 in all\) /,
+    );
+    // The unmarked median of the first quarter, from the fixture's rows, in hours with one decimal.
+    const q1 = prs.filter(
+      (p) =>
+        p.is_merged &&
+        p.authorship_class === "unmarked" &&
+        p.merged_at!.startsWith("2024-0") &&
+        p.merged_at! < "2024-04",
+    );
+    const hours = q1.map((p) => (Date.parse(p.merged_at!) - Date.parse(p.created_at)) / 3_600_000);
+    // Tables name a quarter as a quarter; JSON and CSV keep its first day.
+    const unmarked = lines.find((l) => / unmarked /.test(l) && / 2024 Q1 /.test(l));
+    expect(unmarked).toMatch(
+      new RegExp(` unmarked +${oneDecimal(median(hours)).replace(".", "\\.")} h +${q1.length} +1 +sha256:`),
+    );
 
     const json = (
       await run("query", ...args, "--format", "json", "--metrics", METRICS, "--warehouse", warehousePath)
@@ -208,9 +229,6 @@ describe("comparisons in yardstick metrics query", () => {
   });
 
   it("never prints a bound or a difference as -0", () => {
-    expect(formatNumber(-0.001)).toBe("0");
-    expect(formatNumber(-0)).toBe("0");
-    expect(formatNumber(-0.006)).toBe("-0.01");
     const comparison = {
       baseline_value: 1,
       baseline_n: 40,
@@ -224,11 +242,74 @@ describe("comparisons in yardstick metrics query", () => {
       df: 7,
       no_interval: null,
     };
-    expect(differenceText(comparison)).toBe("0 [0, 0.3]");
-    expect(differenceText({ ...comparison, difference: -0.2, low: -0.5, high: -0.001 })).toBe(
-      "-0.2 [-0.5, 0]",
+    // An average of counts keeps two decimals; the interval spans zero, so the numbers are the detail.
+    const average = { unit: "count", aggregation: "average" as const };
+    expect(formatComparison(comparison, average)).toBe("no detectable difference (0 [0, +0.30])");
+    expect(formatComparison({ ...comparison, difference: -0.2, low: -0.5, high: -0.001 }, average)).toBe(
+      "-0.20 [-0.50, 0]",
     );
-    expect(differenceText({ ...comparison, difference: 1.5 })).toBe("+1.5 [0, 0.3]");
+    const hours = { unit: "hours", aggregation: "median" as const };
+    expect(formatComparison({ ...comparison, difference: -0.04, low: -0.9, high: 0.04 }, hours)).toBe(
+      "no detectable difference (0 [-0.9, 0])",
+    );
+  });
+
+  it("prints a share in percent in tables, and the same rows as raw numbers in JSON and CSV", async () => {
+    const args = ["merge_rate", "--grain", "quarter", "--metrics", METRICS, "--warehouse", warehousePath];
+    const table = await run("query", ...args);
+    const json = (await run("query", ...args, "--format", "json"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { period: string; value: number | null; n: number });
+    const csv = (await run("query", ...args, "--format", "csv")).trim().split("\r\n");
+    const header = csv[0]!.split(",");
+    // Merge rate per quarter from the fixture's rows: merged among closed, in percent with one decimal.
+    const closed = prs.filter((p) => p.closed_at !== null);
+    const quarters = new Map<string, { closed: number; merged: number }>();
+    for (const p of closed) {
+      const month = Number(p.closed_at!.slice(5, 7));
+      const quarter = `${p.closed_at!.slice(0, 4)}-${String(month - ((month - 1) % 3)).padStart(2, "0")}-01`;
+      const q = quarters.get(quarter) ?? { closed: 0, merged: 0 };
+      q.closed++;
+      if (p.is_merged) q.merged++;
+      quarters.set(quarter, q);
+    }
+    expect(json.map((r) => r.period).sort()).toEqual([...quarters.keys()].sort());
+    for (const row of json) {
+      const q = quarters.get(row.period)!;
+      const line = csv.find((l) => l.split(",")[1] === row.period)!.split(",");
+      // merge_rate's min_sample is 10 closed pull requests.
+      if (q.closed < 10) {
+        expect(row.value).toBeNull();
+        expect(table).toMatch(
+          new RegExp(`^merge_rate +${quarterName(row.period)} +insufficient data +${q.closed} `, "m"),
+        );
+        continue;
+      }
+      expect(row.value).toBeCloseTo(q.merged / q.closed, 12);
+      const shown = `${oneDecimal((q.merged / q.closed) * 100)}%`;
+      expect(table).toMatch(
+        new RegExp(
+          `^merge_rate +${quarterName(row.period)} +${shown.replace(".", "\\.")} +${q.closed} `,
+          "m",
+        ),
+      );
+      expect(line[header.indexOf("value")]).toBe(String(row.value));
+    }
+    expect(json.some((r) => r.value !== null)).toBe(true);
+  });
+
+  it("names the period by its grain in tables: a quarter as a quarter, a month as a month", async () => {
+    const common = ["merged_pull_requests", "--metrics", METRICS, "--warehouse", warehousePath];
+    const periodsOf = (text: string) =>
+      text
+        .split("\n")
+        .filter((l) => l.startsWith("merged_pull_requests "))
+        .map((l) => l.split(/ {2,}/)[1]);
+    const months = [...new Set(prs.filter((p) => p.is_merged).map((p) => p.merged_at!.slice(0, 7)))].sort();
+    expect(periodsOf(await run("query", ...common, "--grain", "month"))).toEqual(months);
+    const quarters = [...new Set(months.map((m) => quarterName(`${m}-01`)))];
+    expect(periodsOf(await run("query", ...common, "--grain", "quarter"))).toEqual(quarters);
   });
 });
 

@@ -73,6 +73,14 @@ interface PullRequestFact {
   human_reviews: number;
   ci_runs: number;
   ci_failures: number;
+  created_at: string;
+  /** Opened by an agent's account (the generator's Copilot coding agent). */
+  agent_opened: boolean;
+  ai_reviewed: boolean;
+  /** The governance facts of a merged pull request, as the generator recorded them (null unless merged). */
+  independent_approval: boolean | null;
+  self_merged_without_review: boolean | null;
+  merged_with_failing_ci: boolean | null;
 }
 
 interface DeploymentFact {
@@ -180,6 +188,12 @@ const pullRequests: PullRequestFact[] = org.truth.pullRequests.map((t) => {
     human_reviews: humanReviews(pr),
     ci_runs: runs.length,
     ci_failures: runs.filter((s) => s.conclusion !== null && FAILED.has(s.conclusion)).length,
+    created_at: t.createdAt,
+    agent_opened: t.agentOpened,
+    ai_reviewed: t.aiReviewed,
+    independent_approval: t.independentApproval,
+    self_merged_without_review: t.selfMergedWithoutReview,
+    merged_with_failing_ci: t.mergedWithFailingCi,
   };
 });
 
@@ -390,6 +404,16 @@ function derived<F>(
 type P = PullRequestFact;
 const merged = (p: P) => p.merged_at !== null;
 const mergedAt = (p: P) => p.merged_at;
+const aiAuthored = (p: P) => p.authorship_class === "ai_authored";
+/** A share of the AI-authored pull requests merged in the month that `has` holds for. */
+const aiMergedShare = (has: (p: P) => boolean) =>
+  ratio(
+    pullRequests,
+    mergedAt,
+    { where: (p) => aiAuthored(p) && has(p), agg: count },
+    { where: aiAuthored, agg: count },
+    RATE_MIN_SAMPLE,
+  );
 const deployedAt = (p: P) => p.production_deployed_at;
 const count = { kind: "count" } as const;
 const all = () => true;
@@ -526,6 +550,35 @@ const CHECKS: Record<string, Check> = {
     { where: all, agg: count },
     RATE_MIN_SAMPLE,
   ),
+  agent_opened_pull_requests: simple(
+    pullRequests,
+    (p) => p.created_at,
+    (p) => p.agent_opened,
+    count,
+  ),
+  agent_closed_unmerged: simple(
+    pullRequests,
+    (p) => p.closed_at,
+    (p) => p.agent_opened && !merged(p),
+    count,
+  ),
+  agent_merge_rate: ratio(
+    pullRequests,
+    (p) => p.closed_at,
+    { where: (p) => p.agent_opened && merged(p), agg: count },
+    { where: (p) => p.agent_opened, agg: count },
+    RATE_MIN_SAMPLE,
+  ),
+  ai_reviewed_share: ratio(
+    pullRequests,
+    mergedAt,
+    { where: (p) => p.ai_reviewed, agg: count },
+    { where: all, agg: count },
+    RATE_MIN_SAMPLE,
+  ),
+  ai_independent_approval_share: aiMergedShare((p) => p.independent_approval === true),
+  ai_self_merged_share: aiMergedShare((p) => p.self_merged_without_review === true),
+  ai_merged_with_failing_ci_share: aiMergedShare((p) => p.merged_with_failing_ci === true),
 };
 
 /** DORA's performance bands (elite, high, medium thresholds; worse is low), as the DORA reports state them. */
@@ -589,8 +642,18 @@ describe("the default metrics against the generator's ground truth", () => {
   });
 
   it("lets every metric be read by team, and pull request metrics by authorship class", () => {
-    // The AI shares are shares of the classes, so they are read by team (and repository, size) only.
-    const shares = new Set(["ai_authored_share", "ai_assisted_share"]);
+    // The AI shares are shares of the classes, and agent work and its governance are of one class, so they are
+    // read by team (and repository, size) only.
+    const shares = new Set([
+      "ai_authored_share",
+      "ai_assisted_share",
+      "agent_opened_pull_requests",
+      "agent_closed_unmerged",
+      "agent_merge_rate",
+      "ai_independent_approval_share",
+      "ai_self_merged_share",
+      "ai_merged_with_failing_ci_share",
+    ]);
     const missing = METRICS.metrics.flatMap((m) => [
       ...(m.dimensions.includes("team") ? [] : [`${m.name}: team`]),
       ...(m.models.includes("fct_pull_requests") &&
@@ -654,6 +717,29 @@ describe("the default metrics against the generator's ground truth", () => {
       expect(orgRows.some((r) => r.value !== null)).toBe(true);
     },
   );
+
+  it("checks the governance shares on an organisation that has every human-in-the-loop case", () => {
+    const aiMerged = pullRequests.filter((p) => aiAuthored(p) && merged(p));
+    const cases = {
+      independentlyApproved: aiMerged.filter((p) => p.independent_approval === true).length,
+      notIndependentlyApproved: aiMerged.filter((p) => p.independent_approval === false).length,
+      selfMergedWithoutReview: aiMerged.filter((p) => p.self_merged_without_review === true).length,
+      mergedWithFailingCi: aiMerged.filter((p) => p.merged_with_failing_ci === true).length,
+      mergedWithGreenOrNoCi: aiMerged.filter((p) => p.merged_with_failing_ci === false).length,
+      agentClosedUnmerged: pullRequests.filter((p) => p.agent_opened && p.closed_at !== null && !merged(p))
+        .length,
+    };
+    for (const [name, n] of Object.entries(cases)) expect(n, name).toBeGreaterThan(0);
+    // Not every AI-authored pull request merged without an independent approval was self-merged: some had
+    // another person's comments.
+    expect(cases.notIndependentlyApproved).toBeGreaterThan(cases.selfMergedWithoutReview);
+    // Merges on red CI are a few percent, more often of AI-authored work than of unmarked work.
+    const redShare = (rows: readonly P[]) =>
+      rows.filter((p) => p.merged_with_failing_ci).length / rows.length;
+    const unmarkedMerged = pullRequests.filter((p) => p.authorship_class === "unmarked" && merged(p));
+    expect(redShare(aiMerged)).toBeGreaterThan(redShare(unmarkedMerged));
+    expect(redShare(pullRequests.filter(merged))).toBeLessThan(0.05);
+  });
 
   it("withholds small groups: some below min_sample, some under the privacy floor, most shown", () => {
     // The states the comparisons above hold the engine to, counted over every metric and slice.

@@ -19,6 +19,7 @@ import {
   type FixturePullRequest,
   fixturePullRequests,
 } from "./fixtures/metrics-warehouse.ts";
+import { oneDecimal } from "./helpers/stats.ts";
 
 const TEAMS = ["platform", "mobile"];
 
@@ -418,10 +419,30 @@ describe("metrics diff between two files", () => {
     expect(out).toMatch(/Values in 2024-03 \(the last full month before the data watermark 2024-04-01T/);
     const table = out.slice(out.search(/^metric\s+team/m));
     expect(table.split("\n")[0]).toMatch(/^metric\s+team\s+old\s+old n\s+new\s+new n\s+change$/);
-    const tail = expectedRows("2024-03").at(-1)!;
-    expect(table).toMatch(
-      new RegExp(`cycle_time_tail\\s+\\(all teams\\)\\s+\\S+\\s+${tail.old_n}\\s+\\S+\\s+${tail.new_n}\\s+-`),
-    );
+    // Every row as the table must print it: hours with one decimal and "h", the change signed, from the
+    // values computed here from the fixture's rows.
+    const hours = (v: number | null, withheld: string | undefined) =>
+      withheld === "suppressed" ? "suppressed" : v === null ? "-" : `${oneDecimal(v)} h`;
+    const change = (v: number | null) => {
+      if (v === null) return "-";
+      const digits = oneDecimal(Math.abs(v));
+      return Number(digits) === 0 ? "0" : `${v < 0 ? "-" : "+"}${digits} h`;
+    };
+    const rows = expectedRows("2024-03");
+    expect(rows.some((r) => r.change !== null)).toBe(true);
+    for (const r of rows) {
+      const cells = [
+        r.metric,
+        r.overall ? "(all teams)" : (r.team ?? "(none)"),
+        hours(r.old_value, r.old_withheld),
+        r.old_n === null ? "-" : String(r.old_n),
+        hours(r.new_value, r.new_withheld),
+        r.new_n === null ? "-" : String(r.new_n),
+        change(r.change),
+      ];
+      const escaped = cells.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+      expect(table).toMatch(new RegExp(`^${escaped.join(" {2,}")}$`, "m"));
+    }
   });
 
   it("says so when nothing changed", async () => {

@@ -262,6 +262,40 @@ describe("evaluating metrics on a DuckDB warehouse", () => {
     expect(rows.every((r) => r.period >= "2024-03-04" && r.period <= "2024-03-10")).toBe(true);
   });
 
+  it("groups a trailing quarter from an origin: three months from a month's start, not a calendar quarter", async () => {
+    const rows = await evaluateMetrics({
+      warehousePath,
+      metrics,
+      names: ["merged_pull_requests"],
+      by: [],
+      grain: "quarter",
+      from: "2024-01-01",
+      to: "2024-03-31",
+      origin: "2024-02-01",
+    });
+    // Quarters run Nov–Jan and Feb–Apr from a February origin: January's merges fall in the first, February's
+    // and March's in the second (calendar quarters would put all three months together).
+    const merged = (from: string, to: string) =>
+      prs.filter((pr) => pr.is_merged && pr.merged_at! >= from && pr.merged_at! < to).length;
+    const january = merged("2024-01-01T00:00:00.000Z", "2024-02-01T00:00:00.000Z");
+    const febToMarch = merged("2024-02-01T00:00:00.000Z", "2024-04-01T00:00:00.000Z");
+    expect(january).toBeGreaterThan(0);
+    expect(febToMarch).toBeGreaterThan(0);
+    expect(rows.map((r) => [r.period, r.n])).toEqual([
+      ["2023-11-01", january],
+      ["2024-02-01", febToMarch],
+    ]);
+    const invalid = await evaluateMetrics({
+      warehousePath,
+      metrics,
+      names: ["merged_pull_requests"],
+      by: [],
+      grain: "quarter",
+      origin: "2024-02-30",
+    }).catch((e: unknown) => e);
+    expect((invalid as InputError).problems[0]?.field).toBe("--origin");
+  });
+
   it("returns rows of several metrics in the order they were asked for", async () => {
     const rows = await evaluateMetrics({
       warehousePath,

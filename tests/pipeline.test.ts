@@ -84,7 +84,7 @@ describe("yardstick run against a simulated organisation", () => {
   });
 
   it("publishes a page whose merged pull requests per week and team match the ground truth", () => {
-    const page = readFileSync(first.pages[0]!, "utf8");
+    const page = readFileSync(first.pages.find((p) => p.endsWith("overview.html"))!, "utf8");
     const rows = readMetricTable(page, "merged_pull_requests");
     const expected: string[] = [];
     // A group of fewer distinct people than metrics.yaml's privacy floor shows "suppressed" and no n.
@@ -102,7 +102,7 @@ describe("yardstick run against a simulated organisation", () => {
   });
 
   it("publishes the weekly median hours to merge, or 'insufficient data' below the minimum sample", () => {
-    const page = readFileSync(first.pages[0]!, "utf8");
+    const page = readFileSync(first.pages.find((p) => p.endsWith("overview.html"))!, "utf8");
     const shown = new Map(
       readMetricTable(page, "time_to_merge_hours_p50")
         .filter((r) => r.slice === "All")

@@ -168,24 +168,29 @@ describe("organisation generator", () => {
     }
   });
 
-  it("has merged pull requests approved by someone other than the author, or merged without a human review", () => {
+  it("has merged pull requests approved by someone other than the author, a few merged on comments alone or without a human review", () => {
     let unreviewed = 0;
-    const requester = new Map(
-      org.truth.pullRequests.map((t) => [`${t.repository}#${t.number}`, t.initiatedBy]),
-    );
+    let commentsOnly = 0;
+    const truthOf = new Map(org.truth.pullRequests.map((t) => [`${t.repository}#${t.number}`, t]));
     for (const pr of prs) {
       for (const review of pr.reviews) expect(review.author?.login).not.toBe(pr.author?.login);
       // The person who asked an agent may only comment on its pull request: their review is not an approval.
-      const asker = requester.get(`${pr.repository}#${pr.number}`);
+      const t = truthOf.get(`${pr.repository}#${pr.number}`);
+      const asker = t?.initiatedBy;
+      for (const review of pr.reviews)
+        if (review.author?.login === asker) expect(review.state).not.toBe("APPROVED");
       const human = pr.reviews.filter((r) => r.author?.type === "User" && r.author.login !== asker);
-      if (pr.state === "MERGED" && human.length > 0)
-        expect(human.some((r) => r.state === "APPROVED")).toBe(true);
-      if (pr.state === "MERGED" && human.length === 0) unreviewed++;
+      if (pr.state !== "MERGED") continue;
+      expect(t?.independentApproval).toBe(human.some((r) => r.state === "APPROVED"));
+      if (human.length === 0) unreviewed++;
+      else if (!human.some((r) => r.state === "APPROVED")) commentsOnly++;
     }
-    // A few, not most: self-merges, agent work merged by its requester, dependency bumps on green CI.
+    // A few, not most: self-merges, agent work merged by its requester, dependency bumps on green CI; and
+    // merges after comments without a formal approval.
     const merged = prs.filter((pr) => pr.state === "MERGED").length;
     expect(unreviewed).toBeGreaterThan(0);
     expect(unreviewed).toBeLessThan(merged * 0.2);
+    expect(commentsOnly).toBeLessThan(merged * 0.1);
   });
 
   it("records an authorship class in the ground truth that matches the markers in the data", () => {

@@ -48,6 +48,11 @@ interface Row {
   reverted_by: number | null;
   reverted_within_window: boolean;
   shipped_with_incident: boolean | null;
+  merged_by_login: string | null;
+  is_agent_opened: boolean;
+  has_independent_approval: boolean | null;
+  merged_by_initiator_without_review: boolean | null;
+  merged_with_failing_ci: boolean | null;
 }
 
 const iso = (t: string | null) => (t === null ? null : new Date(t).toISOString());
@@ -72,7 +77,8 @@ describe("the warehouse against the generator's ground truth", () => {
                 ${["first_commit_at", "ready_for_review_at", "first_review_at", "first_approval_at", "merged_at", "production_deployed_at"].map(ts).join(", ")},
                 p.coding_hours, p.pickup_hours, p.review_hours, p.deploy_hours, p.cycle_time_hours, p.lead_time_hours,
                 p.review_rounds, p.commits_after_first_review, r.number as reverted_by, p.reverted_within_window,
-                p.shipped_with_incident
+                p.shipped_with_incident, p.merged_by_login, p.is_agent_opened, p.has_independent_approval,
+                p.merged_by_initiator_without_review, p.merged_with_failing_ci
          from fct_pull_requests p left join fct_pull_requests r on r.pull_request_id = p.reverted_by_pull_request_id`,
       ),
     );
@@ -236,6 +242,79 @@ describe("the warehouse against the generator's ground truth", () => {
       ),
     ).toEqual([]);
     expect(org.truth.pullRequests.filter((t) => t.deployedAt !== null).length).toBeGreaterThan(100);
+  });
+
+  it("says who merged every pull request, and whether a person independent of the work approved it", () => {
+    expect(
+      mismatches(
+        "merged_by_login",
+        (t) => t.mergedBy?.toLowerCase() ?? null,
+        (r) => r.merged_by_login?.toLowerCase() ?? null,
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "is_agent_opened",
+        (t) => t.agentOpened,
+        (r) => r.is_agent_opened,
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "has_independent_approval",
+        (t) => t.independentApproval,
+        (r) => r.has_independent_approval,
+      ),
+    ).toEqual([]);
+    expect(
+      mismatches(
+        "merged_by_initiator_without_review",
+        (t) => t.selfMergedWithoutReview,
+        (r) => r.merged_by_initiator_without_review,
+      ),
+    ).toEqual([]);
+    // The cases the rules tell apart are all in the organisation: agent work approved by a teammate (then
+    // merged by its requester or by the approver), merged on comments alone, and merged by its requester with
+    // no one else's review.
+    const aiMerged = org.truth.pullRequests.filter((t) => t.authorship === "ai_authored" && t.mergedAt);
+    expect(
+      aiMerged.filter((t) => t.independentApproval && t.mergedBy === t.initiatedBy).length,
+    ).toBeGreaterThan(0);
+    expect(
+      aiMerged.filter((t) => t.independentApproval && t.mergedBy !== t.initiatedBy).length,
+    ).toBeGreaterThan(0);
+    expect(aiMerged.filter((t) => t.selfMergedWithoutReview).length).toBeGreaterThan(0);
+    expect(aiMerged.filter((t) => t.independentApproval === false).length).toBeGreaterThan(
+      aiMerged.filter((t) => t.selfMergedWithoutReview).length,
+    );
+  });
+
+  it("says which merges went through while the head commit's checks were red", () => {
+    expect(
+      mismatches(
+        "merged_with_failing_ci",
+        (t) => t.mergedWithFailingCi,
+        (r) => r.merged_with_failing_ci,
+      ),
+    ).toEqual([]);
+    const merged = org.truth.pullRequests.filter((t) => t.mergedAt);
+    const red = merged.filter((t) => t.mergedWithFailingCi);
+    expect(red.length).toBeGreaterThan(0);
+    // Among them, merges whose green re-run, started just before the merge, finished only after it: red at
+    // the merge, though the newest run on the head is green.
+    const headOf = new Map(
+      org.dataset.pullRequests.map((p) => [`${p.repository}#${p.number}`, p.commits.at(-1)?.oid]),
+    );
+    const greenAfterTheMerge = red.filter((t) =>
+      org.dataset.checkSuites.some(
+        (s) =>
+          s.repository === t.repository &&
+          s.commitOid === headOf.get(`${t.repository}#${t.number}`) &&
+          s.conclusion === "SUCCESS" &&
+          Date.parse(s.updatedAt) > Date.parse(t.mergedAt as string),
+      ),
+    );
+    expect(greenAfterTheMerge.length).toBeGreaterThan(0);
   });
 
   it("leaves rework after review unknown for pull requests merged without a human review", () => {

@@ -1,6 +1,7 @@
 -- One row per pull request: its whole life (timestamps and the four phases), its size, who wrote it and
--- with what AI evidence, the team it counts for, and what happened after the merge (deployment, revert,
--- incident, CI). Durations are hours; a negative span is a data error: null here, and counted.
+-- with what AI evidence, the team it counts for, who merged it and on what review and checks, and what
+-- happened after the merge (deployment, revert, incident, CI). Durations are hours; a negative span is a data
+-- error: null here, and counted.
 
 with pull_requests as (
 
@@ -90,6 +91,7 @@ joined as (
         pull_requests.*,
         first_commits.first_commit_at,
         authorship.authorship_class,
+        authorship.opened_by_ai_account,
         authorship.ai_reviewed,
         authorship.has_ai_signal,
         authorship.ai_tools_text as ai_tools,
@@ -107,6 +109,8 @@ joined as (
         reviews.human_review_count,
         reviews.bot_review_count,
         reviews.ai_review_count,
+        reviews.independent_review_count,
+        reviews.independent_approval_count,
         delivery.production_deployment_id,
         delivery.production_deployed_at,
         delivery.deploy_link_method,
@@ -117,6 +121,7 @@ joined as (
         delivery.reverts_pull_request_id,
         coalesce(delivery.ci_runs, 0) as ci_runs,
         coalesce(delivery.ci_failures, 0) as ci_failures,
+        delivery.merged_with_failing_ci,
         -- Team (metrics.yaml team_attribution): person_first = the author's; for agent work the person who
         -- asked the agent; else the repository's. repository_first = the repository's, else the person's.
         case
@@ -184,6 +189,7 @@ final as (
         spans.merged_at,
         spans.production_deployed_at,
         spans.merged_at is not null as is_merged,
+        spans.merged_by_login,
         case when spans.merge_span >= 0 then spans.merge_span end as time_to_merge_hours,
         case when spans.coding_span >= 0 then spans.coding_span end as coding_hours,
         case when spans.draft_span >= 0 then spans.draft_span end as draft_hours,
@@ -208,6 +214,7 @@ final as (
         spans.commit_count,
         spans.review_count,
         coalesce(spans.authorship_class, 'unmarked') as authorship_class,
+        coalesce(spans.opened_by_ai_account, false) as is_agent_opened,
         coalesce(spans.ai_reviewed, false) as ai_reviewed,
         coalesce(spans.has_ai_signal, false) as has_ai_signal,
         spans.ai_tools,
@@ -222,6 +229,23 @@ final as (
         cast(coalesce(spans.human_review_count, 0) as integer) as human_review_count,
         cast(coalesce(spans.bot_review_count, 0) as integer) + cast(coalesce(spans.ai_review_count, 0) as integer)
             as bot_review_count,
+        -- Human in the loop: null unless merged, since they describe what a merge went through with and an open
+        -- pull request can still get its approval. The person who asked the agent cannot vouch for its work, so
+        -- neither their approval nor their own comments count as another person's review.
+        case when spans.merged_at is not null then coalesce(spans.independent_approval_count, 0) > 0 end
+            as has_independent_approval,
+        case
+            when spans.merged_at is not null
+                then coalesce(
+                    spans.authorship_class = 'ai_authored'
+                    and not {{ login_is_bot('spans.merged_by_login', 'spans.merged_by_type') }}
+                    and lower(spans.merged_by_login) = lower(spans.initiated_by)
+                    and coalesce(spans.independent_review_count, 0) = 0,
+                    false
+                )
+        end as merged_by_initiator_without_review,
+        case when spans.merged_at is not null then coalesce(spans.merged_with_failing_ci, false) end
+            as merged_with_failing_ci,
         spans.production_deployment_id,
         spans.deploy_link_method,
         spans.reverted_within_window,

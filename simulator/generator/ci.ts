@@ -4,8 +4,9 @@
  * suite with one check run per job (some jobs are matrix legs): a queue wait, then long-tailed job times.
  * Runs fail more often for AI-authored work, in teams with more failures and after defective changes;
  * a flaky failure is often re-run (a second suite on the same commit, same run number); the last run
- * before a merge passes (branch protection). One repository also reports a legacy Jenkins build as
- * commit statuses.
+ * before a merge passes (branch protection), except for the few merges that go through on red (more of
+ * them for AI-authored work), some with a re-run started just before the merge that finishes after it.
+ * One repository also reports a legacy Jenkins build as commit statuses.
  */
 import type {
   CheckConclusion,
@@ -29,6 +30,16 @@ export const CI_FAILURE_RATE: Record<Authorship, number> = {
   automation: 0.09,
 };
 const DEFAULT_BRANCH_FAILURE_RATE = 0.04;
+/**
+ * Chance that a pull request whose last run went red before the merge is merged anyway (an administrator
+ * bypasses branch protection, or the repository requires no check) instead of waiting for a green re-run.
+ */
+const MERGED_ON_RED: Record<Authorship, number> = {
+  unmarked: 0.12,
+  ai_assisted: 0.12,
+  ai_authored: 0.5,
+  automation: 0.1,
+};
 const FAILED = new Set<CheckConclusion | null>(["FAILURE", "TIMED_OUT", "STARTUP_FAILURE"]);
 
 export const WORKFLOW = "ci";
@@ -46,6 +57,8 @@ export interface RepoCi {
 interface Pending {
   suite: DatasetCheckSuite;
   createdMs: number;
+  /** When its last job finished, to the second as the dataset writes it; null while it runs. */
+  completedMs: number | null;
   seq: number;
   /** The run this re-runs. */
   rerunOf: Pending | null;
@@ -84,13 +97,28 @@ export function generateCi(
     branch: string,
     failRate: number,
     mustPassBy: number | null,
+    mergedOnRed = 0,
   ): Pending[] => {
     const createdMs = pushMs + rng.int(2, 12) * SECOND;
     if (createdMs >= endMs) return [];
     const fail = rng.chance(failRate);
     const first = runSuite(rng, repo, commitOid, createdMs, event, branch, fail, endMs);
-    const original: Pending = { suite: first.suite, createdMs, seq: seq++, rerunOf: null };
+    const original: Pending = {
+      suite: first.suite,
+      createdMs,
+      completedMs: toSecond(first.completedMs),
+      seq: seq++,
+      rerunOf: null,
+    };
     if (!fail || first.completedMs === null || (mustPassBy === null && !rng.chance(0.35))) return [original];
+    if (mustPassBy !== null && first.completedMs <= mustPassBy && rng.chance(mergedOnRed)) {
+      // Merged on red. Half the time someone started a re-run minutes before merging without waiting for it.
+      if (!rng.chance(0.5)) return [original];
+      const rerunMs = Math.max(first.completedMs + SECOND, mustPassBy - rng.int(1, 5) * MINUTE);
+      const late = runSuite(rng, repo, commitOid, rerunMs, event, branch, false, endMs);
+      const rerun = { suite: late.suite, createdMs: rerunMs, completedMs: toSecond(late.completedMs) };
+      return [original, { ...rerun, seq: seq++, rerunOf: original }];
+    }
     // A red run is re-run (flaky tests); before a merge, branch protection wants the last run green.
     const rerunMs = first.completedMs + longTail(rng, 4 * MINUTE, 0.8, 30 * MINUTE);
     if (rerunMs >= endMs) return [original];
@@ -107,9 +135,10 @@ export function generateCi(
     if (mustPassBy !== null && (again.completedMs === null || again.completedMs > mustPassBy)) {
       // No time for a re-run before the merge: the run was green after all.
       const green = runSuite(rng, repo, commitOid, createdMs, event, branch, false, endMs);
-      return [{ ...original, suite: green.suite }];
+      return [{ ...original, suite: green.suite, completedMs: toSecond(green.completedMs) }];
     }
-    return [original, { suite: again.suite, createdMs: rerunMs, seq: seq++, rerunOf: original }];
+    const rerun = { suite: again.suite, createdMs: rerunMs, completedMs: toSecond(again.completedMs) };
+    return [original, { ...rerun, seq: seq++, rerunOf: original }];
   };
 
   const traitsOf = (draft: PrDraft) => draft.traits.ciFailure;
@@ -132,10 +161,22 @@ export function generateCi(
       });
     }
     const rate = CI_FAILURE_RATE[draft.authorship] * traitsOf(draft);
+    const headOid = (commits[commits.length - 1] as (typeof commits)[number]).oid;
+    /** The runs on the final head commit: what the pull request's checks showed at the merge. */
+    const headRuns: Pending[] = [];
     pushes.forEach((push, p) => {
       const last = p === pushes.length - 1;
       const oid = (commits[push.index] as (typeof commits)[number]).oid;
-      const made = workflow(oid, push.ms, "pull_request", pr.headRefName, rate, last ? draft.mergedMs : null);
+      const made = workflow(
+        oid,
+        push.ms,
+        "pull_request",
+        pr.headRefName,
+        rate,
+        last ? draft.mergedMs : null,
+        MERGED_ON_RED[draft.authorship],
+      );
+      if (oid === headOid) headRuns.push(...made);
       for (const run of made) {
         runs.push(run);
         if (draft.revertOf) render.push(() => (run.suite.branch = pr.headRefName));
@@ -147,6 +188,16 @@ export function generateCi(
       const latest = made[made.length - 1];
       if (latest) jenkins(oid, push.ms, JENKINS_PR_CONTEXT, !FAILED.has(latest.suite.conclusion));
     });
+    const mergedMs = draft.mergedMs;
+    if (mergedMs !== null) {
+      // The newest run that had finished by the merge; runs still going then did not show on the checks.
+      let shown: Pending | null = null;
+      for (const run of headRuns) {
+        if (run.completedMs === null || run.completedMs > mergedMs) continue;
+        if (shown === null || run.createdMs > shown.createdMs) shown = run;
+      }
+      draft.truth.mergedWithFailingCi = shown !== null && FAILED.has(shown.suite.conclusion);
+    }
   }
   for (const tip of tips) {
     if (!tip.pushed || tip.index === 0 || tip.ms < org.startMs) continue;
@@ -261,6 +312,11 @@ function status(
   targetUrl: string,
 ): DatasetCommitStatus {
   return { repository, commitOid, context, state, createdAt: iso(ms), targetUrl };
+}
+
+/** A time as the dataset writes it: whole seconds. */
+function toSecond(ms: number | null): number | null {
+  return ms === null ? null : Math.floor(ms / 1000) * 1000;
 }
 
 /** A check suite's conclusion counts as a failed run (cancelled, skipped and neutral do not). */

@@ -161,7 +161,20 @@ export function ciJobsNamed(names: readonly string[]): CiJob[] {
 
 const STRATEGIES: readonly MergeStrategy[] = ["squash", "merge", "rebase"];
 
-/** Builds the shape; `teamCount` teams of 5–7 people, `repoCount` repositories, the last without a team. */
+/** What a caller may change about the shape beyond its sizes (the demo's organisation does). */
+export interface ShapeOptions {
+  /** People per team, drawn between the two (default 5–7). */
+  teamSize?: readonly [number, number];
+  /** Repository names in order (default REPO_NAMES, then service-N). */
+  repositoryNames?: readonly string[];
+  /** Every repository has a team (default: the last of two or more has none). */
+  everyRepositoryOwned?: boolean;
+}
+
+/**
+ * Builds the shape; `teamCount` teams of 5–7 people (or `teamSize`), `repoCount` repositories, the last
+ * without a team (unless `everyRepositoryOwned`).
+ */
 export function buildOrgShape(
   rng: Rng,
   login: string,
@@ -169,7 +182,10 @@ export function buildOrgShape(
   repoCount: number,
   days: number,
   end: Date,
+  options: ShapeOptions = {},
 ): OrgShape {
+  const [minTeamSize, maxTeamSize] = options.teamSize ?? [5, 7];
+  const repoNames = options.repositoryNames ?? REPO_NAMES;
   const peopleRng = rng.fork("people");
   const used = new Set<string>(Object.values(LOOK_ALIKE_PEOPLE));
   let overflow = 0;
@@ -193,7 +209,7 @@ export function buildOrgShape(
   };
   const definitions: TeamDefinition[] = Array.from({ length: teamCount }, (_, t) => ({
     name: TEAM_NAMES[t] ?? `team-${t + 1}`,
-    members: Array.from({ length: peopleRng.int(5, 7) }, newLogin),
+    members: Array.from({ length: peopleRng.int(minTeamSize, maxTeamSize) }, newLogin),
     repos: [],
   }));
   const first = definitions[0] as TeamDefinition;
@@ -235,9 +251,9 @@ export function buildOrgShape(
   const legacyIndex = repoCount - 1;
   const repos: RepoShape[] = Array.from({ length: repoCount }, (_, i) => {
     const own = repoRng.fork(`repo:${i}`);
-    const name = REPO_NAMES[i] ?? `service-${i + 1}`;
+    const name = repoNames[i] ?? `service-${i + 1}`;
     const full = `${login}/${name}`;
-    const teamless = repoCount >= 2 && i === repoCount - 1;
+    const teamless = !options.everyRepositoryOwned && repoCount >= 2 && i === repoCount - 1;
     const team = teamless ? undefined : teams[i % teamCount];
     team?.definition.repos.push(full);
     const mergeStrategy =

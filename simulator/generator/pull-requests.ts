@@ -107,6 +107,9 @@ const OUTCOME_MODEL: Record<Authorship, { merge: number; close: number; medianHo
   automation: { merge: 0.8, close: 0.15, medianHours: 5 },
 };
 
+/** Chance that the requester, rather than the teammate who approved, merges an agent's pull request. */
+const REQUESTER_MERGES_APPROVED = 0.5;
+
 /** Hidden defect rate per class: what reverts and incidents grow from. */
 const DEFECT_RATE: Record<Authorship, number> = {
   unmarked: 0.03,
@@ -218,7 +221,7 @@ export function draftPullRequest(rng: Rng, ctx: DraftContext, index: number): Pr
     : planReviews(rng, ctx, reviewers, readyMs, outcome, planned, traits);
   if (agent && !isDraft && outcome.doneMs - readyMs > HOUR && rng.chance(0.6)) {
     // The requester steers the agent with review comments; GitHub does not let them approve its PR.
-    addHumanReview(rng, plan, human, "COMMENTED", between(rng, readyMs + 5 * MINUTE, outcome.doneMs));
+    addHumanReview(rng, plan, human, "COMMENTED", between(rng, readyMs + 5 * MINUTE, outcome.doneMs), false);
   }
   const aiReviewed = !isDraft && rng.chance(0.15) && readyMs + 15 * MINUTE < outcome.doneMs;
   if (aiReviewed) {
@@ -308,6 +311,12 @@ export function draftPullRequest(rng: Rng, ctx: DraftContext, index: number): Pr
   const gitAuthor = agent
     ? { ...COPILOT_IDENTITY, login: null }
     : { name: person.name, email: person.email, login: person.login };
+  // An agent's pull request is merged by its requester (often once a teammate approved) or by the approver;
+  // drawn apart, so that the rest of the pull request stays as it was.
+  const mergerLogin =
+    agent && plan.approver !== null && !rng.fork("merger").chance(REQUESTER_MERGES_APPROVED)
+      ? plan.approver
+      : human;
   return finishDraft(rng, {
     index,
     repo,
@@ -317,7 +326,8 @@ export function draftPullRequest(rng: Rng, ctx: DraftContext, index: number): Pr
     authorship,
     traits,
     gitAuthor,
-    merger: agent ? identityOf(org, plan.approver ?? human) : gitAuthor,
+    merger: agent ? identityOf(org, mergerLogin) : gitAuthor,
+    mergedBy: ctx.actor(mergerLogin, "User"),
     truth: {
       authorLogin: agent ? COPILOT_AGENT : human,
       authorType: agent ? "Bot" : "User",
@@ -395,6 +405,8 @@ function dependabotPullRequest(
     traits,
     gitAuthor,
     merger: plan.approver ? identityOf(org, plan.approver) : gitAuthor,
+    // Unapproved, it merged itself ("@dependabot merge").
+    mergedBy: plan.approver ? ctx.actor(plan.approver, "User") : ctx.actor(DEPENDABOT, "Bot"),
     truth: {
       authorLogin: DEPENDABOT,
       authorType: "Bot",
@@ -484,6 +496,7 @@ export function revertDraft(
     traits,
     gitAuthor,
     merger: gitAuthor,
+    mergedBy: ctx.actor(human, "User"),
     truth: {
       authorLogin: human,
       authorType: "User",
@@ -528,6 +541,8 @@ interface DraftParts {
   traits: TeamTraits;
   gitAuthor: GitIdentity;
   merger: GitIdentity;
+  /** The account GitHub names as having merged it (GraphQL `mergedBy`), if it is merged. */
+  mergedBy: DatasetActor;
   truth: Pick<
     TruthPullRequest,
     "authorLogin" | "authorType" | "aiTools" | "initiatedBy" | "team" | "aiReviewed" | "decoys"
@@ -540,6 +555,9 @@ interface DraftParts {
 /** The hidden quality, the revert plan and the answer key's first fields. */
 function finishDraft(rng: Rng, parts: DraftParts): PrDraft {
   const { pr, outcome, authorship, traits, plan } = parts;
+  const merged = outcome.state === "MERGED";
+  if (merged) pr.mergedBy = parts.mergedBy;
+  const mergedBy = merged ? parts.mergedBy.login : null;
   const lines = pr.additions + pr.deletions;
   const sizeFactor = Math.min(2, Math.max(0.6, (lines / 100) ** 0.3));
   const defective =
@@ -585,6 +603,17 @@ function finishDraft(rng: Rng, parts: DraftParts): PrDraft {
     defective,
     ciRuns: 0,
     ciFailures: 0,
+    agentOpened: parts.truth.authorType === "Bot" && parts.truth.authorLogin === COPILOT_AGENT,
+    mergedBy,
+    independentApproval: merged ? plan.independentApprovals > 0 : null,
+    selfMergedWithoutReview: merged
+      ? authorship === "ai_authored" &&
+        mergedBy !== null &&
+        mergedBy === parts.truth.initiatedBy &&
+        plan.independentReviews === 0
+      : null,
+    // Set by the CI generator, which knows the runs on the head commit and when they completed.
+    mergedWithFailingCi: merged ? false : null,
   };
   return {
     index: parts.index,

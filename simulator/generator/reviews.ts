@@ -2,8 +2,10 @@
  * Reviews and the pull request timeline: when a pull request became ready for review (agents' drafts,
  * people's drafts, conversions back to draft), who was asked to review, and the reviews themselves — the
  * first after a pickup wait that is longer for agent pull requests and slower in slower teams, rounds that
- * ask for changes (more often for AI-authored work), and an approval shortly before the merge. What the
- * answer key needs (first human review, approval, rounds) is kept as the reviews are written.
+ * ask for changes (more often for AI-authored work), and an approval shortly before the merge (a few are
+ * merged on comments alone). What the answer key needs (first human review, approval, rounds, and which
+ * reviews came from someone independent of the author and of the agent's requester) is kept as the reviews
+ * are written.
  */
 import type { DatasetActor, DatasetReview, DatasetTimelineEvent } from "../dataset.ts";
 import type { Authorship } from "../ground-truth.ts";
@@ -43,6 +45,17 @@ const MERGED_UNREVIEWED: Record<Authorship, number> = {
   ai_assisted: 0.05,
   ai_authored: 0.07,
   automation: 0.3,
+};
+
+/**
+ * Chance that a reviewed pull request is merged on comments alone, without an approval: repositories that
+ * require none, and small changes whose reviewer said "fine" in a comment.
+ */
+const MERGED_WITHOUT_APPROVAL: Record<Authorship, number> = {
+  unmarked: 0.04,
+  ai_assisted: 0.04,
+  ai_authored: 0.08,
+  automation: 0.02,
 };
 
 /**
@@ -123,6 +136,12 @@ export interface ReviewPlan {
   approvedMs: number | null;
   approvedAt: string | null;
   approver: string | null;
+  /**
+   * Reviews, and approvals, by teammates picked from the reviewer pool, which never holds the author nor the
+   * person who asked the agent: the independent ones. The requester's own steering comments are not.
+   */
+  independentReviews: number;
+  independentApprovals: number;
   actor: DraftContext["actor"];
   changesRequested: number;
   /** Times of CHANGES_REQUESTED reviews: the author pushes a fix after each. */
@@ -137,18 +156,22 @@ export function emptyReviewPlan(actor: DraftContext["actor"]): ReviewPlan {
     approvedMs: null,
     approvedAt: null,
     approver: null,
+    independentReviews: 0,
+    independentApprovals: 0,
     actor,
     changesRequested: 0,
     changeRequests: [],
   };
 }
 
+/** `independent`: by a reviewer from the pool (neither the author nor the agent's requester). */
 export function addHumanReview(
   rng: Rng,
   plan: ReviewPlan,
   login: string,
   state: DatasetReview["state"],
   when: number,
+  independent: boolean,
 ): void {
   const ms = Math.floor(when / 1000) * 1000;
   const at = iso(ms);
@@ -169,6 +192,10 @@ export function addHumanReview(
   if (state === "CHANGES_REQUESTED") {
     plan.changesRequested++;
     plan.changeRequests.push(ms);
+  }
+  if (independent) {
+    plan.independentReviews++;
+    if (state === "APPROVED") plan.independentApprovals++;
   }
 }
 
@@ -200,16 +227,19 @@ export function planReviews(
     let ms = readyMs + Math.min(pickup, span * (0.5 + rng.float() * 0.35));
     for (let i = 0; i < count - 1; i++) {
       const state = rng.chance(CHANGES_REQUESTED[kind]) ? "CHANGES_REQUESTED" : "COMMENTED";
-      addHumanReview(rng, plan, rng.pick(reviewers), state, ms);
+      addHumanReview(rng, plan, rng.pick(reviewers), state, ms, true);
       ms = ms + (outcome.doneMs - ms) * (0.2 + rng.float() * 0.5);
     }
     const approvedMs = Math.max(ms, outcome.doneMs - Math.min(2 * HOUR, span * 0.1) * rng.float() - 1000);
-    addHumanReview(rng, plan, rng.pick(reviewers), "APPROVED", Math.min(approvedMs, outcome.doneMs - 1000));
+    // Drawn apart, so that the pull requests that still get their approval stay as they were.
+    const final = rng.fork("approval").chance(MERGED_WITHOUT_APPROVAL[kind]) ? "COMMENTED" : "APPROVED";
+    addHumanReview(rng, plan, rng.pick(reviewers), final, Math.min(approvedMs, outcome.doneMs - 1000), true);
     return plan;
   }
   const chance = outcome.state === "CLOSED" ? 0.5 : 0.4;
   if (span < 2 * HOUR || !rng.chance(chance)) return plan;
   const ms = between(rng, readyMs + HOUR, Math.min(outcome.doneMs, org.endMs) - MINUTE);
-  addHumanReview(rng, plan, rng.pick(reviewers), rng.chance(0.4) ? "CHANGES_REQUESTED" : "COMMENTED", ms);
+  const reviewer = rng.pick(reviewers);
+  addHumanReview(rng, plan, reviewer, rng.chance(0.4) ? "CHANGES_REQUESTED" : "COMMENTED", ms, true);
   return plan;
 }

@@ -69,7 +69,11 @@ export function pullRequestObject(view: DatasetView, p: IndexedPullRequest): Obj
     author: () => view.actorOf(pr.author),
     authorAssociation: pr.author?.type === "User" ? "MEMBER" : "NONE",
     mergedBy: () =>
-      pr.state === "MERGED" ? view.actorOf(approvals[approvals.length - 1]?.author ?? pr.author) : null,
+      pr.state !== "MERGED"
+        ? null
+        : view.actorOf(
+            pr.mergedBy !== undefined ? pr.mergedBy : (approvals[approvals.length - 1]?.author ?? pr.author),
+          ),
     mergeCommit: () => (pr.mergeCommitOid ? view.commitByOid(repo, pr.mergeCommitOid) : null),
     repository: () => view.repository(repo),
     reviewDecision: reviewDecision(pr.reviews),

@@ -517,6 +517,7 @@ final as (
         classified.pull_request_id,
         {{ actor_key('classified.author_login', 'classified.author_type') }} as author_key,
         classified.authorship_class,
+        classified.opened_by_ai_account,
         coalesce(flags.ai_reviewed, false) as ai_reviewed,
         coalesce(flags.has_ai_review_suggestion, false) as has_ai_review_suggestion,
         coalesce(flags.has_ai_signal, false) as has_ai_signal,

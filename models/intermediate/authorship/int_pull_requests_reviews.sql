@@ -22,6 +22,12 @@ signals as (
 
 ),
 
+authorship as (
+
+    select pull_request_id, initiated_by from {{ ref('int_pull_requests_authorship') }}
+
+),
+
 login_signals as (
 
     select
@@ -44,10 +50,16 @@ submitted_reviews as (
         reviews.author_type,
         {{ actor_key('reviews.author_login', 'reviews.author_type') }} = {{ actor_key('pull_requests.author_login', 'pull_requests.author_type') }}
             as is_by_author,
-        {{ login_is_bot('reviews.author_login', 'reviews.author_type') }} as is_bot_account
+        {{ login_is_bot('reviews.author_login', 'reviews.author_type') }} as is_bot_account,
+        -- The person who asked an agent for the work cannot vouch for it: their review is not independent.
+        coalesce(lower(reviews.author_login) = lower(authorship.initiated_by), false) as is_by_initiator,
+        -- Only what was submitted by the merge gated it; an approval after the fact did not.
+        pull_requests.merged_at is null or reviews.submitted_at <= pull_requests.merged_at as is_before_merge
     from reviews
     inner join pull_requests
         on reviews.pull_request_id = pull_requests.pull_request_id
+    left join authorship
+        on reviews.pull_request_id = authorship.pull_request_id
     where reviews.submitted_at is not null
         and coalesce(reviews.state, '') <> 'PENDING'
 
@@ -135,7 +147,14 @@ review_counts as (
         sum(case when reviewer_role = 'bot' then 1 else 0 end) as bot_review_count,
         sum(case when reviewer_role = 'ai_reviewer' then 1 else 0 end) as ai_review_count,
         min(case when reviewer_role = 'ai_reviewer' then submitted_at end) as first_ai_review_at,
-        sum(case when reviewer_role = 'author' then 1 else 0 end) as author_review_count
+        sum(case when reviewer_role = 'author' then 1 else 0 end) as author_review_count,
+        sum(case
+            when reviewer_role = 'human' and not is_by_initiator and is_before_merge then 1 else 0
+        end) as independent_review_count,
+        sum(case
+            when reviewer_role = 'human' and not is_by_initiator and is_before_merge and state = 'APPROVED' then 1
+            else 0
+        end) as independent_approval_count
     from reviews_with_role
     group by pull_request_id
 
@@ -173,7 +192,9 @@ final as (
         cast(coalesce(review_counts.bot_review_count, 0) as integer) as bot_review_count,
         cast(coalesce(review_counts.ai_review_count, 0) as integer) as ai_review_count,
         review_counts.first_ai_review_at,
-        cast(coalesce(review_counts.author_review_count, 0) as integer) as author_review_count
+        cast(coalesce(review_counts.author_review_count, 0) as integer) as author_review_count,
+        cast(coalesce(review_counts.independent_review_count, 0) as integer) as independent_review_count,
+        cast(coalesce(review_counts.independent_approval_count, 0) as integer) as independent_approval_count
     from pull_requests
     left join first_reviews
         on pull_requests.pull_request_id = first_reviews.pull_request_id

@@ -1,7 +1,8 @@
 {#
     The delivery outcomes of each pull request, one row per pull request (every one in stg_github__pull_requests):
     the production deployment that shipped it, whether a later pull request reverted it within the revert
-    window of metrics.yaml, whether its deployment got an incident, and the workflow runs on its head commits.
+    window of metrics.yaml, whether its deployment got an incident, the workflow runs on its head commits, and
+    whether its checks were red when it was merged.
 #}
 with pull_requests as (
 
@@ -13,6 +14,12 @@ with pull_requests as (
 definitions as (
 
     select * from {{ ref('stg_yardstick__definitions') }}
+
+),
+
+ci_runs as (
+
+    select * from {{ ref('int_pull_request_ci_runs') }}
 
 ),
 
@@ -75,7 +82,38 @@ ci as (
         sum(case when is_completed then 1 else 0 end) as ci_runs,
         sum(case when is_failure then 1 else 0 end) as ci_failures,
         sum(case when is_cancelled then 1 else 0 end) as ci_cancelled
-    from {{ ref('int_pull_request_ci_runs') }}
+    from ci_runs
+    group by pull_request_id
+
+),
+
+-- What the checks showed when the merge button was pressed: per workflow, the newest run on the head it was
+-- merged with among those completed by then. A run still going at the merge did not show a result, and one
+-- on an earlier head no longer applied.
+head_runs_at_merge as (
+
+    select
+        ci_runs.pull_request_id,
+        ci_runs.is_failure,
+        row_number() over (
+            partition by ci_runs.pull_request_id, coalesce(ci_runs.workflow_database_id, -1), ci_runs.workflow_name
+            order by ci_runs.created_at desc, ci_runs.completed_at desc, ci_runs.check_suite_id desc
+        ) as recency_rank
+    from ci_runs
+    inner join pull_requests
+        on ci_runs.pull_request_id = pull_requests.pull_request_id
+    where ci_runs.is_on_final_head
+        and ci_runs.completed_at <= pull_requests.merged_at
+
+),
+
+ci_at_merge as (
+
+    select
+        pull_request_id,
+        max(case when is_failure then 1 else 0 end) = 1 as merged_with_failing_ci
+    from head_runs_at_merge
+    where recency_rank = 1
     group by pull_request_id
 
 ),
@@ -112,7 +150,10 @@ final as (
         own_revert.reverted_pull_request_id as reverts_pull_request_id,
         cast(coalesce(ci.ci_runs, 0) as integer) as ci_runs,
         cast(coalesce(ci.ci_failures, 0) as integer) as ci_failures,
-        cast(coalesce(ci.ci_cancelled, 0) as integer) as ci_cancelled
+        cast(coalesce(ci.ci_cancelled, 0) as integer) as ci_cancelled,
+        case
+            when pull_requests.merged_at is not null then coalesce(ci_at_merge.merged_with_failing_ci, false)
+        end as merged_with_failing_ci
     from pull_requests
     cross join definitions
     left join production_deployments
@@ -125,6 +166,8 @@ final as (
         on pull_requests.pull_request_id = own_revert.reverting_pull_request_id
     left join ci
         on pull_requests.pull_request_id = ci.pull_request_id
+    left join ci_at_merge
+        on pull_requests.pull_request_id = ci_at_merge.pull_request_id
 
 )
 

@@ -48,6 +48,7 @@ renamed as (
                 ) }}
         end as ready_for_review_at,
         {{ json_text('payload', 'mergedBy.login') }} as merged_by_login,
+        {{ json_text('payload', 'mergedBy.__typename') }} as merged_by_type,
         {{ json_text('payload', 'authorAssociation') }} as author_association,
         {{ json_text('payload', 'reviewDecision') }} as review_decision,
         cast({{ json_text('payload', 'isCrossRepository') }} as boolean) as is_cross_repository,

@@ -1,0 +1,73 @@
+/**
+ * `data.html`, data trust: how fresh each source is, how well pull requests and incidents link to
+ * deployments (per repository), which months are still provisional, and restatements — figures of frozen
+ * reviews that today's definitions or data would give differently.
+ */
+import { escapeHtml } from "../../core/html.ts";
+import { formatInstant } from "../layout.ts";
+import { monthLabel } from "../review/months.ts";
+import { shortHash } from "../site/figure-html.ts";
+import type { PageModule } from "../site/page-registry.ts";
+import { siteFooter } from "../site/site-footer.ts";
+import { relative, renderSitePage } from "../site/site-layout.ts";
+import { formatCount, formatValue, type Measure } from "../units.ts";
+import { reviewPath } from "./review.page.ts";
+
+const SHARE: Measure = { unit: "ratio", aggregation: "ratio" };
+
+export const dataPage: PageModule = {
+  name: "data",
+  description: "Freshness of every source, link coverage per repository, provisional months, restatements",
+  pages: () => [{ path: "data.html", title: "Data trust", key: "" }],
+  render: (site, page, nav) => {
+    const extracts = site.ledger.filter((e) => e.stage === "extract");
+    const lastOk = [...extracts].reverse().find((e) => e.status === "ok");
+    const last = extracts[extracts.length - 1];
+    const freshness = `<section id="freshness" aria-labelledby="freshness-h"><h2 id="freshness-h">Freshness</h2>
+<div class="table-wrap" tabindex="0"><table><caption>Every source and its last extraction</caption>
+<thead><tr><th scope="col">Source</th><th scope="col">Last successful extraction</th><th scope="col">Last run</th><th scope="col">Newest event in the data</th></tr></thead>
+<tbody><tr><th scope="row">github</th><td>${escapeHtml(lastOk ? formatInstant(lastOk.endedAt) : "never")}</td><td>${escapeHtml(last ? `${last.status}, ${formatInstant(last.endedAt)}` : "none")}</td><td>${escapeHtml(site.watermark ? formatInstant(site.watermark) : "no data")}</td></tr></tbody></table></div></section>`;
+    const pct = (a: number, b: number) => (b > 0 ? formatValue(a / b, SHARE) : "–");
+    const coverageRows = site.coverage.map(
+      (c) =>
+        `<tr><th scope="row">${escapeHtml(c.repository)}</th><td class="num">${escapeHtml(pct(c.merged_linked_to_production, c.merged_pull_requests))} <span class="n">${escapeHtml(`${formatCount(c.merged_linked_to_production)} of ${formatCount(c.merged_pull_requests)}`)}</span></td><td class="num">${escapeHtml(formatCount(c.merged_linked_by_window))}</td><td class="num">${escapeHtml(pct(c.incidents_linked_to_deployment, c.incidents))} <span class="n">${escapeHtml(`${formatCount(c.incidents_linked_to_deployment)} of ${formatCount(c.incidents)}`)}</span></td><td class="num">${escapeHtml(pct(c.pull_requests_with_ai_signal, c.pull_requests))} <span class="n">${escapeHtml(`${formatCount(c.pull_requests_with_ai_signal)} of ${formatCount(c.pull_requests)}`)}</span></td></tr>`,
+    );
+    const coverage = `<section id="coverage" aria-labelledby="coverage-h"><h2 id="coverage-h">Link coverage</h2>
+<p class="note">Lead time and shipped-with-incident rest on linking pull requests to the deployment that shipped them, and change failure rate on linking incidents to deployments. Linked by merge time means the commit history was missing and the link is a guess.</p>
+<div class="table-wrap" tabindex="0"><table><caption>Link coverage per repository</caption>
+<thead><tr><th scope="col">Repository</th><th scope="col">Merged PRs linked to production</th><th scope="col">…by merge time</th><th scope="col">Incidents linked to a deployment</th><th scope="col">PRs with an AI signal</th></tr></thead>
+<tbody>${coverageRows.join("\n")}</tbody></table></div></section>`;
+    const provisional = site.reviews.filter((r) => r.snapshot.status === "provisional");
+    const months = `<section id="provisional" aria-labelledby="provisional-h"><h2 id="provisional-h">Provisional months</h2>
+${provisional.length > 0 ? `<ul>${provisional.map((r) => `<li><a href="${escapeHtml(relative(page.path, reviewPath(r.month)))}">${escapeHtml(monthLabel(r.month))}</a>: final with data from ${escapeHtml(r.snapshot.final_from)} on</li>`).join("\n")}</ul>` : "<p>None: every review is final.</p>"}</section>`;
+    const restated = site.reviews.flatMap((r) => r.restatements);
+    const restatements = `<section id="restatements" aria-labelledby="restatements-h"><h2 id="restatements-h">Restatements</h2>
+<p class="note">A final review is frozen: its page keeps the numbers it was frozen with. Where today's definitions or data would give another value, it is listed here instead.</p>
+${
+  restated.length > 0
+    ? `<div class="table-wrap" tabindex="0"><table><caption>Figures of frozen reviews that would differ today</caption>
+<thead><tr><th scope="col">Review</th><th scope="col">Figure</th><th scope="col">Frozen</th><th scope="col">Now</th></tr></thead>
+<tbody>${restated
+        .map((x) => {
+          const label = `${site.metrics.metrics.find((m) => m.name === x.metric)?.label ?? x.metric}${x.class ? ` (${x.class})` : ""}`;
+          const plain = (v: number | null) => (v === null ? "–" : String(Math.round(v * 10000) / 10000));
+          return `<tr data-month="${escapeHtml(x.month)}" data-metric="${escapeHtml(x.metric)}"><th scope="row"><a href="${escapeHtml(relative(page.path, reviewPath(x.month)))}">${escapeHtml(monthLabel(x.month))}</a></th><td>${escapeHtml(label)}</td><td>${escapeHtml(plain(x.frozen.value))} (n = ${escapeHtml(formatCount(x.frozen.n))}) under <code>${escapeHtml(shortHash(x.frozen.definition_hash))}</code></td><td class="restated">restated: now ${escapeHtml(plain(x.now.value))} (n = ${escapeHtml(formatCount(x.now.n))}) under definition <code>${escapeHtml(x.now.definition_hash)}</code></td></tr>`;
+        })
+        .join("\n")}</tbody></table></div>`
+    : "<p>None: every frozen review still agrees with today's definitions and data.</p>"
+}</section>`;
+    return renderSitePage({
+      path: page.path,
+      title: page.title,
+      nav,
+      toc: [
+        { id: "freshness", label: "Freshness" },
+        { id: "coverage", label: "Link coverage" },
+        { id: "provisional", label: "Provisional months" },
+        { id: "restatements", label: "Restatements" },
+      ],
+      body: [freshness, coverage, months, restatements].join("\n"),
+      footer: siteFooter(site),
+    });
+  },
+};
