@@ -1,15 +1,14 @@
 /**
  * The organisation `yardstick demo` simulates: big enough to read like a real monthly review (six teams of
  * seven to nine people, two repositories each, more than a year of whole months with AI adoption growing
- * through it), so that almost no team × month cell falls under the privacy floor. Tests that need an
- * organisation build their own, smaller ones: this one is for the demo.
+ * through it), so that almost no team × month cell falls under the privacy floor. Tests build their own,
+ * smaller organisations: this one costs a couple of minutes of pipeline.
  *
  * @example
  *   const { dataset, truth, teams } = generateOrg(demoOrgOptions({ seed: 7, end }));
  */
+import { DAY } from "./generator/time.ts";
 import type { GenerateOrgOptions } from "./org-generator.ts";
-
-const DAY = 86_400_000;
 
 export const DEMO_SHAPE = {
   teams: 6,
@@ -17,12 +16,15 @@ export const DEMO_SHAPE = {
   teamSize: [7, 9] as const,
   repositoriesPerTeam: 2,
   /**
-   * Whole calendar months before the month of `end`: the last complete month and the twelve before it a
-   * year-on-year review compares, and one more at the start, whose first days lack the pull requests opened
+   * Whole calendar months before the month of `end`: the last complete month and the twelve before it, for
+   * a year-on-year comparison, and one more at the start, whose first days lack the pull requests opened
    * before the window and merged in it.
    */
   wholeMonths: 14,
-  /** About five merged pull requests per person per month, bots and closed work on top. */
+  /**
+   * About five merged pull requests per person per month, bots and closed work on top. More would cost
+   * time and points: a first extraction of this takes about two thirds of a token's hourly 5,000.
+   */
   pullRequestsPerDay: 10,
 } as const;
 

@@ -234,8 +234,10 @@ function adoption(s: ReviewSnapshot): string {
         "Agent work this month, by the team that asked the agent",
         ["Team", ...metrics.map((m) => labelOf(s, m))],
         a.agent_work.map((t) => [
-          `<th scope="row">${escapeHtml(t.team)}</th>`,
-          ...metrics.map((m) => figureCell(t.figures[m] ?? null, measureIn(s, m), { "data-team": t.team })),
+          `<th scope="row">${escapeHtml(t.team ?? "All teams")}</th>`,
+          ...metrics.map((m) =>
+            figureCell(t.figures[m] ?? null, measureIn(s, m), { "data-team": t.team ?? "" }),
+          ),
         ]),
       ),
     );

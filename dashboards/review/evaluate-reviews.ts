@@ -90,6 +90,7 @@ export async function evaluateReviews(options: EvaluateReviewsOptions): Promise<
     ...DELIVERY,
     AI_REVIEWED_METRIC,
     MERGED_METRIC,
+    ...AGENT_METRICS,
     ...GOVERNANCE.filter((n) => !findMetric(metrics, n)?.dimensions.includes(CLASS_DIMENSION)),
   ];
   const classNames = allowing(
@@ -189,12 +190,19 @@ export async function evaluateReviews(options: EvaluateReviewsOptions): Promise<
           .filter((t): t is string => typeof t === "string"),
       ),
     ].sort();
-    const agentWork = agentTeams.map((team) => ({
-      team,
-      figures: Object.fromEntries(
-        AGENT_METRICS.filter(has).map((m) => [m, figure(agents, m, period, { team })]),
-      ),
-    }));
+    // The whole organisation first: a team's agent work often involves too few people to be shown.
+    const agentWork = [
+      {
+        team: null,
+        figures: Object.fromEntries(AGENT_METRICS.filter(has).map((m) => [m, figure(org, m, period)])),
+      },
+      ...agentTeams.map((team) => ({
+        team,
+        figures: Object.fromEntries(
+          AGENT_METRICS.filter(has).map((m) => [m, figure(agents, m, period, { team })]),
+        ),
+      })),
+    ];
 
     const governance = GOVERNANCE.filter(has)
       .map((metric) =>

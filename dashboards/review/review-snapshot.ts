@@ -139,7 +139,8 @@ export interface ReviewSnapshot {
     trend: { metric: string; figures: (Figure | null)[] }[];
     by_tool: { tool: string; shares: (Figure | null)[] }[];
     team_matrix: { team: string; figures: (Figure | null)[] }[];
-    agent_work: { team: string; figures: Record<string, Figure | null> }[];
+    /** The organisation (team null) first, then each team that asked agents for work. */
+    agent_work: { team: string | null; figures: Record<string, Figure | null> }[];
     ai_reviewed: Figure | null;
   };
   impact: { month: ImpactRow[]; quarter: ImpactRow[]; quarter_from: string };
