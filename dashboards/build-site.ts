@@ -89,12 +89,21 @@ export const OVERVIEW_METRICS = [
   "lead_time_for_changes_p50",
 ] as const;
 
-/** The overview's metrics per week over its weeks: overall and, where the metric allows it, per team. */
+/**
+ * The overview's metrics per week over its weeks, counted back from the newest pull request event (not from
+ * when the data was taken, so an organisation that went quiet still shows its last quarter): overall and,
+ * where the metric allows it, per team.
+ */
 export async function overviewRows(warehousePath: string, metrics: MetricsFile): Promise<MetricRow[]> {
-  const watermark = await dataWatermark(warehousePath);
-  const from = watermark
-    ? new Date(Date.parse(watermark) - OVERVIEW_WEEKS * 7 * 86_400_000).toISOString().slice(0, 10)
-    : undefined;
+  const [newest] = await withDb(warehousePath, "read_only", (db) =>
+    db.all<{ ms: number | null }>(
+      "select epoch_ms(greatest(max(created_at), max(merged_at)))::DOUBLE as ms from fct_pull_requests",
+    ),
+  );
+  const from =
+    newest?.ms != null
+      ? new Date(newest.ms - OVERVIEW_WEEKS * 7 * 86_400_000).toISOString().slice(0, 10)
+      : undefined;
   const common = { warehousePath, metrics, grain: "week" as const, from } as const;
   const all = metrics.metrics
     .map((m) => m.name)

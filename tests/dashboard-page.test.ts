@@ -180,14 +180,12 @@ describe("the overview page", () => {
       "platform",
     ]);
 
-    // The overview covers OVERVIEW_WEEKS weeks back from the watermark.
-    const watermark = prs
-      .map((p) => p.extracted_at)
+    // The overview covers OVERVIEW_WEEKS weeks back from the newest pull request event.
+    const newest = prs
+      .flatMap((p) => [p.created_at, p.merged_at ?? ""])
       .sort()
       .at(-1)!;
-    const since = new Date(Date.parse(watermark) - OVERVIEW_WEEKS * 7 * 86_400_000)
-      .toISOString()
-      .slice(0, 10);
+    const since = new Date(Date.parse(newest) - OVERVIEW_WEEKS * 7 * 86_400_000).toISOString().slice(0, 10);
     const merged = prs.filter((pr) => pr.merged_at !== null && pr.merged_at >= since);
     const weeks = [...groupBy(merged, (pr) => weekStart(pr.merged_at!)).keys()].sort();
     const axis: string[] = [];

@@ -118,7 +118,9 @@ describe("yardstick run against a simulated organisation", () => {
         continue;
       }
       expect(row.n).toBe(prs.length);
-      expect(row.value).toBe(prs.length < MIN_SAMPLE ? "insufficient data" : oneDecimal(median(hours)));
+      expect(row.value).toBe(
+        prs.length < MIN_SAMPLE ? "insufficient data" : `${oneDecimal(median(hours))} h`,
+      );
     }
   });
 

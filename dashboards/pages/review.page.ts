@@ -19,7 +19,6 @@ import {
   valueText,
 } from "../site/figure-html.ts";
 import type { PageModule } from "../site/page-registry.ts";
-import type { SiteData } from "../site/site-data.ts";
 import { type NavLink, relative, renderSitePage } from "../site/site-layout.ts";
 import { renderLineChartSvg } from "../svg-chart.ts";
 import { formatCount, formatValue } from "../units.ts";

@@ -6,7 +6,7 @@ import { escapeHtml } from "../../core/html.ts";
 import type { MetricRow } from "../../metrics/metric-evaluator.ts";
 import { findMetric } from "../../metrics/metrics-file.ts";
 import { monthStart } from "../review/months.ts";
-import type { Figure } from "../review/review-snapshot.ts";
+import { figureOf } from "../review/review-snapshot.ts";
 import { figureCell } from "../site/figure-html.ts";
 import type { PageModule } from "../site/page-registry.ts";
 import type { SiteData } from "../site/site-data.ts";
@@ -53,19 +53,6 @@ export const teamPage: PageModule = {
     });
   },
 };
-
-function figureOf(row: MetricRow | undefined): Figure | null {
-  if (!row) return null;
-  return {
-    metric: row.metric,
-    value: row.value,
-    n: row.n,
-    definition_hash: row.definition_hash,
-    ...(row.band ? { band: row.band } : {}),
-    ...(row.insufficient ? { insufficient: true as const } : {}),
-    ...(row.suppressed ? { suppressed: true as const } : {}),
-  };
-}
 
 function metricSection(
   site: SiteData,

@@ -35,6 +35,7 @@ import {
   type Comparison,
   type Figure,
   type FollowUp,
+  figureOf,
   type Headline,
   type ImpactRow,
   type LinkCoverage,
@@ -289,19 +290,6 @@ export async function evaluateReviews(options: EvaluateReviewsOptions): Promise<
 
 function matches(row: MetricRow, match: Record<string, string>): boolean {
   return Object.entries(match).every(([k, v]) => row[k] === v);
-}
-
-function figureOf(row: MetricRow | undefined): Figure | null {
-  if (!row) return null;
-  return {
-    metric: row.metric,
-    value: row.value,
-    n: row.n,
-    definition_hash: row.definition_hash,
-    ...(row.band ? { band: row.band } : {}),
-    ...(row.insufficient ? { insufficient: true as const } : {}),
-    ...(row.suppressed ? { suppressed: true as const } : {}),
-  };
 }
 
 function comparisonOf(row: MetricRow | undefined): Comparison | null {

@@ -3,6 +3,7 @@
  * "last complete" and which are final follows from the data watermark, so a site rebuilt later from the same
  * data says the same.
  */
+import { formatPeriod } from "../units.ts";
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
@@ -71,24 +72,8 @@ export function isFinal(
 
 /** `March 2026`. */
 export function monthLabel(month: string): string {
-  const [year, m] = parse(month);
-  return `${NAMES[m - 1]} ${year}`;
+  return formatPeriod(monthStart(month), "month", "long");
 }
-
-const NAMES = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 
 function parse(month: string): [number, number] {
   const match = MONTH.exec(month);

@@ -3,7 +3,7 @@
  * data (metrics.yaml hash, code version, data watermark). The page is rendered from this object and nothing
  * else, so a review frozen once (written to `<dataDir>/reviews/YYYY-MM.json`) renders the same page for ever.
  */
-import type { Band } from "../../metrics/metric-evaluator.ts";
+import type { Band, MetricRow } from "../../metrics/metric-evaluator.ts";
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -16,6 +16,20 @@ export interface Figure {
   band?: Band;
   insufficient?: true;
   suppressed?: true;
+}
+
+/** A metric row as a figure (null for no row). */
+export function figureOf(row: MetricRow | undefined): Figure | null {
+  if (!row) return null;
+  return {
+    metric: row.metric,
+    value: row.value,
+    n: row.n,
+    definition_hash: row.definition_hash,
+    ...(row.band ? { band: row.band } : {}),
+    ...(row.insufficient ? { insufficient: true as const } : {}),
+    ...(row.suppressed ? { suppressed: true as const } : {}),
+  };
 }
 
 /** A class's difference to unmarked work, as the comparison engine gives it (see metric-comparison.ts). */

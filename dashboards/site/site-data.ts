@@ -7,7 +7,7 @@ import type { LedgerEntry } from "../../jobs/run-ledger.ts";
 import type { MetricRow } from "../../metrics/metric-evaluator.ts";
 import type { MetricsFile } from "../../metrics/metrics-file.ts";
 import type { Restatement } from "../review/restatements.ts";
-import type { ReviewSnapshot } from "../review/review-snapshot.ts";
+import type { LinkCoverage, ReviewSnapshot } from "../review/review-snapshot.ts";
 
 export interface ReviewEntry {
   month: string;
@@ -28,15 +28,9 @@ export interface TeamTrends {
   rows: MetricRow[];
 }
 
-export interface CoverageRow {
+/** One repository's link coverage (rpt_link_coverage), or '(all)'. */
+export interface CoverageRow extends LinkCoverage {
   repository: string;
-  merged_pull_requests: number;
-  merged_linked_to_production: number;
-  merged_linked_by_window: number;
-  incidents: number;
-  incidents_linked_to_deployment: number;
-  pull_requests: number;
-  pull_requests_with_ai_signal: number;
 }
 
 export interface SiteData {
