@@ -74,7 +74,7 @@ export function renderReview(s: ReviewSnapshot, nav: readonly NavLink[], hasPrev
   const path = reviewPath(s.month);
   const status =
     s.status === "final"
-      ? `Final: frozen ${formatInstant(s.evaluated_at)}. Its outcome windows (reverts ${s.windows.revert_window_days} days, incidents ${s.windows.incident_lookahead_days} days) have closed; these numbers will not change.`
+      ? `Final: frozen ${formatInstant(s.evaluated_at)}. Its outcome windows (reverts ${s.windows.revert_window_days} days, incidents ${s.windows.incident_lookahead_days} days) have closed; these numbers will not change. Where today's definitions or data give another value, the Data trust page lists it as restated.`
       : `Provisional: reverts (${s.windows.revert_window_days} days) and incidents (${s.windows.incident_lookahead_days} days) of this month's work are still coming in. The review becomes final with data from ${s.final_from} on.`;
   const previous = hasPrevious
     ? `<p class="note"><a href="${escapeHtml(relative(path, reviewPath(addMonths(s.month, -1))))}">Previous review: ${escapeHtml(monthLabel(addMonths(s.month, -1)))}</a></p>`
