@@ -2,11 +2,11 @@
  * The overview page as a leader opens it: a real Chromium loads the published file from file:// and the
  * checks read what the browser renders (its DOM, layout and print layout), not the HTML text.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryLogger } from "../core/logger.ts";
 import { buildDashboards } from "../dashboards/build-dashboards.ts";
@@ -16,9 +16,9 @@ import {
   type FixturePullRequest,
   fixturePullRequests,
 } from "./fixtures/metrics-warehouse.ts";
+import { launchChromium } from "./helpers/browser.ts";
 import { groupBy, median, oneDecimal, weekStart } from "./helpers/stats.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ATTACK = "<script>alert(1)</script>";
 const MIN_SAMPLE = 5; // time_to_merge_hours_p50's min_sample in metrics.yaml
 /** The overview covers OVERVIEW_WEEKS weeks back from the newest pull request event. */
@@ -40,12 +40,6 @@ const consoleErrors: string[] = [];
 const dialogs: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium; CI installs it) ` +
-        "or point CHROMIUM_PATH at a Chromium binary. The page is only tested in a real browser.",
-    );
-  }
   dir = mkdtempSync(join(tmpdir(), "yardstick-browser-"));
   const warehousePath = join(dir, "warehouse.duckdb");
   const generated = fixturePullRequests(["platform", "mobile", ATTACK]);
@@ -78,18 +72,7 @@ beforeAll(async () => {
   });
   pageUrl = pathToFileURL(pages.find((p) => p.endsWith("overview.html"))!).href;
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on("request", (request) => requests.push(request.url()));
   page.on("console", (message) => {

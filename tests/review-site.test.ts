@@ -17,7 +17,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { runCli } from "../cli/main.ts";
@@ -30,10 +30,10 @@ import { loadMetricsFile } from "../metrics/metrics-file.ts";
 import { evolveOrg } from "../simulator/org-evolver.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
+import { launchChromium } from "./helpers/browser.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TOKEN = "ghp_reviewSiteTokenThatIsNeverWritten0077";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const HOSTILE = `<script>alert("x")</script>"'><img src=x onerror=alert(1)></svg>`;
 const DAY = 86_400_000;
 
@@ -128,18 +128,7 @@ describe("the monthly review site", () => {
       "## Actions\n\n- [ ] Ask the platform team about agent reverts\n- [x] Done already\n",
     );
     first = await run();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   }, 900_000);
 
   afterAll(async () => {

@@ -584,18 +584,8 @@ async function readFacts(warehousePath: string, from: string, to: string): Promi
       classCounts.set(c.month, entry);
     }
     // The month's AI work that was reverted or shipped with an incident: the audit list. No author names.
-    const followUps = await db.all<{
-      month: string;
-      repository: string;
-      number: number;
-      url: string;
-      authorship_class: string;
-      tools: string | null;
-      evidence: string | null;
-      evidence_where: string | null;
-      reverted_by: number | null;
-      incidents: string | null;
-    }>(
+    // Incidents arrive as text (a list of numbers) and are parsed below.
+    const followUps = await db.all<Omit<FollowUp, "incidents"> & { month: string; incidents: string | null }>(
       `select strftime(p.merged_at, '%Y-%m') as month, p.repository, p.number, p.url, p.authorship_class,
               p.ai_tools as tools, p.strongest_evidence as evidence, p.strongest_evidence_where as evidence_where,
               case when p.reverted_within_window then r.number end as reverted_by,
