@@ -14,6 +14,7 @@ import { isMonth } from "../dashboards/review/months.ts";
 import { createExtractProgress, type ExtractProgress } from "../extractors/progress/extract-progress.ts";
 import { formatRunSummary, type RunSummary } from "../extractors/progress/run-summary.ts";
 import { runExtractStage } from "../jobs/extract-stage.ts";
+import { withRunNotifications } from "../jobs/notify.ts";
 import { newRunId, runPipeline } from "../jobs/pipeline.ts";
 import { acquireRunLock } from "../jobs/run-lock.ts";
 import { startSchedule } from "../jobs/schedule.ts";
@@ -23,6 +24,7 @@ import { ensurePythonEnv } from "../warehouse/python-env.ts";
 import { runDemo } from "./demo-command.ts";
 import { runDoctor } from "./doctor-command.ts";
 import { metricsCommand } from "./metrics-command.ts";
+import { statusCommand } from "./status-command.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -184,6 +186,7 @@ export function buildProgram(): Command {
     });
 
   program.addCommand(metricsCommand());
+  program.addCommand(statusCommand(() => loggerFor(globals())));
 
   withFiles(program.command("dashboards"), true)
     .description("render the static pages from the warehouse into <dataDir>/site")
@@ -279,15 +282,17 @@ Examples:
       const progress = progressFor(globals(), logger);
       let result: Awaited<ReturnType<typeof runPipeline>>;
       try {
-        result = await runPipeline({
-          config: cfg,
-          root: ROOT,
-          metricsFile: opts.metrics,
-          logger,
-          since,
-          full: opts.full,
-          progress,
-        });
+        result = await withRunNotifications({ config: cfg, logger, origin: "run" }, () =>
+          runPipeline({
+            config: cfg,
+            root: ROOT,
+            metricsFile: opts.metrics,
+            logger,
+            since,
+            full: opts.full,
+            progress,
+          }),
+        );
       } finally {
         printLine = writeStderr;
       }

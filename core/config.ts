@@ -11,6 +11,11 @@ import { parseYaml, readYamlFile, validateYaml, type YamlSource } from "./yaml-s
 
 const repoName = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"');
 const login = z.string().regex(/^[A-Za-z0-9_.\-[\]]+$/, "must be a GitHub login");
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the NAME of an environment variable");
+
+/** Outcomes that can send a notification (`notify.on`). */
+export const NOTIFY_EVENTS = ["failure", "partial", "stale"] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 export const configSchema = z
   .object({
@@ -109,9 +114,61 @@ export const configSchema = z
       })
       .strict()
       .default({ notesDir: "reviews/notes" }),
+    status: z
+      .object({
+        staleAfterHours: z
+          .number()
+          .positive()
+          .max(24 * 366)
+          .default(36)
+          .describe(
+            "`yardstick status` exits 1 (and a stale notification goes out) when a source's last complete extraction is older than this",
+          ),
+      })
+      .strict()
+      .default({ staleAfterHours: 36 }),
+    notify: z
+      .object({
+        webhook: z
+          .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+          .optional()
+          .describe("URL that receives a Slack-compatible JSON POST"),
+        webhookEnv: envName
+          .optional()
+          .describe(
+            "Name of the environment variable holding the webhook URL (for URLs that embed a secret)",
+          ),
+        command: z
+          .array(z.string().min(1, "must not be empty"))
+          .min(1, "must name a program: [program, arg, …]")
+          .optional()
+          .describe("Program and arguments run without a shell, with the event as JSON on stdin"),
+        on: z
+          .array(z.enum(NOTIFY_EVENTS))
+          .min(1, "must name at least one of failure, partial, stale")
+          .default([...NOTIFY_EVENTS])
+          .describe("Which outcomes send a notification"),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    if (cfg.notify) {
+      const { webhook, webhookEnv, command } = cfg.notify;
+      if (webhook !== undefined && webhookEnv !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["notify", "webhookEnv"],
+          message: "give webhook or webhookEnv, not both",
+        });
+      if (webhook === undefined && webhookEnv === undefined && command === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["notify"],
+          message: "names no webhook, webhookEnv or command: nothing would be notified",
+        });
+    }
     if (cfg.github.orgs.length === 0 && cfg.github.repos.length === 0) {
       ctx.addIssue({
         code: "custom",
@@ -161,6 +218,16 @@ export interface Config {
   schedule: { cron: string; timezone: string };
   /** Absolute path of the notes folder. */
   reviews: { notesDir: string };
+  status: { staleAfterHours: number };
+  /** Where notifications go; null when `notify:` is absent. */
+  notify: NotifyConfig | null;
+}
+
+export interface NotifyConfig {
+  webhook?: string;
+  webhookEnv?: string;
+  command?: string[];
+  on: NotifyEvent[];
 }
 
 /** Folders inside the data folder. One writer per stage owns each. */
@@ -207,6 +274,8 @@ export function normaliseConfig(source: YamlSource): Config {
         ? parsed.reviews.notesDir
         : resolve(base, parsed.reviews.notesDir),
     },
+    status: parsed.status,
+    notify: parsed.notify ?? null,
   };
 }
 

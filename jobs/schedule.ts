@@ -6,6 +6,7 @@
 import { type ScheduledTask, schedule } from "node-cron";
 import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
+import { withRunNotifications } from "./notify.ts";
 import { type PipelineOptions, runPipeline } from "./pipeline.ts";
 
 export interface ScheduleOptions {
@@ -24,14 +25,18 @@ export function startSchedule(options: ScheduleOptions): ScheduledTask {
     async () => {
       logger.info("schedule: run starting");
       try {
-        const result = await runPipeline({
-          config,
-          root: options.root,
-          metricsFile: options.metricsFile,
-          logger,
-          env: options.env,
-          client: options.client,
-        });
+        const result = await withRunNotifications(
+          { config, logger, env: options.env, origin: "schedule" },
+          () =>
+            runPipeline({
+              config,
+              root: options.root,
+              metricsFile: options.metricsFile,
+              logger,
+              env: options.env,
+              client: options.client,
+            }),
+        );
         logger.info(`schedule: run ${result.runId} done`, { pages: result.pages.length });
       } catch (error) {
         logger.error(`schedule: run failed: ${error instanceof Error ? error.message : String(error)}`);
