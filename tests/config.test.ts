@@ -88,3 +88,48 @@ describe("the schedule", () => {
     expect(report).toMatch(/schedule\.timezone \(.*:3:\d+\): must be an IANA time zone/);
   });
 });
+
+describe("status and notify", () => {
+  it("defaults: stale after 36 hours, no notifications, and every outcome once notify is set", () => {
+    const plain = loadConfig(configFile("github:\n  repos: [acme/api]\n"));
+    expect(plain.status.staleAfterHours).toBe(36);
+    expect(plain.notify).toBeNull();
+    const hooked = loadConfig(
+      configFile("github:\n  repos: [acme/api]\nnotify:\n  webhookEnv: SLACK_HOOK\n"),
+    );
+    expect(hooked.notify).toEqual({ webhookEnv: "SLACK_HOOK", on: ["failure", "partial", "stale"] });
+  });
+
+  it("names each bad notify and status field with its line", () => {
+    const file = configFile(
+      [
+        "github:",
+        "  repos: [acme/api]",
+        "status: { staleAfterHours: 0 }",
+        "notify:",
+        "  webhook: ftp://hooks.example.com/x",
+        "  webhookEnv: SLACK_HOOK",
+        "  command: []",
+        "  on: [failure, sometimes]",
+      ].join("\n"),
+    );
+    const report = inputError(() => loadConfig(file)).report();
+    expect(report).toMatch(/status\.staleAfterHours \(.*:3:\d+\)/);
+    expect(report).toMatch(/notify\.webhook \(.*:5:\d+\): must be an http\(s\) URL/);
+    expect(report).toMatch(/notify\.command \(.*:7:\d+\): must name a program/);
+    expect(report).toMatch(/notify\.on\[1\] \(.*:8:\d+\)/);
+  });
+
+  it("refuses a notify section with both webhook and webhookEnv, or with nowhere to send", () => {
+    const both = configFile(
+      "github:\n  repos: [acme/api]\nnotify:\n  webhook: https://hooks.example.com/x\n  webhookEnv: SLACK_HOOK\n",
+    );
+    expect(inputError(() => loadConfig(both)).report()).toMatch(
+      /notify\.webhookEnv \(.*:5:\d+\): give webhook or webhookEnv, not both/,
+    );
+    const nowhere = configFile("github:\n  repos: [acme/api]\nnotify:\n  on: [stale]\n");
+    expect(inputError(() => loadConfig(nowhere)).report()).toMatch(
+      /notify \(.*:4:\d+\): names no webhook, webhookEnv or command/,
+    );
+  });
+});
