@@ -41,8 +41,11 @@ export async function openDb(path: string, mode: OpenMode = "read_only"): Promis
   if (readOnly && path !== ":memory:" && !existsSync(path)) {
     throw new YardstickError(`no warehouse at ${path}: run \`yardstick build\` (or \`yardstick run\`) first`);
   }
-  const options: Record<string, string> = mode === "sandboxed" ? { ...SANDBOX_OPTIONS } : {};
+  const options: Record<string, string> = {};
   if (readOnly && path !== ":memory:") options.access_mode = "READ_ONLY";
+  // Options are set in order, and with external access off DuckDB refuses any later path option (such as
+  // temp_directory): the sandbox's go last.
+  if (mode === "sandboxed") Object.assign(options, SANDBOX_OPTIONS);
   const instance = await DuckDBInstance.create(path, options);
   let connection: DuckDBConnection | undefined;
   try {
