@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from "commander";
 import { type Config, dataPaths, loadConfig, readToken } from "../core/config.ts";
 import { EXIT, InputError, YardstickError } from "../core/errors.ts";
 import { createLogger, type LogFormat, type Logger } from "../core/logger.ts";
+import { terminalLines } from "../core/terminal-text.ts";
 import { buildDashboards } from "../dashboards/build-dashboards.ts";
 import { isMonth } from "../dashboards/review/months.ts";
 import { createExtractProgress, type ExtractProgress } from "../extractors/progress/extract-progress.ts";
@@ -370,15 +371,18 @@ function reportError(error: unknown): number {
       return EXIT.ok;
     return EXIT.badInput;
   }
+  // Messages quote input (names, values, paths): shown with control characters escaped, never acted on.
   if (error instanceof InputError) {
-    process.stderr.write(`error: ${error.report()}\n`);
+    process.stderr.write(`error: ${terminalLines(error.report())}\n`);
     return EXIT.badInput;
   }
   if (error instanceof YardstickError) {
-    process.stderr.write(`error: ${error.message}\n`);
+    process.stderr.write(`error: ${terminalLines(error.message)}\n`);
     return error.exitCode;
   }
-  process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `error: ${terminalLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
+  );
   return EXIT.failure;
 }
 

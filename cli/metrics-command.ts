@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { dataPaths, loadConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
+import { terminalLines } from "../core/terminal-text.ts";
 import {
   formatComparison,
   formatCount,
@@ -22,6 +23,7 @@ import { dataWatermark, evaluateMetrics, type MetricRow } from "../metrics/metri
 import type { Grain } from "../metrics/metric-schema.ts";
 import { checkMetricSql } from "../metrics/metric-sql-check.ts";
 import { loadMetricsFile, type Metric, type MetricsFile } from "../metrics/metrics-file.ts";
+import { csvCell } from "./csv-cell.ts";
 import { addDiffCommand } from "./metrics-diff-command.ts";
 import { renderTable } from "./text-table.ts";
 import { CONFIG_OPTION, WAREHOUSE_OPTION } from "./warehouse-options.ts";
@@ -91,7 +93,7 @@ against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
       ];
       const width = Math.max(...file.metrics.map((m) => m.name.length));
       for (const m of file.metrics) lines.push(`  ${m.name.padEnd(width)}  ${m.definitionHash}`);
-      io.out(`${lines.join("\n")}\n`);
+      io.out(`${terminalLines(lines.join("\n"))}\n`);
     });
 
   metrics
@@ -143,7 +145,9 @@ against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
 Each row: metric, period (in tables the day, the week's Monday, the month as 2024-03 or the quarter as 2024 Q1;
 in JSON and CSV the period's first day), the dimensions, value, n (rows aggregated; a ratio's denominator rows)
 and the definition hash. Tables show values in the metric's unit (12.3 h, 9.1%, 1,234); JSON and CSV keep
-every digit. Periods without data are absent. Below a metric's
+every digit. Names (teams, repositories) are shown with control characters escaped (\\x1b); in CSV a name
+that starts with = + - or @ gets a leading ' so spreadsheets do not run it (JSON keeps names exactly).
+Periods without data are absent. Below a metric's
 min_sample the value is withheld ("insufficient data"); a group with fewer distinct people than the privacy
 floor is suppressed. Sliced by authorship_class, each class also gets its difference to unmarked work with a
 95% interval ("vs unmarked"; see \`metrics compare\`) and k, the distinct repositories behind its n.
@@ -478,7 +482,8 @@ const CSV_COMPARISON = [
 
 /**
  * RFC 4180 CSV with a header; every field that could hold a comma, quote or newline is quoted. Numbers are
- * written plain and whole (no grouping, no rounding, no unit), as the JSON output has them.
+ * written plain and whole (no grouping, no rounding, no unit), as the JSON output has them; text cells that a
+ * spreadsheet would run as a formula start with a `'` (csv-cell.ts).
  */
 function renderCsv(rows: readonly MetricRow[], by: readonly string[]): string {
   const compared = rows.some((r) => r.vs_unmarked !== undefined);
@@ -491,11 +496,6 @@ function renderCsv(rows: readonly MetricRow[], by: readonly string[]): string {
     "definition_hash",
     "data_as_of",
   ];
-  const cell = (v: unknown) => {
-    if (v === null || v === undefined) return "";
-    const text = typeof v === "number" ? plainNumber(v) : String(v);
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
   const lines = rows.map((r) =>
     [
       r.metric,
@@ -506,7 +506,7 @@ function renderCsv(rows: readonly MetricRow[], by: readonly string[]): string {
       r.definition_hash,
       r.data_as_of,
     ]
-      .map(cell)
+      .map(csvCell)
       .join(","),
   );
   return `${[header.join(","), ...lines].join("\r\n")}\r\n`;

@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { dataPaths, loadConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
+import { terminalLines } from "../core/terminal-text.ts";
 import { formatCount, formatDifference, formatValue, type Measure, measureOf } from "../dashboards/units.ts";
 import { canonicalJson } from "../metrics/definition-hash.ts";
 import {
@@ -125,7 +126,8 @@ Examples:
         io.out(`${JSON.stringify({ ...diff, changes: hasChanges(diff), values })}\n`);
         return;
       }
-      io.out(renderDiff(diff, values, { old: measuresOf(base), new: measuresOf(head) }));
+      // Labels, descriptions, filters and team names come from the files and the warehouse: shown, never acted on.
+      io.out(terminalLines(renderDiff(diff, values, { old: measuresOf(base), new: measuresOf(head) })));
     });
 }
 

@@ -6,7 +6,7 @@ import { Command, Option } from "commander";
 import { loadConfig } from "../core/config.ts";
 import { EXIT, InputError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
-import { escapeTerminal } from "../core/terminal-text.ts";
+import { terminalText } from "../core/terminal-text.ts";
 import { notifyStatus } from "../jobs/notify.ts";
 import { runStatus, type StatusReport } from "../jobs/run-status.ts";
 
@@ -73,7 +73,7 @@ Examples:
 
 /** The report for a terminal; every name and message from the ledger or configuration is escaped. */
 export function formatStatus(report: StatusReport): string {
-  const e = escapeTerminal;
+  const e = terminalText;
   const out: string[] = [];
   const verdict = report.healthy ? "healthy" : "NEEDS ATTENTION";
   out.push(`yardstick status: ${verdict}  (${e(report.dataDir)}, at ${report.at})`, "");

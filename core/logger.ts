@@ -2,6 +2,8 @@
  * The one logger every stage receives (effects are injected, never imported globally). Human lines go to
  * stderr so that data on stdout (`--format json`) stays clean; `json` mode prints one object per line.
  */
+import { terminalLines, terminalText } from "./terminal-text.ts";
+
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFormat = "text" | "json";
 
@@ -32,11 +34,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       write(JSON.stringify({ ts: now().toISOString(), level, msg: message, ...fields }));
       return;
     }
+    // Messages and fields carry names from GitHub and the configuration: a terminal shows their control
+    // characters as escapes rather than acting on them. A message may span lines; a field value may not.
     const extra = Object.entries(fields)
-      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+      .map(([k, v]) => `${k}=${terminalText(typeof v === "string" ? v : String(JSON.stringify(v)))}`)
       .join(" ");
     const prefix = level === "info" ? "" : `${level}: `;
-    write(`${prefix}${message}${extra ? `  ${extra}` : ""}`);
+    write(`${prefix}${terminalLines(message)}${extra ? `  ${extra}` : ""}`);
   };
   return {
     debug: (m, f) => log("debug", m, f),

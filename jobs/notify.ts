@@ -12,7 +12,7 @@ import { spawn } from "node:child_process";
 import { hostname } from "node:os";
 import { type Config, dataPaths, type NotifyConfig, type NotifyEvent } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
-import { escapeTerminal } from "../core/terminal-text.ts";
+import { terminalText } from "../core/terminal-text.ts";
 import { readLedgerHistory } from "./ledger-history.ts";
 import type { PipelineResult } from "./pipeline.ts";
 import { runStatus, type StatusReport } from "./run-status.ts";
@@ -308,7 +308,7 @@ async function runCommand(
       if (code === 0) done(null);
       else
         done(
-          `${signal ? `killed by ${signal}` : `exit ${code}`}${stderr.trim() ? `: ${escapeTerminal(stderr.trim().split("\n")[0] ?? "")}` : ""}`,
+          `${signal ? `killed by ${signal}` : `exit ${code}`}${stderr.trim() ? `: ${terminalText(stderr.trim().split("\n")[0] ?? "")}` : ""}`,
         );
     });
   });

@@ -1,5 +1,6 @@
 /**
- * Evaluates metrics against the warehouse, read-only: request → plan (metric-ir.ts) → SQL (metric-compiler.ts)
+ * Evaluates metrics against the warehouse, read-only and sandboxed (warehouse/duckdb.ts: DuckDB refuses every
+ * file but the warehouse, whatever a definition's SQL asks for): request → plan (metric-ir.ts) → SQL (metric-compiler.ts)
  * → rows in the shared metric result shape. Each value carries its sample size `n` and definition hash; below
  * a metric's `min_sample` the value is withheld (null, `insufficient: true`) rather than shown as a number, and
  * a group involving fewer distinct people than the privacy floor is suppressed (value and n null,
@@ -75,7 +76,7 @@ export async function evaluateMetrics(options: EvaluateOptions): Promise<MetricR
     where: options.where,
   };
   const request = resolveMetricRequest(options.metrics, input);
-  return withDb(options.warehousePath, "read_only", async (db) => {
+  return withDb(options.warehousePath, "sandboxed", async (db) => {
     const rows: MetricRow[] = [];
     const floor = options.metrics.definitions.privacy_floor;
     for (const metric of request.metrics) {
@@ -101,11 +102,17 @@ async function evaluateOne(
   try {
     result = await db.all(compiled.sql, [...compiled.parameters]);
   } catch (error) {
-    throw new YardstickError(
-      `metric ${metric.name} could not be evaluated: ${(error as Error).message}`,
-      EXIT.failure,
-      { cause: error },
-    );
+    const message = (error as Error).message;
+    // The sandbox refused a file, an ATTACH or an extension: the definition is at fault, not the run.
+    if (/^Permission Error:/.test(message))
+      throw new YardstickError(
+        `metric ${metric.name} reads outside the warehouse, which is not allowed (run \`yardstick metrics check\` to see where): ${firstLine(message)}`,
+        EXIT.badInput,
+        { cause: error },
+      );
+    throw new YardstickError(`metric ${metric.name} could not be evaluated: ${message}`, EXIT.failure, {
+      cause: error,
+    });
   }
   return result.map((r) => toMetricRow(metric, request.by, r));
 }
@@ -139,6 +146,10 @@ function toMetricRow(metric: Metric, by: readonly string[], r: Record<string, un
   };
 }
 
+function firstLine(text: string): string {
+  return text.split("\n")[0] ?? text;
+}
+
 function numberOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
 }
@@ -156,7 +167,7 @@ export function bandOf(bands: Bands | undefined, direction: string, value: numbe
 
 /** The data watermark: the latest `extracted_at` in fct_pull_requests, as an ISO string (null when empty). */
 export async function dataWatermark(warehousePath: string): Promise<string | null> {
-  return withDb(warehousePath, "read_only", async (db) => {
+  return withDb(warehousePath, "sandboxed", async (db) => {
     const [row] = await db.all<{ ms: number | null }>(
       "select epoch_ms(max(extracted_at))::DOUBLE as ms from fct_pull_requests",
     );

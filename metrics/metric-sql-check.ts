@@ -4,12 +4,16 @@
  * contract columns. A misspelt column, an expression that is not a number, or a filter that is not true/false
  * is then reported with the line it is on, by `yardstick metrics check`, instead of failing the nightly run.
  * Given a warehouse, every compiled query is also dry-run there (DESCRIBE, read-only: nothing is computed).
+ * Before any of that, each piece of SQL must be a plain expression (metric-sql-sandbox.ts): a table function,
+ * file access or a subquery is reported with its line and never reaches the binder. Both databases are opened
+ * sandboxed, so even binding cannot read a file.
  */
 import { existsSync } from "node:fs";
 import { InputError, type InputProblem } from "../core/errors.ts";
 import { type Db, withDb } from "../warehouse/duckdb.ts";
 import { compileMetricQuery } from "./metric-compiler.ts";
 import { planQuery } from "./metric-ir.ts";
+import { sandboxViolations } from "./metric-sql-sandbox.ts";
 import { loadMetricsFile, type Metric, type MetricsFile } from "./metrics-file.ts";
 import { createTableSql, findModel } from "./warehouse-contract.ts";
 
@@ -27,20 +31,29 @@ export interface SqlCheckResult {
  * `warehousePath` (when the file exists), also every compiled query the warehouse cannot bind.
  */
 export async function checkMetricSql(file: MetricsFile, warehousePath?: string): Promise<SqlCheckResult> {
-  const problems = await withDb(":memory:", "read_write", async (db) => {
+  const problems = await withDb(":memory:", "sandboxed", async (db) => {
     const models = new Set(file.metrics.flatMap((m) => m.models));
     for (const name of models) {
       const model = findModel(name);
       if (model) await db.run(createTableSql(model));
     }
+    // Every piece of SQL in the file is parsed in one round trip; none is bound before it passes.
+    const fields = file.metrics.map(sqlFields);
+    const verdicts = await sandboxViolations(
+      db,
+      fields.flat().map(([, sql]) => sql),
+    );
+    let next = 0;
+    const violations = fields.map((list) => list.map(([field]) => ({ field, violation: verdicts[next++] })));
     const found: InputProblem[] = [];
-    for (const [i, metric] of file.metrics.entries()) found.push(...(await checkMetric(db, file, metric, i)));
+    for (const [i, metric] of file.metrics.entries())
+      found.push(...(await checkMetric(db, file, metric, i, violations[i] ?? [])));
     return found;
   });
   if (problems.length > 0)
     throw new InputError(`metrics file ${file.file} has SQL that does not fit the warehouse`, problems);
   if (warehousePath === undefined || !existsSync(warehousePath)) return { dryRun: 0 };
-  const dryRunProblems = await withDb(warehousePath, "read_only", async (db) => {
+  const dryRunProblems = await withDb(warehousePath, "sandboxed", async (db) => {
     const found: InputProblem[] = [];
     for (const [i, metric] of file.metrics.entries()) {
       const error = await describeError(db, metric);
@@ -68,13 +81,30 @@ export async function loadCheckedMetricsFile(file: string): Promise<MetricsFile>
   return metrics;
 }
 
-async function checkMetric(db: Db, file: MetricsFile, metric: Metric, i: number): Promise<InputProblem[]> {
+async function checkMetric(
+  db: Db,
+  file: MetricsFile,
+  metric: Metric,
+  i: number,
+  violations: readonly { field: readonly (string | number)[]; violation: string | undefined }[],
+): Promise<InputProblem[]> {
   const problem = (field: readonly (string | number)[], message: string): InputProblem => ({
     field: `metrics[${i}].${field.join(".")}`,
     message,
     position: file.positionOf(["metrics", i, ...field]),
   });
   const problems: InputProblem[] = [];
+  // No piece of SQL is bound until every piece of this metric is a plain expression.
+  for (const { field, violation } of violations) {
+    if (violation)
+      problems.push(
+        problem(
+          field,
+          `${metric.name} ${violation}; expr and filter may use only the model's columns, constants, operators and scalar or aggregate functions`,
+        ),
+      );
+  }
+  if (problems.length > 0) return problems;
   const condition = async (field: readonly (string | number)[], model: string, sql: string | undefined) => {
     if (sql === undefined) return;
     const type = await typeOf(db, model, sql);
@@ -122,6 +152,26 @@ async function checkMetric(db: Db, file: MetricsFile, metric: Metric, i: number)
     problems.push(problem([field], `${what}: ${error}`));
   }
   return problems;
+}
+
+/** Every piece of SQL a metric carries, with the path of its field. */
+function sqlFields(metric: Metric): [readonly (string | number)[], string][] {
+  switch (metric.type) {
+    case "simple":
+      return [
+        [["expr"], metric.expr],
+        ...(metric.filter === undefined ? [] : [[["filter"], metric.filter] as [string[], string]]),
+      ];
+    case "ratio":
+      return (["numerator", "denominator"] as const).flatMap((side) => {
+        const filter = metric.sides[side].filter;
+        return typeof metric[side] === "string" || filter === undefined
+          ? []
+          : [[[side, "filter"], filter] as [string[], string]];
+      });
+    case "derived":
+      return [[["expr"], metric.expr]];
+  }
 }
 
 async function describeError(db: Db, metric: Metric): Promise<string | undefined> {

@@ -2,6 +2,11 @@
  * DuckDB access with the close discipline DuckDB needs: one read-write process per file, every connection
  * closed before its instance (a live connection keeps the OS lock even after `instance.closeSync()`).
  * Never use `DuckDBInstance.fromCache()` here: the cache keeps instances, and so locks, alive.
+ *
+ * SQL from metrics.yaml runs only on `sandboxed` opens: DuckDB itself then refuses every file but the one
+ * opened (no read_csv, read_text, glob, ATTACH, COPY), installs and loads no extension, and locks its
+ * configuration, so no statement can switch that back. `metrics check` rejects such SQL first, with its line;
+ * the sandbox holds even for a definition that never went through the check.
  */
 import { existsSync } from "node:fs";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
@@ -15,21 +20,40 @@ export interface Db {
   close(): void;
 }
 
-export type OpenMode = "read_only" | "read_write";
+/**
+ * `sandboxed` is read-only (":memory:" stays a writable scratch database) and touches nothing but `path`:
+ * for evaluating and checking metrics.yaml SQL.
+ */
+export type OpenMode = "read_only" | "read_write" | "sandboxed";
+
+/** What a sandboxed open sets before the database is opened; the configuration is locked once it is. */
+const SANDBOX_OPTIONS: Readonly<Record<string, string>> = {
+  enable_external_access: "false",
+  autoinstall_known_extensions: "false",
+  autoload_known_extensions: "false",
+  allow_community_extensions: "false",
+  allow_unsigned_extensions: "false",
+};
 
 /** Opens `path` (or ":memory:"); the caller must `close()` it, best with `withDb`. */
 export async function openDb(path: string, mode: OpenMode = "read_only"): Promise<Db> {
-  if (mode === "read_only" && path !== ":memory:" && !existsSync(path)) {
+  const readOnly = mode !== "read_write";
+  if (readOnly && path !== ":memory:" && !existsSync(path)) {
     throw new YardstickError(`no warehouse at ${path}: run \`yardstick build\` (or \`yardstick run\`) first`);
   }
   const options: Record<string, string> = {};
-  if (mode === "read_only" && path !== ":memory:") options.access_mode = "READ_ONLY";
+  if (readOnly && path !== ":memory:") options.access_mode = "READ_ONLY";
+  // Options are set in order, and with external access off DuckDB refuses any later path option (such as
+  // temp_directory): the sandbox's go last.
+  if (mode === "sandboxed") Object.assign(options, SANDBOX_OPTIONS);
   const instance = await DuckDBInstance.create(path, options);
   let connection: DuckDBConnection | undefined;
   try {
     connection = await instance.connect();
     // Timestamps are UTC everywhere; set per connection (ICU loads lazily, so it cannot be an open option).
     await connection.run("SET TimeZone = 'UTC'");
+    // Last: after this no SET, RESET or PRAGMA can change a setting, so none can turn file access back on.
+    if (mode === "sandboxed") await connection.run("SET lock_configuration = true");
   } catch (error) {
     connection?.closeSync();
     instance.closeSync();

@@ -2,6 +2,7 @@
  * The text of the live progress display: one line per stream (repositories done, the one being read,
  * rows, requests, points, retries, elapsed) and a total line. Pure, so a test can check a frame.
  */
+import { terminalText } from "../../core/terminal-text.ts";
 import type { ProgressState, StreamProgress } from "./progress-state.ts";
 import { formatCount, formatDuration } from "./run-summary.ts";
 
@@ -22,7 +23,8 @@ export function renderProgressLines(state: ProgressState, now: number, width = 1
   lines.push(
     `${"total".padEnd(nameWidth)}  ${"".padStart(7)}  ${counts(totals)}  ${clock(now - state.startedAt)}${kinds ? `  retries: ${kinds}` : ""}${waits}`,
   );
-  return lines.map((line) => cut(line, width));
+  // The repository being read is named by GitHub: its control characters are shown, not acted on.
+  return lines.map((line) => cut(terminalText(line), width));
 }
 
 function counts(c: { rows: number; requests: number; points: number; retries: number }): string {
