@@ -7,7 +7,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { dataPaths, loadConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
 import { formatCount, formatDifference, formatValue, type Measure, measureOf } from "../dashboards/units.ts";
 import { canonicalJson } from "../metrics/definition-hash.ts";
@@ -94,7 +93,7 @@ Examples:
 
       let values: ValueComparison;
       if (opts.baseWarehouse !== undefined) {
-        const warehouse = locateWarehouse(opts, command.getOptionValueSource("config") === "default");
+        const warehouse = await locateWarehouse(opts, command.getOptionValueSource("config") === "default");
         if ("reason" in warehouse)
           throw new InputError("invalid option", [{ field: "--warehouse", message: warehouse.reason }]);
         values = await movedValues({
@@ -114,7 +113,7 @@ Examples:
             "no metric is computed differently; the hashes changed only through what the metrics read (definitions: or the warehouse contract), which moves values at the next yardstick build",
         };
       } else {
-        const warehouse = locateWarehouse(opts, command.getOptionValueSource("config") === "default");
+        const warehouse = await locateWarehouse(opts, command.getOptionValueSource("config") === "default");
         values =
           "reason" in warehouse
             ? { compared: false, reason: warehouse.reason }
@@ -131,13 +130,17 @@ Examples:
 
 // An explicit --warehouse or --config that does not exist is a mistake (exit 2); the defaults not existing
 // is the ordinary case of a reviewer's checkout without data, which only skips the values.
-function locateWarehouse(opts: DiffOptions, configIsDefault: boolean): { path: string } | { reason: string } {
+async function locateWarehouse(
+  opts: DiffOptions,
+  configIsDefault: boolean,
+): Promise<{ path: string } | { reason: string }> {
   if (opts.warehouse !== undefined) return { path: existingFile(opts.warehouse, "--warehouse") };
   if (configIsDefault && !existsSync(resolve(opts.config))) {
     return {
       reason: `there is no ${opts.config} to say where the warehouse is (pass --warehouse <file> or --config <file>)`,
     };
   }
+  const { dataPaths, loadConfig } = await import("../core/config.ts");
   const path = dataPaths(loadConfig(opts.config).dataDir).warehouse;
   if (!existsSync(path)) {
     return {

@@ -70,12 +70,29 @@ export interface MetricHashInput {
 /** `sha256:<hex>` of the canonical JSON of a metric's definition, the contract it reads and its inputs. */
 export function metricHash(input: MetricHashInput): string {
   return sha256(
-    canonicalJson({
-      definition: hashedDefinition(input.definition),
-      contract: contractRead(input.definition, input.file),
-      inputs: input.inputs,
-    }),
+    canonicalJson(
+      {
+        definition: hashedDefinition(input.definition),
+        contract: contractRead(input.definition, input.file),
+        inputs: input.inputs,
+      },
+      textsOf(input.file),
+    ),
   );
+}
+
+// Every metric of a file hashes the same objects of its definitions section (the AI signal catalogue is
+// long): their canonical text is written once per file, not once per metric, which keeps loading
+// metrics.yaml (and so every command's start) fast. The text is the same either way.
+const definitionTexts = new WeakMap<object, WeakMap<object, string>>();
+
+function textsOf(file: Definitions): WeakMap<object, string> {
+  let texts = definitionTexts.get(file);
+  if (!texts) {
+    texts = new WeakMap();
+    definitionTexts.set(file, texts);
+  }
+  return texts;
 }
 
 /** One hash for a whole set of definitions (e.g. for the run ledger): order-independent. */
@@ -84,14 +101,22 @@ export function definitionsHash(hashes: readonly string[]): string {
 }
 
 /** JSON with object keys sorted at every level and undefined members dropped: equal values, equal text. */
-export function canonicalJson(value: unknown): string {
+/** `texts` remembers the text of objects that are hashed again unchanged (see metricHash). */
+export function canonicalJson(value: unknown, texts?: WeakMap<object, string>): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value))
-    return `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v))).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  const known = texts?.get(value);
+  if (known !== undefined) return known;
+  let text: string;
+  if (Array.isArray(value)) {
+    text = `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v, texts))).join(",")}]`;
+  } else {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    text = `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v, texts)}`).join(",")}}`;
+  }
+  texts?.set(value, text);
+  return text;
 }
 
 function sha256(text: string): string {
