@@ -19,7 +19,7 @@ import { REPOSITORY_FLOOR } from "../metrics/comparison-stats.ts";
 import type { ComparisonRow } from "../metrics/metric-compare.ts";
 import type { MetricRow } from "../metrics/metric-evaluator.ts";
 import type { Grain } from "../metrics/metric-schema.ts";
-import { loadMetricsFile, type Metric, type MetricsFile } from "../metrics/metrics-file.ts";
+import type { Metric, MetricsFile } from "../metrics/metrics-file.ts";
 import { addDiffCommand } from "./metrics-diff-command.ts";
 import { renderTable } from "./text-table.ts";
 import { CONFIG_OPTION, WAREHOUSE_OPTION } from "./warehouse-options.ts";
@@ -72,7 +72,7 @@ against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
     )
     .action(async (opts: { metrics: string; format: string; config: string; warehouse?: string }) => {
       const format = parseFormat(opts.format, ["table", "json"]);
-      const file = loadMetricsFile(opts.metrics);
+      const file = await loadMetricsFile(opts.metrics);
       const warehousePath = opts.warehouse ?? (await optionalWarehouse(opts.config));
       // DuckDB and the SQL compiler load only for the commands that use them (start-up time).
       const { checkMetricSql } = await import("../metrics/metric-sql-check.ts");
@@ -99,9 +99,9 @@ against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
     .description("List the metrics: name, label, how it is computed, unit, dimensions, owner, hash")
     .option("--metrics <file>", "metric definitions", "./metrics.yaml")
     .option("--format <format>", "table or json (one object per metric, with its description)", "table")
-    .action((opts: { metrics: string; format: string }) => {
+    .action(async (opts: { metrics: string; format: string }) => {
       const format = parseFormat(opts.format, ["table", "json"]);
-      const file = loadMetricsFile(opts.metrics);
+      const file = await loadMetricsFile(opts.metrics);
       if (format === "json") {
         for (const m of file.metrics) io.out(`${JSON.stringify(listEntry(m))}\n`);
         return;
@@ -155,7 +155,7 @@ Examples:
     )
     .action(async (names: string[], opts: QueryOptions) => {
       const format = parseFormat(opts.format, ["table", "json", "csv"]);
-      const file = loadMetricsFile(opts.metrics);
+      const file = await loadMetricsFile(opts.metrics);
       const warehousePath = opts.warehouse ?? (await configuredWarehouse(opts.config));
       const { dataWatermark, evaluateMetrics } = await import("../metrics/metric-evaluator.ts");
       const by = (opts.by ?? "")
@@ -225,7 +225,7 @@ Examples:
     )
     .action(async (names: string[], opts: CompareOptions) => {
       const format = parseFormat(opts.format, ["table", "json", "csv"]);
-      const file = loadMetricsFile(opts.metrics);
+      const file = await loadMetricsFile(opts.metrics);
       const warehousePath = opts.warehouse ?? (await configuredWarehouse(opts.config));
       const { compareMetrics } = await import("../metrics/metric-compare.ts");
       const { dataWatermark } = await import("../metrics/metric-evaluator.ts");
@@ -302,6 +302,12 @@ function parseFormat(value: string, allowed: readonly Format[]): Format {
 async function optionalWarehouse(configFile: string): Promise<string | undefined> {
   if (!existsSync(configFile)) return undefined;
   return configuredWarehouse(configFile);
+}
+
+/** Reads metrics.yaml; its validation (zod) and the warehouse contracts load when a command runs, not for --help. */
+async function loadMetricsFile(path: string): Promise<MetricsFile> {
+  const metricsFile = await import("../metrics/metrics-file.ts");
+  return metricsFile.loadMetricsFile(path);
 }
 
 /** The warehouse of a configuration (its loader, with zod and the cron parser, loads when a command needs it). */

@@ -9,18 +9,9 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../core/errors.ts";
 import { formatCount, formatDifference, formatValue, type Measure, measureOf } from "../dashboards/units.ts";
-import { canonicalJson } from "../metrics/definition-hash.ts";
-import {
-  checkMonth,
-  diffMetricsFiles,
-  type FieldChange,
-  hasChanges,
-  type MetricsDiff,
-  movedValues,
-  readBaseMetricsFile,
-  type ValueComparison,
-} from "../metrics/metrics-diff.ts";
-import { loadMetricsFile, type MetricsFile } from "../metrics/metrics-file.ts";
+import { canonicalJson } from "../metrics/canonical-json.ts";
+import type { FieldChange, MetricsDiff, ValueComparison } from "../metrics/metrics-diff.ts";
+import type { MetricsFile } from "../metrics/metrics-file.ts";
 import { tableLines } from "./text-table.ts";
 import { CONFIG_OPTION, WAREHOUSE_OPTION } from "./warehouse-options.ts";
 
@@ -86,6 +77,11 @@ Examples:
     )
     .action(async (argument: string, opts: DiffOptions, command: Command) => {
       const format = parseFormat(opts.format);
+      // Loaded when the command runs, not for --help (start-up time).
+      const { checkMonth, diffMetricsFiles, hasChanges, movedValues, readBaseMetricsFile } = await import(
+        "../metrics/metrics-diff.ts"
+      );
+      const { loadMetricsFile } = await import("../metrics/metrics-file.ts");
       if (opts.month !== undefined) checkMonth(opts.month, "--month");
       const head = loadMetricsFile(opts.metrics);
       const base = await readBaseMetricsFile(argument, opts.metrics);
@@ -124,7 +120,7 @@ Examples:
         io.out(`${JSON.stringify({ ...diff, changes: hasChanges(diff), values })}\n`);
         return;
       }
-      io.out(renderDiff(diff, values, { old: measuresOf(base), new: measuresOf(head) }));
+      io.out(renderDiff(diff, hasChanges(diff), values, { old: measuresOf(base), new: measuresOf(head) }));
     });
 }
 
@@ -175,9 +171,14 @@ function measuresOf(file: MetricsFile): ReadonlyMap<string, Measure> {
   return new Map(file.metrics.map((m) => [m.name, measureOf(m)]));
 }
 
-function renderDiff(diff: MetricsDiff, values: ValueComparison, measures: SideMeasures): string {
+function renderDiff(
+  diff: MetricsDiff,
+  changes: boolean,
+  values: ValueComparison,
+  measures: SideMeasures,
+): string {
   const lines = [`metrics diff: ${diff.base.file} → ${diff.head.file}`];
-  if (!hasChanges(diff)) {
+  if (!changes) {
     lines.push(
       `No change: both define the same ${diff.unchanged} metric${diff.unchanged === 1 ? "" : "s"} with the same hashes, and the same definitions.`,
     );

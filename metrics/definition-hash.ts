@@ -12,6 +12,7 @@
  * value, not the text, makes YAML comments, quoting, key order and whitespace irrelevant.
  */
 import { createHash } from "node:crypto";
+import { canonicalJson } from "./canonical-json.ts";
 import type { Definitions, MetricDefinition } from "./metric-schema.ts";
 import { referencedIdentifiers } from "./sql-identifiers.ts";
 import { findModel } from "./warehouse-contract.ts";
@@ -59,6 +60,8 @@ export function contractRead(metric: MetricDefinition, definitions: Definitions)
   return { model: metric.model, columns, definitions: used };
 }
 
+export { canonicalJson };
+
 export interface MetricHashInput {
   definition: MetricDefinition;
   /** The file's definitions section (only the keys the model declares are hashed). */
@@ -98,25 +101,6 @@ function textsOf(file: Definitions): WeakMap<object, string> {
 /** One hash for a whole set of definitions (e.g. for the run ledger): order-independent. */
 export function definitionsHash(hashes: readonly string[]): string {
   return sha256(canonicalJson([...hashes].sort()));
-}
-
-/** JSON with object keys sorted at every level and undefined members dropped: equal values, equal text. */
-/** `texts` remembers the text of objects that are hashed again unchanged (see metricHash). */
-export function canonicalJson(value: unknown, texts?: WeakMap<object, string>): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  const known = texts?.get(value);
-  if (known !== undefined) return known;
-  let text: string;
-  if (Array.isArray(value)) {
-    text = `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v, texts))).join(",")}]`;
-  } else {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    text = `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v, texts)}`).join(",")}}`;
-  }
-  texts?.set(value, text);
-  return text;
 }
 
 function sha256(text: string): string {

@@ -4,7 +4,6 @@
  * changed since the last build. Plain JavaScript: it runs before anything is compiled.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 
 /** The folders compiled into dist/ (tsconfig.build.json includes the same). */
 export const SOURCE_DIRS = [
@@ -23,14 +22,15 @@ export const STAMP = "build.json";
 
 /** The TypeScript sources and build settings, as paths relative to root, sorted. */
 export function buildInputs(root) {
+  // Plain strings, no path.join or recursive readdir (both slow in a fresh process): this runs at every start.
   const files = [];
-  for (const dir of SOURCE_DIRS) {
-    for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith(".ts")) {
-        files.push(join(entry.parentPath ?? entry.path, entry.name).slice(root.length + 1));
-      }
+  const visit = (dir) => {
+    for (const entry of readdirSync(`${root}/${dir}`, { withFileTypes: true })) {
+      if (entry.isDirectory()) visit(`${dir}/${entry.name}`);
+      else if (entry.name.endsWith(".ts")) files.push(`${dir}/${entry.name}`);
     }
-  }
+  };
+  for (const dir of SOURCE_DIRS) visit(dir);
   return [...files, ...BUILD_FILES].sort();
 }
 
@@ -41,14 +41,14 @@ export function buildInputs(root) {
 export function distState(root) {
   let stamp;
   try {
-    stamp = JSON.parse(readFileSync(join(root, "dist", STAMP), "utf8"));
+    stamp = JSON.parse(readFileSync(`${root}/dist/${STAMP}`, "utf8"));
   } catch {
     return "missing";
   }
   const inputs = buildInputs(root);
   if (!Array.isArray(stamp.inputs) || stamp.inputs.join("\n") !== inputs.join("\n")) return "stale";
   for (const file of inputs) {
-    if (statSync(join(root, file)).mtimeMs > stamp.startedAt) return "stale";
+    if (statSync(`${root}/${file}`).mtimeMs > stamp.startedAt) return "stale";
   }
   return "current";
 }
