@@ -19,6 +19,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadMetricsFile } from "../metrics/metrics-file.ts";
@@ -184,6 +185,15 @@ describe("the compiled build (dist/)", () => {
       timeout: 600_000,
     });
   }, 600_000);
+
+  it("compiles the folders whose sources decide whether it is current", async () => {
+    const state = pathToFileURL(join(ROOT, "scripts", "dist-state.js")).href;
+    const { SOURCE_DIRS } = (await import(state)) as { SOURCE_DIRS: string[] };
+    const config = JSON.parse(readFileSync(join(ROOT, "tsconfig.build.json"), "utf8")) as {
+      include: string[];
+    };
+    expect([...config.include].sort()).toEqual([...SOURCE_DIRS].sort());
+  });
 
   it("is built by scripts/build-dist.js with a stamp of its inputs", () => {
     expect(build.stderr).toContain("dist/ compiled");
