@@ -5,7 +5,7 @@
  * unmeasured run of each (which fills the parsed-YAML cache), and reports per command the median and
  * maximum wall time from spawn to exit, CPU time (user + system) and peak RSS. The budget is 300 ms of wall
  * time for both; on a machine busy with other work the wall time grows while the CPU time does not, so both
- * are reported.
+ * are reported, and the same figures for Node alone (`node -e ""`), the floor of any command.
  *
  * --from-sources measures the slow path (TypeScript compiled at run time by tsx) that a checkout takes when
  * dist/ is missing or older than its sources; --root measures another checkout (e.g. an older commit
@@ -38,9 +38,12 @@ interface Sample {
   rssMb: number;
 }
 
-async function runOnce(root: string, args: readonly string[], env: NodeJS.ProcessEnv, usage: string) {
+/** `args` null: Node alone (`node -e ""`), the floor any command starts from on this machine. */
+async function runOnce(root: string, args: readonly string[] | null, env: NodeJS.ProcessEnv, usage: string) {
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", REPORTER, join(root, "bin", "yardstick.js"), ...args], {
+  const argv =
+    args === null ? ["-e", 'process.stdout.write("node")'] : [join(root, "bin", "yardstick.js"), ...args];
+  const child = spawn(process.execPath, ["--import", REPORTER, ...argv], {
     cwd: root,
     env: { ...env, YARDSTICK_BENCH_USAGE: usage },
     stdio: ["ignore", "pipe", "pipe"],
@@ -55,8 +58,9 @@ async function runOnce(root: string, args: readonly string[], env: NodeJS.Proces
   });
   const code = await new Promise<number | null>((done) => child.on("close", done));
   const wallMs = performance.now() - started;
-  if (code !== 0) throw new Error(`yardstick ${args.join(" ")} exited ${code}: ${stderr.trim()}`);
-  if (stdout.length === 0) throw new Error(`yardstick ${args.join(" ")} printed nothing`);
+  const what = args === null ? "node" : `yardstick ${args.join(" ")}`;
+  if (code !== 0) throw new Error(`${what} exited ${code}: ${stderr.trim()}`);
+  if (stdout.length === 0) throw new Error(`${what} printed nothing`);
   const used = JSON.parse(readFileSync(usage, "utf8")) as { maxRssKb: number; cpuUs: number };
   return { wallMs, cpuMs: used.cpuUs / 1000, rssMb: used.maxRssKb / 1024 };
 }
@@ -121,6 +125,10 @@ const bench: Benchmark = {
         within &&= s.wall_ms_median < BUDGET_MS;
       }
       figures.within_budget = within;
+      const alone: Sample[] = [];
+      for (let i = 0; i < runs; i++) alone.push(await runOnce(root, null, env, join(dir, "usage.json")));
+      figures.node_alone = summary(alone);
+      process.stderr.write(`node alone: ${JSON.stringify(figures.node_alone)}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
