@@ -3,31 +3,25 @@
  * place that turns errors into messages and exit codes (0 ok, 1 the work failed, 2 bad input).
  */
 import { copyFileSync, existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
-import { type Config, dataPaths, loadConfig, readToken } from "../core/config.ts";
+import type { Config, dataPaths } from "../core/config.ts";
 import { EXIT, InputError, YardstickError } from "../core/errors.ts";
 import { createLogger, type LogFormat, type Logger } from "../core/logger.ts";
+import { PROJECT_ROOT } from "../core/project-root.ts";
 import { terminalLines } from "../core/terminal-text.ts";
-import { buildDashboards } from "../dashboards/build-dashboards.ts";
 import { isMonth } from "../dashboards/review/months.ts";
 import { createExtractProgress, type ExtractProgress } from "../extractors/progress/extract-progress.ts";
 import { formatRunSummary, type RunSummary } from "../extractors/progress/run-summary.ts";
-import { runExtractStage } from "../jobs/extract-stage.ts";
-import { withRunNotifications } from "../jobs/notify.ts";
-import { newRunId, runPipeline } from "../jobs/pipeline.ts";
-import { acquireRunLock } from "../jobs/run-lock.ts";
-import { startSchedule } from "../jobs/schedule.ts";
-import { loadCheckedMetricsFile } from "../metrics/metric-sql-check.ts";
-import { buildWarehouse } from "../warehouse/build.ts";
-import { ensurePythonEnv } from "../warehouse/python-env.ts";
-import { runDemo } from "./demo-command.ts";
-import { runDoctor } from "./doctor-command.ts";
+import type { runPipeline } from "../jobs/pipeline.ts";
 import { metricsCommand } from "./metrics-command.ts";
 import { statusCommand } from "./status-command.ts";
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+// Start-up: only commander and small modules are imported above, so `--help` and light commands start fast.
+// Each command imports what it needs (DuckDB, dbt, octokit, the site's libraries) in its action, with
+// `await import(...)`; tests/startup.test.ts fails when --help or `metrics list` loads a heavy library.
+export const ROOT = PROJECT_ROOT;
 
 interface GlobalOptions {
   logFormat: LogFormat;
@@ -40,8 +34,7 @@ interface FileOptions {
 }
 
 /** Where the site, its frozen reviews, the notes and the ledger live for a configuration. */
-function siteOptions(cfg: Config) {
-  const paths = dataPaths(cfg.dataDir);
+function siteOptions(cfg: Config, paths: ReturnType<typeof dataPaths>) {
   return {
     warehousePath: paths.warehouse,
     siteDir: paths.site,
@@ -127,6 +120,7 @@ export function buildProgram(): Command {
   withFiles(program.command("doctor"))
     .description("check Node, Python, dbt and both DuckDB versions, the data folder and the token variable")
     .action(async (opts: FileOptions) => {
+      const { runDoctor } = await import("./doctor-command.ts");
       process.exitCode = await runDoctor({
         root: ROOT,
         configFile: opts.config,
@@ -139,6 +133,10 @@ export function buildProgram(): Command {
     .option("--since <date>", "backfill: re-read everything updated on or after YYYY-MM-DD")
     .option("--full", "ignore the cursors and re-read everything")
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
+      const { loadConfig, readToken } = await import("../core/config.ts");
+      const { loadCheckedMetricsFile } = await import("../metrics/metric-sql-check.ts");
+      const { runExtractStage } = await import("../jobs/extract-stage.ts");
+      const { newRunId } = await import("../jobs/pipeline.ts");
       const cfg = loadConfig(opts.config);
       const metrics = await loadCheckedMetricsFile(opts.metrics);
       const since = parseDateFlag("--since", opts.since);
@@ -171,6 +169,11 @@ export function buildProgram(): Command {
   withFiles(program.command("build"), true)
     .description("build a new warehouse from the lake with dbt; publish it only if every test passes")
     .action(async (opts: FileOptions) => {
+      const { loadConfig } = await import("../core/config.ts");
+      const { loadCheckedMetricsFile } = await import("../metrics/metric-sql-check.ts");
+      const { ensurePythonEnv } = await import("../warehouse/python-env.ts");
+      const { buildWarehouse } = await import("../warehouse/build.ts");
+      const { newRunId } = await import("../jobs/pipeline.ts");
       const cfg = loadConfig(opts.config);
       // The definitions (AI signals, production pattern, …) classify the whole history at every build.
       const { definitions } = await loadCheckedMetricsFile(opts.metrics);
@@ -192,11 +195,14 @@ export function buildProgram(): Command {
   withFiles(program.command("dashboards"), true)
     .description("render the static pages from the warehouse into <dataDir>/site")
     .action(async (opts: FileOptions) => {
+      const { dataPaths, loadConfig } = await import("../core/config.ts");
+      const { loadCheckedMetricsFile } = await import("../metrics/metric-sql-check.ts");
+      const { buildDashboards } = await import("../dashboards/build-dashboards.ts");
       const cfg = loadConfig(opts.config);
       const metrics = await loadCheckedMetricsFile(opts.metrics);
       const logger = loggerFor(globals());
       const { pages } = await buildDashboards({
-        ...siteOptions(cfg),
+        ...siteOptions(cfg, dataPaths(cfg.dataDir)),
         metricsFile: metrics,
         now: new Date(),
         logger,
@@ -239,6 +245,10 @@ Examples:
           ]);
         if (opts.reason !== undefined && !opts.refreeze)
           throw new InputError("invalid option", [{ field: "--reason", message: "goes with --refreeze" }]);
+        const { dataPaths, loadConfig } = await import("../core/config.ts");
+        const { loadCheckedMetricsFile } = await import("../metrics/metric-sql-check.ts");
+        const { buildDashboards } = await import("../dashboards/build-dashboards.ts");
+        const { acquireRunLock } = await import("../jobs/run-lock.ts");
         const cfg = loadConfig(opts.config);
         const metrics = await loadCheckedMetricsFile(opts.metrics);
         const logger = loggerFor(globals());
@@ -250,7 +260,7 @@ Examples:
         const lock = acquireRunLock(paths.lock, "review");
         try {
           const built = await buildDashboards({
-            ...siteOptions(cfg),
+            ...siteOptions(cfg, paths),
             metricsFile: metrics,
             now: new Date(),
             logger,
@@ -277,6 +287,9 @@ Examples:
     .option("--since <date>", "backfill from YYYY-MM-DD")
     .option("--full", "ignore the cursors and re-read everything")
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
+      const { loadConfig } = await import("../core/config.ts");
+      const { runPipeline } = await import("../jobs/pipeline.ts");
+      const { withRunNotifications } = await import("../jobs/notify.ts");
       const cfg = loadConfig(opts.config);
       const since = parseDateFlag("--since", opts.since);
       const logger = loggerFor(globals());
@@ -312,6 +325,9 @@ Examples:
       "run the nightly job at schedule.cron in schedule.timezone until stopped (one run at a time)",
     )
     .action(async (opts: FileOptions) => {
+      const { loadConfig } = await import("../core/config.ts");
+      const { loadCheckedMetricsFile } = await import("../metrics/metric-sql-check.ts");
+      const { startSchedule } = await import("../jobs/schedule.ts");
       const cfg = loadConfig(opts.config);
       await loadCheckedMetricsFile(opts.metrics);
       const logger = loggerFor(globals());
@@ -335,6 +351,7 @@ Examples:
     .action(async (opts: { seed: string; data: string; metrics: string }) => {
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed)) throw new InputError(`--seed must be an integer: got "${opts.seed}"`);
+      const { runDemo } = await import("./demo-command.ts");
       const logger = loggerFor(globals());
       const page = await runDemo({
         root: ROOT,

@@ -4,7 +4,6 @@
  */
 import { existsSync } from "node:fs";
 import { Command } from "commander";
-import { dataPaths, loadConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
 import { terminalLines } from "../core/terminal-text.ts";
 import {
@@ -16,13 +15,12 @@ import {
   measureOf,
   plainNumber,
 } from "../dashboards/units.ts";
+import { BASELINE_CLASS, CLASS_DIMENSION, groupKey, SIZE_DIMENSION } from "../metrics/comparison-keys.ts";
 import { REPOSITORY_FLOOR } from "../metrics/comparison-stats.ts";
-import { type ComparisonRow, compareMetrics, SIZE_DIMENSION } from "../metrics/metric-compare.ts";
-import { BASELINE_CLASS, CLASS_DIMENSION, groupKey } from "../metrics/metric-comparison.ts";
-import { dataWatermark, evaluateMetrics, type MetricRow } from "../metrics/metric-evaluator.ts";
+import type { ComparisonRow } from "../metrics/metric-compare.ts";
+import type { MetricRow } from "../metrics/metric-evaluator.ts";
 import type { Grain } from "../metrics/metric-schema.ts";
-import { checkMetricSql } from "../metrics/metric-sql-check.ts";
-import { loadMetricsFile, type Metric, type MetricsFile } from "../metrics/metrics-file.ts";
+import type { Metric, MetricsFile } from "../metrics/metrics-file.ts";
 import { csvCell } from "./csv-cell.ts";
 import { addDiffCommand } from "./metrics-diff-command.ts";
 import { renderTable } from "./text-table.ts";
@@ -76,8 +74,10 @@ against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
     )
     .action(async (opts: { metrics: string; format: string; config: string; warehouse?: string }) => {
       const format = parseFormat(opts.format, ["table", "json"]);
-      const file = loadMetricsFile(opts.metrics);
-      const warehousePath = opts.warehouse ?? optionalWarehouse(opts.config);
+      const file = await loadMetricsFile(opts.metrics);
+      const warehousePath = opts.warehouse ?? (await optionalWarehouse(opts.config));
+      // DuckDB and the SQL compiler load only for the commands that use them (start-up time).
+      const { checkMetricSql } = await import("../metrics/metric-sql-check.ts");
       const { dryRun } = await checkMetricSql(file, warehousePath);
       if (format === "json") {
         io.out(
@@ -101,9 +101,9 @@ against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
     .description("List the metrics: name, label, how it is computed, unit, dimensions, owner, hash")
     .option("--metrics <file>", "metric definitions", "./metrics.yaml")
     .option("--format <format>", "table or json (one object per metric, with its description)", "table")
-    .action((opts: { metrics: string; format: string }) => {
+    .action(async (opts: { metrics: string; format: string }) => {
       const format = parseFormat(opts.format, ["table", "json"]);
-      const file = loadMetricsFile(opts.metrics);
+      const file = await loadMetricsFile(opts.metrics);
       if (format === "json") {
         for (const m of file.metrics) io.out(`${JSON.stringify(listEntry(m))}\n`);
         return;
@@ -159,8 +159,9 @@ Examples:
     )
     .action(async (names: string[], opts: QueryOptions) => {
       const format = parseFormat(opts.format, ["table", "json", "csv"]);
-      const file = loadMetricsFile(opts.metrics);
-      const warehousePath = opts.warehouse ?? dataPaths(loadConfig(opts.config).dataDir).warehouse;
+      const file = await loadMetricsFile(opts.metrics);
+      const warehousePath = opts.warehouse ?? (await configuredWarehouse(opts.config));
+      const { dataWatermark, evaluateMetrics } = await import("../metrics/metric-evaluator.ts");
       const by = (opts.by ?? "")
         .split(",")
         .map((d) => d.trim())
@@ -228,8 +229,10 @@ Examples:
     )
     .action(async (names: string[], opts: CompareOptions) => {
       const format = parseFormat(opts.format, ["table", "json", "csv"]);
-      const file = loadMetricsFile(opts.metrics);
-      const warehousePath = opts.warehouse ?? dataPaths(loadConfig(opts.config).dataDir).warehouse;
+      const file = await loadMetricsFile(opts.metrics);
+      const warehousePath = opts.warehouse ?? (await configuredWarehouse(opts.config));
+      const { compareMetrics } = await import("../metrics/metric-compare.ts");
+      const { dataWatermark } = await import("../metrics/metric-evaluator.ts");
       const by = splitList(opts.by).filter((d) => d !== CLASS_DIMENSION && d !== SIZE_DIMENSION);
       const rows = await compareMetrics({
         warehousePath,
@@ -300,8 +303,20 @@ function parseFormat(value: string, allowed: readonly Format[]): Format {
 }
 
 /** The configuration's warehouse, when the configuration exists (check works without one). */
-function optionalWarehouse(configFile: string): string | undefined {
+async function optionalWarehouse(configFile: string): Promise<string | undefined> {
   if (!existsSync(configFile)) return undefined;
+  return configuredWarehouse(configFile);
+}
+
+/** Reads metrics.yaml; its validation (zod) and the warehouse contracts load when a command runs, not for --help. */
+async function loadMetricsFile(path: string): Promise<MetricsFile> {
+  const metricsFile = await import("../metrics/metrics-file.ts");
+  return metricsFile.loadMetricsFile(path);
+}
+
+/** The warehouse of a configuration (its loader, with zod and the cron parser, loads when a command needs it). */
+async function configuredWarehouse(configFile: string): Promise<string> {
+  const { dataPaths, loadConfig } = await import("../core/config.ts");
   return dataPaths(loadConfig(configFile).dataDir).warehouse;
 }
 

@@ -7,22 +7,12 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { dataPaths, loadConfig } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
 import { terminalLines } from "../core/terminal-text.ts";
 import { formatCount, formatDifference, formatValue, type Measure, measureOf } from "../dashboards/units.ts";
-import { canonicalJson } from "../metrics/definition-hash.ts";
-import {
-  checkMonth,
-  diffMetricsFiles,
-  type FieldChange,
-  hasChanges,
-  type MetricsDiff,
-  movedValues,
-  readBaseMetricsFile,
-  type ValueComparison,
-} from "../metrics/metrics-diff.ts";
-import { loadMetricsFile, type MetricsFile } from "../metrics/metrics-file.ts";
+import { canonicalJson } from "../metrics/canonical-json.ts";
+import type { FieldChange, MetricsDiff, ValueComparison } from "../metrics/metrics-diff.ts";
+import type { MetricsFile } from "../metrics/metrics-file.ts";
 import { tableLines } from "./text-table.ts";
 import { CONFIG_OPTION, WAREHOUSE_OPTION } from "./warehouse-options.ts";
 
@@ -88,6 +78,11 @@ Examples:
     )
     .action(async (argument: string, opts: DiffOptions, command: Command) => {
       const format = parseFormat(opts.format);
+      // Loaded when the command runs, not for --help (start-up time).
+      const { checkMonth, diffMetricsFiles, hasChanges, movedValues, readBaseMetricsFile } = await import(
+        "../metrics/metrics-diff.ts"
+      );
+      const { loadMetricsFile } = await import("../metrics/metrics-file.ts");
       if (opts.month !== undefined) checkMonth(opts.month, "--month");
       const head = loadMetricsFile(opts.metrics);
       const base = await readBaseMetricsFile(argument, opts.metrics);
@@ -95,7 +90,7 @@ Examples:
 
       let values: ValueComparison;
       if (opts.baseWarehouse !== undefined) {
-        const warehouse = locateWarehouse(opts, command.getOptionValueSource("config") === "default");
+        const warehouse = await locateWarehouse(opts, command.getOptionValueSource("config") === "default");
         if ("reason" in warehouse)
           throw new InputError("invalid option", [{ field: "--warehouse", message: warehouse.reason }]);
         values = await movedValues({
@@ -115,7 +110,7 @@ Examples:
             "no metric is computed differently; the hashes changed only through what the metrics read (definitions: or the warehouse contract), which moves values at the next yardstick build",
         };
       } else {
-        const warehouse = locateWarehouse(opts, command.getOptionValueSource("config") === "default");
+        const warehouse = await locateWarehouse(opts, command.getOptionValueSource("config") === "default");
         values =
           "reason" in warehouse
             ? { compared: false, reason: warehouse.reason }
@@ -127,19 +122,27 @@ Examples:
         return;
       }
       // Labels, descriptions, filters and team names come from the files and the warehouse: shown, never acted on.
-      io.out(terminalLines(renderDiff(diff, values, { old: measuresOf(base), new: measuresOf(head) })));
+      io.out(
+        terminalLines(
+          renderDiff(diff, hasChanges(diff), values, { old: measuresOf(base), new: measuresOf(head) }),
+        ),
+      );
     });
 }
 
 // An explicit --warehouse or --config that does not exist is a mistake (exit 2); the defaults not existing
 // is the ordinary case of a reviewer's checkout without data, which only skips the values.
-function locateWarehouse(opts: DiffOptions, configIsDefault: boolean): { path: string } | { reason: string } {
+async function locateWarehouse(
+  opts: DiffOptions,
+  configIsDefault: boolean,
+): Promise<{ path: string } | { reason: string }> {
   if (opts.warehouse !== undefined) return { path: existingFile(opts.warehouse, "--warehouse") };
   if (configIsDefault && !existsSync(resolve(opts.config))) {
     return {
       reason: `there is no ${opts.config} to say where the warehouse is (pass --warehouse <file> or --config <file>)`,
     };
   }
+  const { dataPaths, loadConfig } = await import("../core/config.ts");
   const path = dataPaths(loadConfig(opts.config).dataDir).warehouse;
   if (!existsSync(path)) {
     return {
@@ -174,9 +177,14 @@ function measuresOf(file: MetricsFile): ReadonlyMap<string, Measure> {
   return new Map(file.metrics.map((m) => [m.name, measureOf(m)]));
 }
 
-function renderDiff(diff: MetricsDiff, values: ValueComparison, measures: SideMeasures): string {
+function renderDiff(
+  diff: MetricsDiff,
+  changes: boolean,
+  values: ValueComparison,
+  measures: SideMeasures,
+): string {
   const lines = [`metrics diff: ${diff.base.file} → ${diff.head.file}`];
-  if (!hasChanges(diff)) {
+  if (!changes) {
     lines.push(
       `No change: both define the same ${diff.unchanged} metric${diff.unchanged === 1 ? "" : "s"} with the same hashes, and the same definitions.`,
     );

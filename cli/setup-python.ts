@@ -2,13 +2,12 @@
  * `npm run setup`: creates (or reuses) the Python environment that runs dbt. Kept apart from the CLI so that
  * it runs before anything else is configured.
  */
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { InputError } from "../core/errors.ts";
 import { createLogger } from "../core/logger.ts";
+import { PROJECT_ROOT } from "../core/project-root.ts";
 import { ensurePythonEnv } from "../warehouse/python-env.ts";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const root = PROJECT_ROOT;
 const logger = createLogger();
 const started = Date.now();
 

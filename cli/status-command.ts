@@ -3,12 +3,10 @@
  * the exit code: 0 healthy, 1 stale data or a stage whose last run failed, 2 bad input).
  */
 import { Command, Option } from "commander";
-import { loadConfig } from "../core/config.ts";
 import { EXIT, InputError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { terminalText } from "../core/terminal-text.ts";
-import { notifyStatus } from "../jobs/notify.ts";
-import { runStatus, type StatusReport } from "../jobs/run-status.ts";
+import type { StatusReport } from "../jobs/run-status.ts";
 
 interface StatusFlags {
   config: string;
@@ -61,6 +59,10 @@ Examples:
             },
           ]);
       }
+      // Loaded when the command runs, so that `yardstick --help` stays light (DuckDB, zod, node-cron).
+      const { loadConfig } = await import("../core/config.ts");
+      const { runStatus } = await import("../jobs/run-status.ts");
+      const { notifyStatus } = await import("../jobs/notify.ts");
       const config = loadConfig(flags.config);
       const report = await runStatus({ config, staleAfterHours });
       process.stdout.write(

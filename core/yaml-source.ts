@@ -4,9 +4,10 @@
  * node it is about.
  */
 import { readFileSync } from "node:fs";
-import { isMap, isNode, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { Node } from "yaml";
 import type { z } from "zod";
 import { InputError, type InputProblem, type SourcePosition } from "./errors.ts";
+import { readCachedYaml, writeCachedYaml, yamlLibrary } from "./yaml-cache.ts";
 
 export interface YamlSource {
   file: string;
@@ -34,7 +35,33 @@ export function readInputFile(file: string, what: string): string {
   }
 }
 
+/**
+ * Parses a YAML text. A text parsed before (core/yaml-cache.ts) gives its value without parsing; the
+ * positions, needed only to report a problem, are then parsed the first time one is asked for.
+ */
 export function parseYaml(text: string, file: string, what: string): YamlSource {
+  const cached = readCachedYaml(text, CACHE_VARIANT);
+  if (cached) {
+    let parsed: YamlSource | undefined;
+    return {
+      file,
+      value: cached.value,
+      positionOf(path, options) {
+        parsed ??= parseYamlDocument(text, file, what);
+        return parsed.positionOf(path, options);
+      },
+    };
+  }
+  const source = parseYamlDocument(text, file, what);
+  writeCachedYaml(text, CACHE_VARIANT, source.value);
+  return source;
+}
+
+/** How parseYamlDocument parses: part of the cache key (change it with the options below). */
+const CACHE_VARIANT = "document uniqueKeys";
+
+function parseYamlDocument(text: string, file: string, what: string): YamlSource {
+  const { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): SourcePosition => {

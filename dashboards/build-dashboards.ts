@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Logger } from "../core/logger.ts";
+import { PROJECT_ROOT } from "../core/project-root.ts";
 import { codeVersion } from "../jobs/code-version.ts";
 import type { MetricRow } from "../metrics/metric-evaluator.ts";
 import { loadMetricsFile, type MetricsFile } from "../metrics/metrics-file.ts";
@@ -32,8 +33,6 @@ export interface BuildDashboardsOptions {
   refreeze?: { month: string; reason: string };
 }
 
-const ROOT = resolve(import.meta.dirname, "..");
-
 /** Builds and publishes the site; returns the absolute paths of the pages written and the latest review's month. */
 export async function buildDashboards(options: BuildDashboardsOptions): Promise<BuiltSite> {
   const metrics =
@@ -49,7 +48,7 @@ export async function buildDashboards(options: BuildDashboardsOptions): Promise<
     ledgerFile: options.ledgerFile ?? join(dataDir, "ledger", "runs.ndjson"),
     now: options.now,
     logger: options.logger,
-    codeVersion: codeVersion(ROOT),
+    codeVersion: codeVersion(PROJECT_ROOT),
     metricsHash,
     ...(options.title ? { title: options.title } : {}),
     overviewRows: options.rows,

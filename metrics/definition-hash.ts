@@ -12,6 +12,7 @@
  * value, not the text, makes YAML comments, quoting, key order and whitespace irrelevant.
  */
 import { createHash } from "node:crypto";
+import { canonicalJson } from "./canonical-json.ts";
 import type { Definitions, MetricDefinition } from "./metric-schema.ts";
 import { referencedIdentifiers } from "./sql-identifiers.ts";
 import { findModel } from "./warehouse-contract.ts";
@@ -59,6 +60,8 @@ export function contractRead(metric: MetricDefinition, definitions: Definitions)
   return { model: metric.model, columns, definitions: used };
 }
 
+export { canonicalJson };
+
 export interface MetricHashInput {
   definition: MetricDefinition;
   /** The file's definitions section (only the keys the model declares are hashed). */
@@ -70,28 +73,34 @@ export interface MetricHashInput {
 /** `sha256:<hex>` of the canonical JSON of a metric's definition, the contract it reads and its inputs. */
 export function metricHash(input: MetricHashInput): string {
   return sha256(
-    canonicalJson({
-      definition: hashedDefinition(input.definition),
-      contract: contractRead(input.definition, input.file),
-      inputs: input.inputs,
-    }),
+    canonicalJson(
+      {
+        definition: hashedDefinition(input.definition),
+        contract: contractRead(input.definition, input.file),
+        inputs: input.inputs,
+      },
+      textsOf(input.file),
+    ),
   );
+}
+
+// Every metric of a file hashes the same objects of its definitions section (the AI signal catalogue is
+// long): their canonical text is written once per file, not once per metric, which keeps loading
+// metrics.yaml (and so every command's start) fast. The text is the same either way.
+const definitionTexts = new WeakMap<object, WeakMap<object, string>>();
+
+function textsOf(file: Definitions): WeakMap<object, string> {
+  let texts = definitionTexts.get(file);
+  if (!texts) {
+    texts = new WeakMap();
+    definitionTexts.set(file, texts);
+  }
+  return texts;
 }
 
 /** One hash for a whole set of definitions (e.g. for the run ledger): order-independent. */
 export function definitionsHash(hashes: readonly string[]): string {
   return sha256(canonicalJson([...hashes].sort()));
-}
-
-/** JSON with object keys sorted at every level and undefined members dropped: equal values, equal text. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value))
-    return `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v))).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
 function sha256(text: string): string {

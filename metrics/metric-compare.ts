@@ -4,12 +4,13 @@
  * the same class and slice beside it (a faster median over fewer merged pull requests is not a faster team).
  */
 import { InputError, type InputProblem } from "../core/errors.ts";
-import { BASELINE_CLASS, CLASS_DIMENSION, groupKey } from "./metric-comparison.ts";
+import { BASELINE_CLASS, CLASS_DIMENSION, groupKey, SIZE_DIMENSION } from "./comparison-keys.ts";
 import { evaluateMetrics, type MetricRow } from "./metric-evaluator.ts";
 import type { Grain } from "./metric-schema.ts";
 import { findMetric, type MetricsFile } from "./metrics-file.ts";
 
-export const SIZE_DIMENSION = "size_bucket";
+export { SIZE_DIMENSION };
+
 const DURATION_UNITS = new Set(["hours", "days"]);
 const DEFAULT_BESIDE = "merge_rate";
 

@@ -15,6 +15,7 @@
  * A withheld value (insufficient data, suppressed by the privacy floor) on either side gives no comparison.
  */
 import type { Db } from "../warehouse/duckdb.ts";
+import { BASELINE_CLASS, CLASS_DIMENSION, groupKey } from "./comparison-keys.ts";
 import {
   type ClusteredCounts,
   type ClusteredDifference,
@@ -30,8 +31,7 @@ import { type PlanRequest, planQuery, planSampleQuery } from "./metric-ir.ts";
 import type { Metric, SimpleMetric } from "./metrics-file.ts";
 import { findModel } from "./warehouse-contract.ts";
 
-export const CLASS_DIMENSION = "authorship_class";
-export const BASELINE_CLASS = "unmarked";
+export { BASELINE_CLASS, CLASS_DIMENSION, groupKey };
 /** The cluster of every interval: pull requests of one repository move together. */
 export const CLUSTER_COLUMN = "repository";
 
@@ -58,21 +58,6 @@ export interface VsUnmarked {
   df: number | null;
   /** Why a method with an interval gave none here. */
   no_interval: "too_few_repositories" | null;
-}
-
-/**
- * The group a row belongs to: its period and its values of `dimensions`, with `overrides` in place of the
- * row's own (e.g. `{ authorship_class: "unmarked" }` for the row's baseline).
- */
-export function groupKey(
-  row: Readonly<Record<string, unknown>>,
-  dimensions: readonly string[],
-  overrides: Readonly<Record<string, unknown>> = {},
-): string {
-  return JSON.stringify([
-    row.period,
-    ...dimensions.map((d) => (d in overrides ? overrides[d] : (row[d] ?? null))),
-  ]);
 }
 
 /** Adds `vs_unmarked` to every non-baseline row (rows not sliced by authorship_class are returned as they are). */

@@ -11,7 +11,7 @@ import { dirname, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { InputError, YardstickError } from "../core/errors.ts";
 import { canonicalJson, contractRead, hashedDefinition } from "./definition-hash.ts";
-import { dataWatermark, evaluateMetrics, type MetricRow } from "./metric-evaluator.ts";
+import type { MetricRow } from "./metric-evaluator.ts";
 import {
   findMetric,
   inputsOf,
@@ -280,6 +280,8 @@ export interface MovedValuesOptions {
 export async function movedValues(options: MovedValuesOptions): Promise<ValueComparison> {
   const { warehousePath, base, head, diff, baseWarehousePath } = options;
   if (options.month !== undefined) checkMonth(options.month, "--month");
+  // DuckDB loads only when values are compared, not for `metrics diff --help` or a definitions-only diff.
+  const { dataWatermark, evaluateMetrics } = await import("./metric-evaluator.ts");
   let month = options.month;
   let watermark: string | null = null;
   if (month === undefined) {

@@ -4,9 +4,9 @@
  * dimension is reported with its line before any SQL runs.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../core/project-root.ts";
+import { cachedYamlValue, yamlLibrary } from "../core/yaml-cache.ts";
 
 export type ColumnType = "varchar" | "integer" | "double" | "boolean" | "timestamp";
 
@@ -30,7 +30,7 @@ export interface ModelContract {
   readonly definitions: readonly string[];
 }
 
-const MARTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "models", "marts");
+const MARTS_DIR = join(PROJECT_ROOT, "models", "marts");
 const TYPES: Record<string, ColumnType> = {
   varchar: "varchar",
   integer: "integer",
@@ -59,8 +59,16 @@ interface MartYaml {
  */
 function readContracts(): Record<string, ModelContract> {
   const out: Record<string, ModelContract> = {};
-  for (const file of readdirSync(MARTS_DIR).filter((f) => f.endsWith(".yml"))) {
-    const doc = parse(readFileSync(join(MARTS_DIR, file), "utf8")) as MartYaml;
+  const texts = readdirSync(MARTS_DIR)
+    .filter((f) => f.endsWith(".yml"))
+    .sort()
+    .map((f) => readFileSync(join(MARTS_DIR, f), "utf8"));
+  // Parsed once and kept (core/yaml-cache.ts) until any of the files changes: parsing them takes longer
+  // than everything else `metrics list` does.
+  const docs = cachedYamlValue(JSON.stringify(texts), "marts", () =>
+    texts.map((t) => yamlLibrary().parse(t)),
+  ) as MartYaml[];
+  for (const doc of docs) {
     for (const model of doc.models ?? []) {
       if (!model.config?.contract?.enforced) continue;
       const columns: Record<string, ColumnType> = {};
