@@ -109,6 +109,19 @@ export const configSchema = z
       })
       .strict()
       .default({ notesDir: "reviews/notes" }),
+    lake: z
+      .object({
+        compactAfterFiles: z
+          .number()
+          .int()
+          .min(0)
+          .default(100)
+          .describe(
+            "Before the nightly build, rewrite a stream's small Parquet batches into one file once it has more than this many (0: never automatically; `yardstick compact` does it on demand)",
+          ),
+      })
+      .strict()
+      .default({ compactAfterFiles: 100 }),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -161,6 +174,7 @@ export interface Config {
   schedule: { cron: string; timezone: string };
   /** Absolute path of the notes folder. */
   reviews: { notesDir: string };
+  lake: { compactAfterFiles: number };
 }
 
 /** Folders inside the data folder. One writer per stage owns each. */
@@ -207,6 +221,7 @@ export function normaliseConfig(source: YamlSource): Config {
         ? parsed.reviews.notesDir
         : resolve(base, parsed.reviews.notesDir),
     },
+    lake: parsed.lake,
   };
 }
 
