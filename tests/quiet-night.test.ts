@@ -12,6 +12,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   statSync,
   utimesSync,
   writeFileSync,
@@ -25,7 +26,11 @@ import { type LedgerEntry, readLedger } from "../jobs/run-ledger.ts";
 import { evolveOrg } from "../simulator/org-evolver.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
-import { computeBuildFingerprint } from "../warehouse/build-fingerprint.ts";
+import {
+  computeBuildFingerprint,
+  whyRebuild,
+  writePublishedFingerprint,
+} from "../warehouse/build-fingerprint.ts";
 import { buildInputPaths, writeBuildInputs } from "../warehouse/build-inputs.ts";
 import { withDb } from "../warehouse/duckdb.ts";
 
@@ -248,5 +253,63 @@ describe("the build fingerprint", () => {
 
     writeFileSync(join(root, "requirements.txt"), "dbt-core==0.0.0\n");
     expect(differs(withModel, await fingerprint())).toEqual(["python"]);
+  });
+
+  it("keeps the warehouse for batches that restate the latest extraction, not for new or reverted content", async () => {
+    const root = mkdtempSync(join(tmpdir(), "ys-fingerprint-restate-"));
+    cpSync(join(ROOT, "package.json"), join(root, "package.json"));
+    const lake = join(root, "lake");
+    const stream = join(lake, "raw", "github", "repositories");
+    mkdirSync(stream, { recursive: true });
+    const batch = (name: string, at: string, pushedAt: string) =>
+      withDb(":memory:", "read_write", (db) =>
+        db.run(
+          `copy (select 'R_1' as repository_id, 'acme/api' as repository, timestamp '${pushedAt}' as pushed_at,
+                        '${name}' as _run_id, timestamp '${at}' as _extracted_at,
+                        '{"pushedAt":"${pushedAt}"}'::json as payload)
+           to '${join(stream, `${name}.parquet`)}' (format parquet)`,
+        ),
+      );
+    await batch("n1", "2026-11-01 02:00:00", "2026-10-30 10:00:00");
+    const inputsDir = join(root, "inputs");
+    await writeBuildInputs({ teams: [] }, inputsDir);
+    const fingerprint = () =>
+      computeBuildFingerprint({ root, lake, inputsDir, inputs: buildInputPaths(inputsDir) });
+    // A stand-in for the published warehouse: the fingerprint only looks at the file's identity.
+    const warehouse = join(root, "warehouse.duckdb");
+    writeFileSync(warehouse, "warehouse");
+    writePublishedFingerprint(warehouse, fingerprint(), {
+      runId: "n1",
+      builtAt: new Date(),
+      rows: {},
+      tests: { passed: 0, failed: 0 },
+    });
+    expect(await whyRebuild(warehouse, lake, fingerprint())).toEqual({ reason: null, restating: 0 });
+
+    // The next night reads the same repository again: the same content, a later extraction.
+    await batch("n2", "2026-11-02 02:00:00", "2026-10-30 10:00:00");
+    expect(await whyRebuild(warehouse, lake, fingerprint())).toEqual({ reason: null, restating: 1 });
+
+    // Then it was pushed to: new content.
+    await batch("n3", "2026-11-03 02:00:00", "2026-11-02 18:00:00");
+    const pushed = await whyRebuild(warehouse, lake, fingerprint());
+    expect(pushed.reason).toContain("the lake (1 → 3 batch files; new data in github/repositories)");
+
+    // Content that matches an OLDER extraction but not the latest is new too (staging would pick it).
+    writePublishedFingerprint(warehouse, fingerprint(), {
+      runId: "n3",
+      builtAt: new Date(),
+      rows: {},
+      tests: { passed: 0, failed: 0 },
+    });
+    await batch("n4", "2026-11-04 02:00:00", "2026-10-30 10:00:00");
+    expect((await whyRebuild(warehouse, lake, fingerprint())).reason).toContain(
+      "new data in github/repositories",
+    );
+
+    // A batch rewritten or removed (a compaction) always rebuilds.
+    rmSync(join(stream, "n4.parquet"));
+    rmSync(join(stream, "n1.parquet"));
+    expect((await whyRebuild(warehouse, lake, fingerprint())).reason).toContain("rewritten or removed");
   });
 });
