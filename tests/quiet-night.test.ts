@@ -167,7 +167,7 @@ describe("a quiet night", () => {
     const night = await yardstickRun(configFile);
     expect(night.code, night.stderr).toBe(0);
     expect(night.stderr).toMatch(
-      /build: building: changed since the published warehouse: the lake \(\d+ → \d+ batch files\)/,
+      /build: building: changed since the published warehouse: the lake \(\d+ → \d+ batch files; new data in [^)]*github\/pull_requests/,
     );
     const entries = ledgerOf(night.stderr);
     expect(entries[0]!.rows?.pull_requests).toBeGreaterThan(0);
