@@ -286,7 +286,20 @@ Examples:
     .description("the nightly job: extract → build → metrics → dashboards, with a ledger entry per stage")
     .option("--since <date>", "backfill from YYYY-MM-DD")
     .option("--full", "ignore the cursors and re-read everything")
-    .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
+    .option(
+      "--force-build",
+      "run dbt even when nothing changed since the published warehouse was built (no new lake data, same teams, definitions, dbt project and code)",
+    )
+    .addHelpText(
+      "after",
+      `
+A quiet night is cheap: when the extract finds nothing new and neither the teams in yardstick.yaml, the
+definitions in metrics.yaml, the dbt models nor Yardstick itself changed, the build is skipped (the log says
+"build: skipped" and why, the ledger records the build stage as skipped) and the published warehouse is
+kept; the metrics and pages are still evaluated and rendered, because the clock moves (a provisional month
+may become final). Any change builds in full, as does --force-build.`,
+    )
+    .action(async (opts: FileOptions & { since?: string; full?: boolean; forceBuild?: boolean }) => {
       const { loadConfig } = await import("../core/config.ts");
       const { runPipeline } = await import("../jobs/pipeline.ts");
       const { withRunNotifications } = await import("../jobs/notify.ts");
@@ -304,6 +317,7 @@ Examples:
             logger,
             since,
             full: opts.full,
+            forceBuild: opts.forceBuild,
             progress,
           }),
         );
@@ -317,6 +331,46 @@ Examples:
         throw new YardstickError(
           `extraction stopped early (${result.extract.stopped.reason}); the pages show the data so far; the next run resumes after ${result.extract.stopped.resetAt}`,
         );
+      }
+    });
+
+  withFiles(program.command("compact"))
+    .description("rewrite each lake stream's small Parquet batches into one file (same rows, faster builds)")
+    .option("--stream <name...>", "only these streams (e.g. pull_requests or github/deployments)")
+    .addHelpText(
+      "after",
+      `
+Every nightly run adds a few small Parquet files per stream under <dataDir>/lake/raw/<source>/<stream>/, and
+the build reads them all. Compaction rewrites a stream's files smaller than 256 MB into one, keeping every
+row and column (_extracted_at and _run_id included), so the warehouse comes out the same. It runs under the
+run lock, so never during a run. A compaction that is interrupted is finished or undone by the next
+\`yardstick compact\` or \`yardstick run\`; until then the build still gives the same warehouse.
+\`yardstick run\` compacts on its own a stream that has more than lake.compactAfterFiles files (default 100).
+
+Examples:
+  $ yardstick compact
+  $ yardstick compact --stream pull_requests pull_request_commits`,
+    )
+    .action(async (opts: { config: string; stream?: string[] }) => {
+      const { loadConfig, dataPaths } = await import("../core/config.ts");
+      const { newRunId } = await import("../jobs/pipeline.ts");
+      const { acquireRunLock } = await import("../jobs/run-lock.ts");
+      const { compactLake } = await import("../extractors/lake-compaction.ts");
+      const cfg = loadConfig(opts.config);
+      const logger = loggerFor(globals());
+      const paths = dataPaths(cfg.dataDir);
+      const runId = newRunId(new Date());
+      const lock = acquireRunLock(paths.lock, `compact ${runId}`);
+      try {
+        const results = await compactLake({ lakeDir: paths.lake, logger, runId, streams: opts.stream });
+        if (results.length === 0) logger.info(`compact: nothing to compact in ${paths.lake}`);
+        for (const r of results) {
+          process.stdout.write(
+            `${r.stream}: ${r.filesBefore} → ${r.filesAfter} files${r.recovered ? ` (${r.recovered} an interrupted compaction)` : ""}\n`,
+          );
+        }
+      } finally {
+        lock.release();
       }
     });
 

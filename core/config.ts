@@ -151,6 +151,19 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    lake: z
+      .object({
+        compactAfterFiles: z
+          .number()
+          .int()
+          .min(0)
+          .default(100)
+          .describe(
+            "Before the nightly build, rewrite a stream's small Parquet batches into one file once it has more than this many (0: never automatically; `yardstick compact` does it on demand)",
+          ),
+      })
+      .strict()
+      .default({ compactAfterFiles: 100 }),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -221,6 +234,7 @@ export interface Config {
   status: { staleAfterHours: number };
   /** Where notifications go; null when `notify:` is absent. */
   notify: NotifyConfig | null;
+  lake: { compactAfterFiles: number };
 }
 
 export interface NotifyConfig {
@@ -276,6 +290,7 @@ export function normaliseConfig(source: YamlSource): Config {
     },
     status: parsed.status,
     notify: parsed.notify ?? null,
+    lake: parsed.lake,
   };
 }
 

@@ -10,6 +10,7 @@ import type { Logger } from "../core/logger.ts";
 import { buildDashboards, dashboardRows } from "../dashboards/build-dashboards.ts";
 import type { ExtractSummary } from "../extractors/extract.ts";
 import type { GitHubClientOptions } from "../extractors/github/github-client.ts";
+import { compactLake, recoverCompactions } from "../extractors/lake-compaction.ts";
 import type { ExtractProgress } from "../extractors/progress/extract-progress.ts";
 import { loadCheckedMetricsFile } from "../metrics/metric-sql-check.ts";
 import { buildWarehouse } from "../warehouse/build.ts";
@@ -33,6 +34,8 @@ export interface PipelineOptions {
   progress?: ExtractProgress;
   since?: Date;
   full?: boolean;
+  /** Run dbt even when nothing the published warehouse was built from has changed. */
+  forceBuild?: boolean;
 }
 
 export interface PipelineResult {
@@ -139,14 +142,37 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       };
     });
     const built = await stage("build", async () => {
+      // Under the lock, before dbt reads the lake: an interrupted compaction is finished or undone, and a
+      // stream past lake.compactAfterFiles is compacted (which changes the lake, so the build then runs).
+      const compacted =
+        config.lake.compactAfterFiles > 0
+          ? await compactLake({
+              lakeDir: paths.lake,
+              logger,
+              runId,
+              threshold: config.lake.compactAfterFiles,
+            })
+          : recoverCompactions(paths.lake, logger);
+      const compaction =
+        compacted.length > 0
+          ? {
+              compacted: Object.fromEntries(
+                compacted.map((c) => [c.stream, { filesBefore: c.filesBefore, filesAfter: c.filesAfter }]),
+              ),
+            }
+          : {};
       const result = await buildWarehouse({
         config,
         root: options.root,
         logger,
         runId,
         definitions: metrics.definitions,
+        skipWhenUnchanged: !options.forceBuild,
       });
-      return { result, rows: result.rows, details: { tests: result.tests } };
+      // A quiet night keeps the published warehouse: the ledger says so and why; the pages still re-render.
+      if (result.skipped)
+        return { result, status: "skipped" as const, details: { reason: result.skipped, ...compaction } };
+      return { result, rows: result.rows, details: { tests: result.tests, ...compaction } };
     });
     const values = await stage("metrics", async () => {
       const rows = await dashboardRows(built.warehousePath, metrics);

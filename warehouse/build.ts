@@ -9,6 +9,14 @@ import { type Config, dataPaths } from "../core/config.ts";
 import { YardstickError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Definitions } from "../metrics/metric-schema.ts";
+import {
+  computeBuildFingerprint,
+  readPublishedFingerprint,
+  refreshPublishedFingerprint,
+  removePublishedFingerprint,
+  whyRebuild,
+  writePublishedFingerprint,
+} from "./build-fingerprint.ts";
 import { writeBuildInputs } from "./build-inputs.ts";
 import { runDbt } from "./dbt-runner.ts";
 import { withDb } from "./duckdb.ts";
@@ -24,6 +32,12 @@ export interface BuildOptions {
   now?: () => number;
   /** metrics.yaml `definitions:` (AI signals, production pattern, …); Yardstick's defaults when absent. */
   definitions?: Definitions;
+  /**
+   * Keep the published warehouse, without running dbt, when nothing it was built from has changed (the
+   * lake's batch files, the build inputs, the dbt project, the code version, the Python environment). The
+   * nightly run sets it; `yardstick build` and `run --force-build` do not.
+   */
+  skipWhenUnchanged?: boolean;
 }
 
 export interface BuildResult {
@@ -34,6 +48,8 @@ export interface BuildResult {
   /** dbt data tests and unit tests. */
   tests: { passed: number; failed: number };
   durationMs: number;
+  /** Set when dbt did not run because nothing had changed: why the published warehouse was kept. */
+  skipped?: string;
 }
 
 /** Folders of the build stage under `<data>/build`. */
@@ -81,6 +97,36 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildResult
     `build: wrote build inputs (${inputs.rows.teamMembers} team member(s), ${inputs.rows.teamRepos} team repositor${inputs.rows.teamRepos === 1 ? "y" : "ies"}, ${inputs.rows.aiSignals} AI signal(s))`,
   );
 
+  // Taken before dbt reads anything: a batch that lands during the build is then a change for the next run.
+  const fingerprint = computeBuildFingerprint({
+    root,
+    lake: data.lake,
+    inputsDir: paths.inputs,
+    inputs: inputs.files,
+  });
+  const decision = await whyRebuild(data.warehouse, data.lake, fingerprint);
+  const published = decision.reason === null ? readPublishedFingerprint(data.warehouse) : null;
+  if (options.skipWhenUnchanged && decision.reason === null && published) {
+    const restating =
+      decision.restating > 0
+        ? `; its ${decision.restating} new batch file(s) only restate what the lake held`
+        : "";
+    const skipped = `nothing changed since run ${published.runId} built the published warehouse (${fingerprint.lakeFiles} lake batch files${restating}; the same teams, definitions, dbt project, code version ${fingerprint.codeVersion} and Python environment)`;
+    // The warehouse is as current for the lake as it is now: the next night compares with this listing.
+    refreshPublishedFingerprint(data.warehouse, published, fingerprint);
+    logger.info(`build: skipped: ${skipped}; kept ${data.warehouse}`);
+    return {
+      warehousePath: data.warehouse,
+      rows: published.rows,
+      tests: published.tests,
+      durationMs: now() - started,
+      skipped,
+    };
+  }
+  if (options.skipWhenUnchanged || decision.reason === null) {
+    logger.info(`build: building: ${decision.reason ?? "nothing changed, but a build was asked for"}`);
+  }
+
   rmSync(paths.runDir, { recursive: true, force: true });
   mkdirSync(paths.runDir, { recursive: true });
   try {
@@ -116,6 +162,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildResult
     }
 
     publish(paths.newWarehouse, data.warehouse);
+    writePublishedFingerprint(data.warehouse, fingerprint, { runId, builtAt: new Date(now()), rows, tests });
     const durationMs = now() - started;
     const counts = Object.entries(rows)
       .map(([table, n]) => `${table} ${n}`)
@@ -164,6 +211,8 @@ function publish(newFile: string, published: string): void {
     );
   }
   mkdirSync(dirname(published), { recursive: true });
+  // The old fingerprint goes first: a crash after the rename must not leave it describing the new file.
+  removePublishedFingerprint(published);
   // A stale log beside the published file would be replayed onto the new file at its next open.
   rmSync(`${published}.wal`, { force: true });
   renameSync(newFile, published);
