@@ -5,7 +5,7 @@
  * built before, row for row, in every staging view, intermediate model and mart; and a compaction killed at
  * each of its steps leaves a lake that builds the same warehouse and that the next compaction repairs.
  */
-import { spawn } from "node:child_process";
+
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -22,32 +22,11 @@ import { type Simulator, startSimulator } from "../simulator/server.ts";
 import { buildWarehouse } from "../warehouse/build.ts";
 import { withDb } from "../warehouse/duckdb.ts";
 import { ensurePythonEnv } from "../warehouse/python-env.ts";
+import { yardstick } from "./helpers/yardstick-cli.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TOKEN = "ghp_compactionTokenNeverWrittenAnywhere11";
 const DAY = 86_400_000;
-
-function yardstick(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
-    (done, fail) => {
-      const child = spawn(process.execPath, [join(ROOT, "bin", "yardstick.js"), ...args], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c) => {
-        stdout += c;
-      });
-      child.stderr.on("data", (c) => {
-        stderr += c;
-      });
-      child.on("error", fail);
-      child.on("close", (code, signal) => done({ code, signal, stdout, stderr }));
-    },
-  );
-}
 
 /** JSON of a row with its keys sorted, so that column order does not matter. */
 const rowKey = (row: Record<string, unknown>) =>

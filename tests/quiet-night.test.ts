@@ -4,7 +4,7 @@
  * the warehouse file as it was and still publishes the pages; a changed team, a changed organisation on
  * GitHub or --force-build build again.
  */
-import { spawn } from "node:child_process";
+
 import { createHash } from "node:crypto";
 import {
   cpSync,
@@ -33,39 +33,14 @@ import {
 } from "../warehouse/build-fingerprint.ts";
 import { buildInputPaths, writeBuildInputs } from "../warehouse/build-inputs.ts";
 import { withDb } from "../warehouse/duckdb.ts";
+import { yardstick } from "./helpers/yardstick-cli.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TOKEN = "ghp_quietNightTokenNeverWrittenAnywhere07";
 
 function yardstickRun(configFile: string, extra: string[] = []) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      [
-        join(ROOT, "bin", "yardstick.js"),
-        "run",
-        "--config",
-        configFile,
-        "--metrics",
-        join(ROOT, "metrics.yaml"),
-        ...extra,
-      ],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", QUIET_TOKEN: TOKEN },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => {
-      stdout += c;
-    });
-    child.stderr.on("data", (c) => {
-      stderr += c;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
+  return yardstick(["run", "--config", configFile, "--metrics", join(ROOT, "metrics.yaml"), ...extra], {
+    QUIET_TOKEN: TOKEN,
   });
 }
 
