@@ -7,7 +7,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import { type Config, dataPaths, loadConfig, readToken } from "../core/config.ts";
+import { prepareDataDir } from "../core/data-dir.ts";
 import { EXIT, InputError, YardstickError } from "../core/errors.ts";
+import { parseIsoDate } from "../core/iso-date.ts";
 import { createLogger, type LogFormat, type Logger } from "../core/logger.ts";
 import { buildDashboards } from "../dashboards/build-dashboards.ts";
 import { isMonth } from "../dashboards/review/months.ts";
@@ -23,6 +25,7 @@ import { ensurePythonEnv } from "../warehouse/python-env.ts";
 import { runDemo } from "./demo-command.ts";
 import { runDoctor } from "./doctor-command.ts";
 import { metricsCommand } from "./metrics-command.ts";
+import { METRICS_OPTION_HELP, metricsPath } from "./metrics-path.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -33,7 +36,8 @@ interface GlobalOptions {
 
 interface FileOptions {
   config: string;
-  metrics: string;
+  /** Absent unless given: see metricsPath. */
+  metrics?: string;
 }
 
 /** Where the site, its frozen reviews, the notes and the ledger live for a configuration. */
@@ -51,7 +55,7 @@ function siteOptions(cfg: Config) {
 /** Adds --config (and --metrics where definitions are read) to a command. */
 function withFiles(command: Command, metrics = false): Command {
   command.option("--config <file>", "the configuration file", "./yardstick.yaml");
-  if (metrics) command.option("--metrics <file>", "the metric definitions", "./metrics.yaml");
+  if (metrics) command.option("--metrics <file>", METRICS_OPTION_HELP);
   return command;
 }
 
@@ -81,12 +85,19 @@ function reportRun(opts: GlobalOptions, logger: Logger, run: RunSummary): void {
   else printLine(formatRunSummary(run));
 }
 
-function parseDateFlag(flag: string, value: string | undefined): Date | undefined {
+/** A day flag (--since): a day that exists, written YYYY-MM-DD, and not after today (UTC). */
+function parseDateFlag(flag: string, value: string | undefined, now = new Date()): Date | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new InputError(`${flag} must be a date written YYYY-MM-DD: got "${value}"`);
+  const date = parseIsoDate(value);
+  if (!date) {
+    throw new InputError(`${flag} must be a date written YYYY-MM-DD, a day that exists: got "${value}"`);
   }
-  return new Date(`${value}T00:00:00Z`);
+  if (date.getTime() > now.getTime()) {
+    throw new InputError(
+      `${flag} ${value} is in the future (today is ${now.toISOString().slice(0, 10)} UTC): nothing can have changed since then`,
+    );
+  }
+  return date;
 }
 
 export function buildProgram(): Command {
@@ -137,9 +148,10 @@ export function buildProgram(): Command {
     .option("--full", "ignore the cursors and re-read everything")
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
       const cfg = loadConfig(opts.config);
-      const metrics = await loadCheckedMetricsFile(opts.metrics);
       const since = parseDateFlag("--since", opts.since);
+      const metrics = await loadCheckedMetricsFile(metricsPath(opts.metrics, opts.config));
       const token = readToken(cfg);
+      prepareDataDir(cfg);
       const logger = loggerFor(globals());
       const progress = progressFor(globals(), logger);
       try {
@@ -170,7 +182,8 @@ export function buildProgram(): Command {
     .action(async (opts: FileOptions) => {
       const cfg = loadConfig(opts.config);
       // The definitions (AI signals, production pattern, …) classify the whole history at every build.
-      const { definitions } = await loadCheckedMetricsFile(opts.metrics);
+      const { definitions } = await loadCheckedMetricsFile(metricsPath(opts.metrics, opts.config));
+      prepareDataDir(cfg);
       const logger = loggerFor(globals());
       await ensurePythonEnv({ root: ROOT, logger });
       const result = await buildWarehouse({
@@ -189,7 +202,8 @@ export function buildProgram(): Command {
     .description("render the static pages from the warehouse into <dataDir>/site")
     .action(async (opts: FileOptions) => {
       const cfg = loadConfig(opts.config);
-      const metrics = await loadCheckedMetricsFile(opts.metrics);
+      const metrics = await loadCheckedMetricsFile(metricsPath(opts.metrics, opts.config));
+      prepareDataDir(cfg);
       const logger = loggerFor(globals());
       const { pages } = await buildDashboards({
         ...siteOptions(cfg),
@@ -236,7 +250,8 @@ Examples:
         if (opts.reason !== undefined && !opts.refreeze)
           throw new InputError("invalid option", [{ field: "--reason", message: "goes with --refreeze" }]);
         const cfg = loadConfig(opts.config);
-        const metrics = await loadCheckedMetricsFile(opts.metrics);
+        const metrics = await loadCheckedMetricsFile(metricsPath(opts.metrics, opts.config));
+        prepareDataDir(cfg);
         const logger = loggerFor(globals());
         const paths = dataPaths(cfg.dataDir);
         if (!existsSync(paths.warehouse))
@@ -275,6 +290,8 @@ Examples:
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
       const cfg = loadConfig(opts.config);
       const since = parseDateFlag("--since", opts.since);
+      const metricsFile = metricsPath(opts.metrics, opts.config);
+      prepareDataDir(cfg);
       const logger = loggerFor(globals());
       const progress = progressFor(globals(), logger);
       let result: Awaited<ReturnType<typeof runPipeline>>;
@@ -282,7 +299,7 @@ Examples:
         result = await runPipeline({
           config: cfg,
           root: ROOT,
-          metricsFile: opts.metrics,
+          metricsFile,
           logger,
           since,
           full: opts.full,
@@ -307,9 +324,11 @@ Examples:
     )
     .action(async (opts: FileOptions) => {
       const cfg = loadConfig(opts.config);
-      await loadCheckedMetricsFile(opts.metrics);
+      const metricsFile = metricsPath(opts.metrics, opts.config);
+      await loadCheckedMetricsFile(metricsFile);
+      prepareDataDir(cfg);
       const logger = loggerFor(globals());
-      const task = startSchedule({ config: cfg, root: ROOT, metricsFile: opts.metrics, logger });
+      const task = startSchedule({ config: cfg, root: ROOT, metricsFile, logger });
       await new Promise<void>((stop) => {
         for (const signal of ["SIGINT", "SIGTERM"] as const) {
           process.once(signal, () => {
@@ -323,10 +342,10 @@ Examples:
   program
     .command("demo")
     .description("run the whole pipeline against a simulated GitHub organisation and print the page's path")
-    .option("--metrics <file>", "the metric definitions", "./metrics.yaml")
+    .option("--metrics <file>", "the metric definitions (default: ./metrics.yaml, else Yardstick's own)")
     .option("--seed <n>", "seed of the simulated organisation", "7")
     .option("--data <dir>", "throw-away data folder (recreated on every demo)", "./data/demo")
-    .action(async (opts: { seed: string; data: string; metrics: string }) => {
+    .action(async (opts: { seed: string; data: string; metrics?: string }) => {
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed)) throw new InputError(`--seed must be an integer: got "${opts.seed}"`);
       const logger = loggerFor(globals());
@@ -334,7 +353,7 @@ Examples:
         root: ROOT,
         seed,
         dataDir: resolve(opts.data),
-        metricsFile: opts.metrics,
+        metricsFile: metricsPath(opts.metrics, undefined, join(ROOT, "metrics.yaml")),
         logger,
       });
       process.stdout.write(`\nThe latest monthly review: ${page}\n`);
@@ -373,8 +392,23 @@ function reportError(error: unknown): number {
     process.stderr.write(`error: ${error.message}\n`);
     return error.exitCode;
   }
+  if (isSystemError(error)) {
+    // The operating system refused something (a folder that cannot be written, a path through a file):
+    // the operator's to fix, so bad input with the system's own words, not a stack trace.
+    process.stderr.write(`error: ${error.message}\n`);
+    return EXIT.badInput;
+  }
   process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return EXIT.failure;
+}
+
+/** A Node error raised by a system call (fs, net): it has an errno code and names the call. */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).code === "string" &&
+    typeof (error as NodeJS.ErrnoException).syscall === "string"
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

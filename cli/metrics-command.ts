@@ -23,8 +23,9 @@ import type { Grain } from "../metrics/metric-schema.ts";
 import { checkMetricSql } from "../metrics/metric-sql-check.ts";
 import { loadMetricsFile, type Metric, type MetricsFile } from "../metrics/metrics-file.ts";
 import { addDiffCommand } from "./metrics-diff-command.ts";
+import { METRICS_OPTION_HELP, metricsPath } from "./metrics-path.ts";
 import { renderTable } from "./text-table.ts";
-import { CONFIG_OPTION, WAREHOUSE_OPTION } from "./warehouse-options.ts";
+import { CONFIG_OPTION, WAREHOUSE_OPTION, warehouseFlag } from "./warehouse-options.ts";
 
 /** Where the command writes its data (stdout by default; tests pass their own). */
 export interface MetricsCommandIo {
@@ -56,7 +57,7 @@ Examples:
     .description(
       "Validate metrics.yaml (fields, columns, and the SQL of expr and filter) and print the hashes",
     )
-    .option("--metrics <file>", "metric definitions", "./metrics.yaml")
+    .option("--metrics <file>", METRICS_OPTION_HELP)
     .option("--format <format>", "table or json", "table")
     .option(
       "--config <file>",
@@ -72,10 +73,13 @@ Checks, and reports all at once with file:line:column: the fields of every metri
 SQL of expr and filter against the warehouse contract, and, when a warehouse exists, every compiled query
 against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
     )
-    .action(async (opts: { metrics: string; format: string; config: string; warehouse?: string }) => {
+    .action(async (opts: { metrics?: string; format: string; config: string; warehouse?: string }) => {
       const format = parseFormat(opts.format, ["table", "json"]);
-      const file = loadMetricsFile(opts.metrics);
-      const warehousePath = opts.warehouse ?? optionalWarehouse(opts.config);
+      const file = loadMetricsFile(metricsPath(opts.metrics, opts.config));
+      const warehousePath =
+        opts.warehouse !== undefined
+          ? warehouseFlag(opts.warehouse, "--warehouse")
+          : optionalWarehouse(opts.config);
       const { dryRun } = await checkMetricSql(file, warehousePath);
       if (format === "json") {
         io.out(
@@ -97,11 +101,11 @@ against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
   metrics
     .command("list")
     .description("List the metrics: name, label, how it is computed, unit, dimensions, owner, hash")
-    .option("--metrics <file>", "metric definitions", "./metrics.yaml")
+    .option("--metrics <file>", METRICS_OPTION_HELP)
     .option("--format <format>", "table or json (one object per metric, with its description)", "table")
-    .action((opts: { metrics: string; format: string }) => {
+    .action((opts: { metrics?: string; format: string }) => {
       const format = parseFormat(opts.format, ["table", "json"]);
-      const file = loadMetricsFile(opts.metrics);
+      const file = loadMetricsFile(metricsPath(opts.metrics));
       if (format === "json") {
         for (const m of file.metrics) io.out(`${JSON.stringify(listEntry(m))}\n`);
         return;
@@ -134,7 +138,7 @@ against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
     )
     .option("--format <format>", "table, json (one JSON object per row) or csv", "table")
     .option("--no-compare", "sliced by authorship_class, leave out the differences to unmarked work")
-    .option("--metrics <file>", "metric definitions", "./metrics.yaml")
+    .option("--metrics <file>", METRICS_OPTION_HELP)
     .option(...CONFIG_OPTION)
     .option(...WAREHOUSE_OPTION)
     .addHelpText(
@@ -155,8 +159,8 @@ Examples:
     )
     .action(async (names: string[], opts: QueryOptions) => {
       const format = parseFormat(opts.format, ["table", "json", "csv"]);
-      const file = loadMetricsFile(opts.metrics);
-      const warehousePath = opts.warehouse ?? dataPaths(loadConfig(opts.config).dataDir).warehouse;
+      const file = loadMetricsFile(metricsPath(opts.metrics, opts.config));
+      const warehousePath = configuredWarehouse(opts);
       const by = (opts.by ?? "")
         .split(",")
         .map((d) => d.trim())
@@ -202,7 +206,7 @@ Examples:
     .option("--no-size", "leave out the comparison within size buckets")
     .option("--beside <metric>", "rate shown beside durations (hours, days)", "merge_rate")
     .option("--format <format>", "table, json (one JSON object per row) or csv", "table")
-    .option("--metrics <file>", "metric definitions", "./metrics.yaml")
+    .option("--metrics <file>", METRICS_OPTION_HELP)
     .option(...CONFIG_OPTION)
     .option(...WAREHOUSE_OPTION)
     .addHelpText(
@@ -224,8 +228,8 @@ Examples:
     )
     .action(async (names: string[], opts: CompareOptions) => {
       const format = parseFormat(opts.format, ["table", "json", "csv"]);
-      const file = loadMetricsFile(opts.metrics);
-      const warehousePath = opts.warehouse ?? dataPaths(loadConfig(opts.config).dataDir).warehouse;
+      const file = loadMetricsFile(metricsPath(opts.metrics, opts.config));
+      const warehousePath = configuredWarehouse(opts);
       const by = splitList(opts.by).filter((d) => d !== CLASS_DIMENSION && d !== SIZE_DIMENSION);
       const rows = await compareMetrics({
         warehousePath,
@@ -263,7 +267,7 @@ interface CompareOptions {
   size: boolean;
   beside: string;
   format: string;
-  metrics: string;
+  metrics?: string;
   config: string;
   warehouse?: string;
 }
@@ -283,7 +287,7 @@ interface QueryOptions {
   to?: string;
   where?: string[];
   format: string;
-  metrics: string;
+  metrics?: string;
   config: string;
   warehouse?: string;
 }
@@ -293,6 +297,12 @@ function parseFormat(value: string, allowed: readonly Format[]): Format {
   throw new InputError("invalid option", [
     { field: "--format", message: `must be ${allowed.join(" or ")}: got "${value}"` },
   ]);
+}
+
+/** The warehouse --warehouse names (checked), else the configuration's. */
+function configuredWarehouse(opts: { config: string; warehouse?: string }): string {
+  if (opts.warehouse !== undefined) return warehouseFlag(opts.warehouse, "--warehouse");
+  return dataPaths(loadConfig(opts.config).dataDir).warehouse;
 }
 
 /** The configuration's warehouse, when the configuration exists (check works without one). */

@@ -23,7 +23,7 @@ import {
 } from "../metrics/metrics-diff.ts";
 import { loadMetricsFile, type MetricsFile } from "../metrics/metrics-file.ts";
 import { tableLines } from "./text-table.ts";
-import { CONFIG_OPTION, WAREHOUSE_OPTION } from "./warehouse-options.ts";
+import { CONFIG_OPTION, WAREHOUSE_OPTION, warehouseFlag } from "./warehouse-options.ts";
 
 /** Where the command writes (stdout in the CLI; tests collect it). Same shape as MetricsCommandIo. */
 export interface DiffCommandIo {
@@ -99,7 +99,7 @@ Examples:
           throw new InputError("invalid option", [{ field: "--warehouse", message: warehouse.reason }]);
         values = await movedValues({
           warehousePath: warehouse.path,
-          baseWarehousePath: existingFile(opts.baseWarehouse, "--base-warehouse"),
+          baseWarehousePath: warehouseFlag(opts.baseWarehouse, "--base-warehouse"),
           base,
           head,
           diff,
@@ -132,7 +132,7 @@ Examples:
 // An explicit --warehouse or --config that does not exist is a mistake (exit 2); the defaults not existing
 // is the ordinary case of a reviewer's checkout without data, which only skips the values.
 function locateWarehouse(opts: DiffOptions, configIsDefault: boolean): { path: string } | { reason: string } {
-  if (opts.warehouse !== undefined) return { path: existingFile(opts.warehouse, "--warehouse") };
+  if (opts.warehouse !== undefined) return { path: warehouseFlag(opts.warehouse, "--warehouse") };
   if (configIsDefault && !existsSync(resolve(opts.config))) {
     return {
       reason: `there is no ${opts.config} to say where the warehouse is (pass --warehouse <file> or --config <file>)`,
@@ -145,12 +145,6 @@ function locateWarehouse(opts: DiffOptions, configIsDefault: boolean): { path: s
     };
   }
   return { path };
-}
-
-function existingFile(path: string, flag: string): string {
-  if (!existsSync(path))
-    throw new InputError("invalid option", [{ field: flag, message: `no such file: ${path}` }]);
-  return path;
 }
 
 function parseFormat(value: string): "json" | "table" {
