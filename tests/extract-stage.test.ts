@@ -45,6 +45,12 @@ describe("the extract stage's step lines", () => {
     const counted = done.reduce((sum, l) => sum + Number(l.requests), 0);
     expect(summary.run.requests).toBe(ledger.length);
     expect(counted).toBe(ledger.length);
+    // The search scope's own line counts the requests read under it, like the stream's.
+    const scope = lines.find((l) => l.step === "repository_done" && l.stream === "pull_requests");
+    const stream = done.find((l) => l.stream === "pull_requests");
+    expect(scope?.repository).toBe(`org:${org.dataset.repositories[0]!.owner}`);
+    expect(Number(scope?.requests)).toBeGreaterThan(0);
+    expect(scope?.requests).toBe(stream?.requests);
 
     const started = lines.filter((l) => l.step === "stream_started");
     expect(started.map((l) => l.stream)).toEqual([
