@@ -133,7 +133,9 @@ export function buildProgram(): Command {
     });
 
   withFiles(program.command("doctor"))
-    .description("check Node, Python, dbt and both DuckDB versions, the data folder and the token variable")
+    .description(
+      "check Node, Python, dbt and both DuckDB versions, the data folder, and the token: one request to GitHub (1 point)",
+    )
     .action(async (opts: FileOptions) => {
       process.exitCode = await runDoctor({
         root: ROOT,
@@ -144,7 +146,7 @@ export function buildProgram(): Command {
 
   withFiles(program.command("extract"), true)
     .description("read what changed on GitHub since the last run into the lake")
-    .option("--since <date>", "backfill: re-read everything updated on or after YYYY-MM-DD")
+    .option("--since <date>", "backfill: re-read everything updated on or after YYYY-MM-DD (a past day, UTC)")
     .option("--full", "ignore the cursors and re-read everything")
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
       const cfg = loadConfig(opts.config);
@@ -285,7 +287,7 @@ Examples:
 
   withFiles(program.command("run"), true)
     .description("the nightly job: extract → build → metrics → dashboards, with a ledger entry per stage")
-    .option("--since <date>", "backfill from YYYY-MM-DD")
+    .option("--since <date>", "backfill from YYYY-MM-DD (a past day, UTC)")
     .option("--full", "ignore the cursors and re-read everything")
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
       const cfg = loadConfig(opts.config);

@@ -63,34 +63,42 @@ describe("a data folder that cannot be used", () => {
     const result = yardstick(["extract", "--config", config, "--metrics", METRICS], { env: TOKEN });
     expectCleanFailure(result, "dataDir", "cannot be created");
   });
+});
 
-  it("is refused naming dataDir when it is read-only, for every command that writes", async () => {
-    // chmod does not stop root: as root, the commands run as the unprivileged user `nobody` instead.
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const data = join(dir, "read-only");
+describe("a read-only data folder", () => {
+  // chmod does not stop root: as root, the commands run as the unprivileged user `nobody` instead.
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  let data: string;
+  let home: string;
+  let config: string;
+
+  beforeAll(async () => {
+    data = join(dir, "read-only");
     mkdirSync(join(data, "warehouse"), { recursive: true });
     await withDb(join(data, "warehouse", "warehouse.duckdb"), "read_write", (db) =>
       db.run("create table fct_pull_requests as select 'PR_1' as pull_request_id"),
     );
     chmodSync(join(data, "warehouse"), 0o555);
     chmodSync(data, 0o555);
-    const home = join(dir, "home");
+    home = join(dir, "home");
     mkdirSync(home, { recursive: true });
     chmodSync(home, 0o777);
-    const config = write("read-only.yaml", `dataDir: ./read-only\n${GITHUB}`);
-    try {
-      for (const command of ["run", "extract", "build", "dashboards", "review"]) {
-        const result = yardstick([command, "--config", config, "--metrics", METRICS], {
-          env: { ...TOKEN, HOME: home },
-          ...asUser,
-        });
-        expectCleanFailure(result, "dataDir", `${config}:1:10`, `${data} cannot be written`);
-      }
-    } finally {
-      chmodSync(data, 0o755);
-      chmodSync(join(data, "warehouse"), 0o755);
-    }
+    config = write("read-only.yaml", `dataDir: ./read-only\n${GITHUB}`);
   });
+  afterAll(() => {
+    chmodSync(data, 0o755);
+    chmodSync(join(data, "warehouse"), 0o755);
+  });
+
+  for (const command of ["run", "extract", "build", "dashboards", "review"]) {
+    it(`is refused by ${command}, naming dataDir`, () => {
+      const result = yardstick([command, "--config", config, "--metrics", METRICS], {
+        env: { ...TOKEN, HOME: home },
+        ...asUser,
+      });
+      expectCleanFailure(result, "dataDir", `${config}:1:10`, `${data} cannot be written`);
+    });
+  }
 });
 
 describe("a YAML alias bomb", () => {
@@ -108,18 +116,18 @@ describe("a YAML alias bomb", () => {
 });
 
 describe("--warehouse naming something that is not a DuckDB file", () => {
-  it("is refused naming the flag", () => {
-    const text = write("notes.txt", "these are not the tables you are looking for\n");
-    const empty = write("empty.duckdb", "");
-    for (const [file, args] of [
-      [text, ["metrics", "query", "merged_pull_requests"]],
-      [empty, ["metrics", "check"]],
-      [dir, ["metrics", "compare", "merged_pull_requests"]],
-    ] as const) {
+  const cases = [
+    ["a text file", "notes.txt", ["metrics", "query", "merged_pull_requests"]],
+    ["an empty file", "empty.duckdb", ["metrics", "check"]],
+    ["a folder", "", ["metrics", "compare", "merged_pull_requests"]],
+  ] as const;
+  for (const [what, name, args] of cases) {
+    it(`is refused naming the flag: ${what} (${args.slice(0, 2).join(" ")})`, () => {
+      const file = name === "" ? dir : write(name, name.endsWith(".txt") ? "not the tables you want\n" : "");
       const result = yardstick([...args, "--metrics", METRICS, "--warehouse", file]);
       expectCleanFailure(result, "--warehouse", file);
-    }
-  });
+    });
+  }
 });
 
 describe("invalid UTF-8 in yardstick.yaml", () => {
