@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import type { Config, dataPaths } from "../core/config.ts";
 import { EXIT, InputError, YardstickError } from "../core/errors.ts";
+import { parseIsoDate } from "../core/iso-date.ts";
 import { createLogger, type LogFormat, type Logger } from "../core/logger.ts";
 import { PROJECT_ROOT } from "../core/project-root.ts";
 import { terminalLines } from "../core/terminal-text.ts";
@@ -16,6 +17,7 @@ import { createExtractProgress, type ExtractProgress } from "../extractors/progr
 import { formatRunSummary, type RunSummary } from "../extractors/progress/run-summary.ts";
 import type { runPipeline } from "../jobs/pipeline.ts";
 import { metricsCommand } from "./metrics-command.ts";
+import { METRICS_OPTION_HELP, metricsPath } from "./metrics-path.ts";
 import { statusCommand } from "./status-command.ts";
 
 // Start-up: only commander and small modules are imported above, so `--help` and light commands start fast.
@@ -30,7 +32,8 @@ interface GlobalOptions {
 
 interface FileOptions {
   config: string;
-  metrics: string;
+  /** Absent unless given: see metricsPath. */
+  metrics?: string;
 }
 
 /** Where the site, its frozen reviews, the notes and the ledger live for a configuration. */
@@ -47,7 +50,7 @@ function siteOptions(cfg: Config, paths: ReturnType<typeof dataPaths>) {
 /** Adds --config (and --metrics where definitions are read) to a command. */
 function withFiles(command: Command, metrics = false): Command {
   command.option("--config <file>", "the configuration file", "./yardstick.yaml");
-  if (metrics) command.option("--metrics <file>", "the metric definitions", "./metrics.yaml");
+  if (metrics) command.option("--metrics <file>", METRICS_OPTION_HELP);
   return command;
 }
 
@@ -77,12 +80,19 @@ function reportRun(opts: GlobalOptions, logger: Logger, run: RunSummary): void {
   else printLine(formatRunSummary(run));
 }
 
-function parseDateFlag(flag: string, value: string | undefined): Date | undefined {
+/** A day flag (--since): a day that exists, written YYYY-MM-DD, and not after today (UTC). */
+function parseDateFlag(flag: string, value: string | undefined, now = new Date()): Date | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new InputError(`${flag} must be a date written YYYY-MM-DD: got "${value}"`);
+  const date = parseIsoDate(value);
+  if (!date) {
+    throw new InputError(`${flag} must be a date written YYYY-MM-DD, a day that exists: got "${value}"`);
   }
-  return new Date(`${value}T00:00:00Z`);
+  if (date.getTime() > now.getTime()) {
+    throw new InputError(
+      `${flag} ${value} is in the future (today is ${now.toISOString().slice(0, 10)} UTC): nothing can have changed since then`,
+    );
+  }
+  return date;
 }
 
 export function buildProgram(): Command {
@@ -118,7 +128,9 @@ export function buildProgram(): Command {
     });
 
   withFiles(program.command("doctor"))
-    .description("check Node, Python, dbt and both DuckDB versions, the data folder and the token variable")
+    .description(
+      "check Node, Python, dbt and both DuckDB versions, the data folder, and the token: one request to GitHub (1 point)",
+    )
     .action(async (opts: FileOptions) => {
       const { runDoctor } = await import("./doctor-command.ts");
       process.exitCode = await runDoctor({
@@ -130,7 +142,7 @@ export function buildProgram(): Command {
 
   withFiles(program.command("extract"), true)
     .description("read what changed on GitHub since the last run into the lake")
-    .option("--since <date>", "backfill: re-read everything updated on or after YYYY-MM-DD")
+    .option("--since <date>", "backfill: re-read everything updated on or after YYYY-MM-DD (a past day, UTC)")
     .option("--full", "ignore the cursors and re-read everything")
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
       const { loadConfig, readToken } = await import("../core/config.ts");
@@ -138,9 +150,10 @@ export function buildProgram(): Command {
       const { runExtractStage } = await import("../jobs/extract-stage.ts");
       const { newRunId } = await import("../jobs/pipeline.ts");
       const cfg = loadConfig(opts.config);
-      const metrics = await loadCheckedMetricsFile(opts.metrics);
       const since = parseDateFlag("--since", opts.since);
+      const metrics = await loadCheckedMetricsFile(metricsPath(opts.metrics, opts.config));
       const token = readToken(cfg);
+      await prepareData(cfg);
       const logger = loggerFor(globals());
       const progress = progressFor(globals(), logger);
       try {
@@ -176,7 +189,8 @@ export function buildProgram(): Command {
       const { newRunId } = await import("../jobs/pipeline.ts");
       const cfg = loadConfig(opts.config);
       // The definitions (AI signals, production pattern, …) classify the whole history at every build.
-      const { definitions } = await loadCheckedMetricsFile(opts.metrics);
+      const { definitions } = await loadCheckedMetricsFile(metricsPath(opts.metrics, opts.config));
+      await prepareData(cfg);
       const logger = loggerFor(globals());
       await ensurePythonEnv({ root: ROOT, logger });
       const result = await buildWarehouse({
@@ -199,7 +213,8 @@ export function buildProgram(): Command {
       const { loadCheckedMetricsFile } = await import("../metrics/metric-sql-check.ts");
       const { buildDashboards } = await import("../dashboards/build-dashboards.ts");
       const cfg = loadConfig(opts.config);
-      const metrics = await loadCheckedMetricsFile(opts.metrics);
+      const metrics = await loadCheckedMetricsFile(metricsPath(opts.metrics, opts.config));
+      await prepareData(cfg);
       const logger = loggerFor(globals());
       const { pages } = await buildDashboards({
         ...siteOptions(cfg, dataPaths(cfg.dataDir)),
@@ -250,7 +265,8 @@ Examples:
         const { buildDashboards } = await import("../dashboards/build-dashboards.ts");
         const { acquireRunLock } = await import("../jobs/run-lock.ts");
         const cfg = loadConfig(opts.config);
-        const metrics = await loadCheckedMetricsFile(opts.metrics);
+        const metrics = await loadCheckedMetricsFile(metricsPath(opts.metrics, opts.config));
+        await prepareData(cfg);
         const logger = loggerFor(globals());
         const paths = dataPaths(cfg.dataDir);
         if (!existsSync(paths.warehouse))
@@ -284,7 +300,7 @@ Examples:
 
   withFiles(program.command("run"), true)
     .description("the nightly job: extract → build → metrics → dashboards, with a ledger entry per stage")
-    .option("--since <date>", "backfill from YYYY-MM-DD")
+    .option("--since <date>", "backfill from YYYY-MM-DD (a past day, UTC)")
     .option("--full", "ignore the cursors and re-read everything")
     .option(
       "--force-build",
@@ -305,6 +321,8 @@ may become final). Any change builds in full, as does --force-build.`,
       const { withRunNotifications } = await import("../jobs/notify.ts");
       const cfg = loadConfig(opts.config);
       const since = parseDateFlag("--since", opts.since);
+      const metricsFile = metricsPath(opts.metrics, opts.config);
+      await prepareData(cfg);
       const logger = loggerFor(globals());
       const progress = progressFor(globals(), logger);
       let result: Awaited<ReturnType<typeof runPipeline>>;
@@ -313,7 +331,7 @@ may become final). Any change builds in full, as does --force-build.`,
           runPipeline({
             config: cfg,
             root: ROOT,
-            metricsFile: opts.metrics,
+            metricsFile,
             logger,
             since,
             full: opts.full,
@@ -383,9 +401,11 @@ Examples:
       const { loadCheckedMetricsFile } = await import("../metrics/metric-sql-check.ts");
       const { startSchedule } = await import("../jobs/schedule.ts");
       const cfg = loadConfig(opts.config);
-      await loadCheckedMetricsFile(opts.metrics);
+      const metricsFile = metricsPath(opts.metrics, opts.config);
+      await loadCheckedMetricsFile(metricsFile);
+      await prepareData(cfg);
       const logger = loggerFor(globals());
-      const task = startSchedule({ config: cfg, root: ROOT, metricsFile: opts.metrics, logger });
+      const task = startSchedule({ config: cfg, root: ROOT, metricsFile, logger });
       await new Promise<void>((stop) => {
         for (const signal of ["SIGINT", "SIGTERM"] as const) {
           process.once(signal, () => {
@@ -399,10 +419,10 @@ Examples:
   program
     .command("demo")
     .description("run the whole pipeline against a simulated GitHub organisation and print the page's path")
-    .option("--metrics <file>", "the metric definitions", "./metrics.yaml")
+    .option("--metrics <file>", "the metric definitions (default: ./metrics.yaml, else Yardstick's own)")
     .option("--seed <n>", "seed of the simulated organisation", "7")
     .option("--data <dir>", "throw-away data folder (recreated on every demo)", "./data/demo")
-    .action(async (opts: { seed: string; data: string; metrics: string }) => {
+    .action(async (opts: { seed: string; data: string; metrics?: string }) => {
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed)) throw new InputError(`--seed must be an integer: got "${opts.seed}"`);
       const { runDemo } = await import("./demo-command.ts");
@@ -411,7 +431,7 @@ Examples:
         root: ROOT,
         seed,
         dataDir: resolve(opts.data),
-        metricsFile: opts.metrics,
+        metricsFile: metricsPath(opts.metrics, undefined, join(ROOT, "metrics.yaml")),
         logger,
       });
       process.stdout.write(`\nThe latest monthly review: ${page}\n`);
@@ -451,10 +471,31 @@ function reportError(error: unknown): number {
     process.stderr.write(`error: ${terminalLines(error.message)}\n`);
     return error.exitCode;
   }
+  if (isSystemError(error)) {
+    // The operating system refused something (a folder that cannot be written, a path through a file):
+    // the operator's to fix, so bad input with the system's own words, not a stack trace.
+    process.stderr.write(`error: ${terminalLines(error.message)}\n`);
+    return EXIT.badInput;
+  }
   process.stderr.write(
     `error: ${terminalLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
   );
   return EXIT.failure;
+}
+
+/** Refuses a data folder that is a file or cannot be written (exit 2 naming dataDir); loaded when needed. */
+async function prepareData(cfg: Config): Promise<void> {
+  const { prepareDataDir } = await import("../core/data-dir.ts");
+  prepareDataDir(cfg);
+}
+
+/** A Node error raised by a system call (fs, net): it has an errno code and names the call. */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).code === "string" &&
+    typeof (error as NodeJS.ErrnoException).syscall === "string"
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -23,8 +23,9 @@ import type { Grain } from "../metrics/metric-schema.ts";
 import type { Metric, MetricsFile } from "../metrics/metrics-file.ts";
 import { csvCell } from "./csv-cell.ts";
 import { addDiffCommand } from "./metrics-diff-command.ts";
+import { METRICS_OPTION_HELP, metricsPath } from "./metrics-path.ts";
 import { renderTable } from "./text-table.ts";
-import { CONFIG_OPTION, WAREHOUSE_OPTION } from "./warehouse-options.ts";
+import { CONFIG_OPTION, WAREHOUSE_OPTION, warehouseFlag } from "./warehouse-options.ts";
 
 /** Where the command writes its data (stdout by default; tests pass their own). */
 export interface MetricsCommandIo {
@@ -56,7 +57,7 @@ Examples:
     .description(
       "Validate metrics.yaml (fields, columns, and the SQL of expr and filter) and print the hashes",
     )
-    .option("--metrics <file>", "metric definitions", "./metrics.yaml")
+    .option("--metrics <file>", METRICS_OPTION_HELP)
     .option("--format <format>", "table or json", "table")
     .option(
       "--config <file>",
@@ -72,10 +73,13 @@ Checks, and reports all at once with file:line:column: the fields of every metri
 SQL of expr and filter against the warehouse contract, and, when a warehouse exists, every compiled query
 against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
     )
-    .action(async (opts: { metrics: string; format: string; config: string; warehouse?: string }) => {
+    .action(async (opts: { metrics?: string; format: string; config: string; warehouse?: string }) => {
       const format = parseFormat(opts.format, ["table", "json"]);
-      const file = await loadMetricsFile(opts.metrics);
-      const warehousePath = opts.warehouse ?? (await optionalWarehouse(opts.config));
+      const file = await loadMetricsFile(metricsPath(opts.metrics, opts.config));
+      const warehousePath =
+        opts.warehouse !== undefined
+          ? warehouseFlag(opts.warehouse, "--warehouse")
+          : await optionalWarehouse(opts.config);
       // DuckDB and the SQL compiler load only for the commands that use them (start-up time).
       const { checkMetricSql } = await import("../metrics/metric-sql-check.ts");
       const { dryRun } = await checkMetricSql(file, warehousePath);
@@ -99,11 +103,11 @@ against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
   metrics
     .command("list")
     .description("List the metrics: name, label, how it is computed, unit, dimensions, owner, hash")
-    .option("--metrics <file>", "metric definitions", "./metrics.yaml")
+    .option("--metrics <file>", METRICS_OPTION_HELP)
     .option("--format <format>", "table or json (one object per metric, with its description)", "table")
-    .action(async (opts: { metrics: string; format: string }) => {
+    .action(async (opts: { metrics?: string; format: string }) => {
       const format = parseFormat(opts.format, ["table", "json"]);
-      const file = await loadMetricsFile(opts.metrics);
+      const file = await loadMetricsFile(metricsPath(opts.metrics));
       if (format === "json") {
         for (const m of file.metrics) io.out(`${JSON.stringify(listEntry(m))}\n`);
         return;
@@ -136,7 +140,7 @@ against it (read-only). Exit 0 when all is well, 2 when anything is wrong.`,
     )
     .option("--format <format>", "table, json (one JSON object per row) or csv", "table")
     .option("--no-compare", "sliced by authorship_class, leave out the differences to unmarked work")
-    .option("--metrics <file>", "metric definitions", "./metrics.yaml")
+    .option("--metrics <file>", METRICS_OPTION_HELP)
     .option(...CONFIG_OPTION)
     .option(...WAREHOUSE_OPTION)
     .addHelpText(
@@ -159,8 +163,8 @@ Examples:
     )
     .action(async (names: string[], opts: QueryOptions) => {
       const format = parseFormat(opts.format, ["table", "json", "csv"]);
-      const file = await loadMetricsFile(opts.metrics);
-      const warehousePath = opts.warehouse ?? (await configuredWarehouse(opts.config));
+      const file = await loadMetricsFile(metricsPath(opts.metrics, opts.config));
+      const warehousePath = await configuredWarehouse(opts);
       const { dataWatermark, evaluateMetrics } = await import("../metrics/metric-evaluator.ts");
       const by = (opts.by ?? "")
         .split(",")
@@ -207,7 +211,7 @@ Examples:
     .option("--no-size", "leave out the comparison within size buckets")
     .option("--beside <metric>", "rate shown beside durations (hours, days)", "merge_rate")
     .option("--format <format>", "table, json (one JSON object per row) or csv", "table")
-    .option("--metrics <file>", "metric definitions", "./metrics.yaml")
+    .option("--metrics <file>", METRICS_OPTION_HELP)
     .option(...CONFIG_OPTION)
     .option(...WAREHOUSE_OPTION)
     .addHelpText(
@@ -229,8 +233,8 @@ Examples:
     )
     .action(async (names: string[], opts: CompareOptions) => {
       const format = parseFormat(opts.format, ["table", "json", "csv"]);
-      const file = await loadMetricsFile(opts.metrics);
-      const warehousePath = opts.warehouse ?? (await configuredWarehouse(opts.config));
+      const file = await loadMetricsFile(metricsPath(opts.metrics, opts.config));
+      const warehousePath = await configuredWarehouse(opts);
       const { compareMetrics } = await import("../metrics/metric-compare.ts");
       const { dataWatermark } = await import("../metrics/metric-evaluator.ts");
       const by = splitList(opts.by).filter((d) => d !== CLASS_DIMENSION && d !== SIZE_DIMENSION);
@@ -270,7 +274,7 @@ interface CompareOptions {
   size: boolean;
   beside: string;
   format: string;
-  metrics: string;
+  metrics?: string;
   config: string;
   warehouse?: string;
 }
@@ -290,7 +294,7 @@ interface QueryOptions {
   to?: string;
   where?: string[];
   format: string;
-  metrics: string;
+  metrics?: string;
   config: string;
   warehouse?: string;
 }
@@ -302,22 +306,24 @@ function parseFormat(value: string, allowed: readonly Format[]): Format {
   ]);
 }
 
+/** The warehouse --warehouse names (checked), else the configuration's (its loader, with zod and the cron
+ * parser, loads when a command needs it). */
+async function configuredWarehouse(opts: { config: string; warehouse?: string }): Promise<string> {
+  if (opts.warehouse !== undefined) return warehouseFlag(opts.warehouse, "--warehouse");
+  const { dataPaths, loadConfig } = await import("../core/config.ts");
+  return dataPaths(loadConfig(opts.config).dataDir).warehouse;
+}
+
 /** The configuration's warehouse, when the configuration exists (check works without one). */
 async function optionalWarehouse(configFile: string): Promise<string | undefined> {
   if (!existsSync(configFile)) return undefined;
-  return configuredWarehouse(configFile);
+  return configuredWarehouse({ config: configFile });
 }
 
 /** Reads metrics.yaml; its validation (zod) and the warehouse contracts load when a command runs, not for --help. */
 async function loadMetricsFile(path: string): Promise<MetricsFile> {
   const metricsFile = await import("../metrics/metrics-file.ts");
   return metricsFile.loadMetricsFile(path);
-}
-
-/** The warehouse of a configuration (its loader, with zod and the cron parser, loads when a command needs it). */
-async function configuredWarehouse(configFile: string): Promise<string> {
-  const { dataPaths, loadConfig } = await import("../core/config.ts");
-  return dataPaths(loadConfig(configFile).dataDir).warehouse;
 }
 
 function shortHash(hash: string): string {

@@ -14,7 +14,7 @@ import { canonicalJson } from "../metrics/canonical-json.ts";
 import type { FieldChange, MetricsDiff, ValueComparison } from "../metrics/metrics-diff.ts";
 import type { MetricsFile } from "../metrics/metrics-file.ts";
 import { tableLines } from "./text-table.ts";
-import { CONFIG_OPTION, WAREHOUSE_OPTION } from "./warehouse-options.ts";
+import { CONFIG_OPTION, WAREHOUSE_OPTION, warehouseFlag } from "./warehouse-options.ts";
 
 /** Where the command writes (stdout in the CLI; tests collect it). Same shape as MetricsCommandIo. */
 export interface DiffCommandIo {
@@ -95,7 +95,7 @@ Examples:
           throw new InputError("invalid option", [{ field: "--warehouse", message: warehouse.reason }]);
         values = await movedValues({
           warehousePath: warehouse.path,
-          baseWarehousePath: existingFile(opts.baseWarehouse, "--base-warehouse"),
+          baseWarehousePath: warehouseFlag(opts.baseWarehouse, "--base-warehouse"),
           base,
           head,
           diff,
@@ -136,7 +136,7 @@ async function locateWarehouse(
   opts: DiffOptions,
   configIsDefault: boolean,
 ): Promise<{ path: string } | { reason: string }> {
-  if (opts.warehouse !== undefined) return { path: existingFile(opts.warehouse, "--warehouse") };
+  if (opts.warehouse !== undefined) return { path: warehouseFlag(opts.warehouse, "--warehouse") };
   if (configIsDefault && !existsSync(resolve(opts.config))) {
     return {
       reason: `there is no ${opts.config} to say where the warehouse is (pass --warehouse <file> or --config <file>)`,
@@ -150,12 +150,6 @@ async function locateWarehouse(
     };
   }
   return { path };
-}
-
-function existingFile(path: string, flag: string): string {
-  if (!existsSync(path))
-    throw new InputError("invalid option", [{ field: flag, message: `no such file: ${path}` }]);
-  return path;
 }
 
 function parseFormat(value: string): "json" | "table" {

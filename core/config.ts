@@ -7,7 +7,30 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { validate } from "node-cron";
 import { z } from "zod";
 import { InputError } from "./errors.ts";
+import { looksLikeToken } from "./secrets.ts";
 import { parseYaml, readYamlFile, validateYaml, type YamlSource } from "./yaml-source.ts";
+
+/** Names the pipeline gives its own buckets (compared in lower case): a team of that name would merge with them. */
+export const RESERVED_TEAM_NAMES: readonly string[] = ["unassigned", "all"];
+const CONTROL = /\p{Cc}/u;
+
+/**
+ * github.tokenEnv must be a variable's name. A token pasted there is refused without being echoed: the
+ * messages these issues carry are shown as they are (`secret`), never followed by the value.
+ */
+function checkTokenEnv(value: unknown, ctx: z.RefinementCtx): void {
+  if (value === undefined) return;
+  const refuse = (message: string) => ctx.addIssue({ code: "custom", message, params: { secret: true } });
+  if (typeof value === "string" && looksLikeToken(value)) {
+    refuse(
+      "looks like a token, not the name of an environment variable (the value is not shown): put the token in a variable (e.g. export GITHUB_TOKEN=…) and write the variable's name here; the token has been in this file, so consider revoking it",
+    );
+  } else if (typeof value !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+    refuse(
+      "must be the NAME of an environment variable, e.g. GITHUB_TOKEN: letters, digits and _, not starting with a digit (the value is not shown, in case it is a secret)",
+    );
+  }
+}
 
 const repoName = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"');
 const login = z.string().regex(/^[A-Za-z0-9_.\-[\]]+$/, "must be a GitHub login");
@@ -28,14 +51,20 @@ export const configSchema = z
       .object({
         url: z
           .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+          // fetch refuses such a URL, and its error would print the password.
+          .refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url), {
+            message:
+              "must not carry a user name or password (https://user:password@…): the token comes from the variable github.tokenEnv names",
+          })
           .default("https://api.github.com/graphql")
           .describe(
             "GraphQL endpoint: GitHub, GitHub Enterprise Server (https://HOST/api/graphql) or the simulator",
           ),
         tokenEnv: z
-          .string()
-          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the NAME of an environment variable")
-          .default("GITHUB_TOKEN")
+          .unknown()
+          .optional()
+          .superRefine(checkTokenEnv)
+          .transform((name) => (name === undefined ? "GITHUB_TOKEN" : (name as string)))
           .describe("Name of the environment variable that holds the token (never the token itself)"),
         orgs: z.array(login).default([]).describe("Organisations: every non-archived repository is read"),
         repos: z.array(repoName).default([]).describe("Repositories read in addition to the organisations"),
@@ -78,7 +107,16 @@ export const configSchema = z
             name: z
               .string()
               .min(1)
-              .regex(/^[^\s].*$/, "must not start with a space"),
+              .refine((name) => !CONTROL.test(name), {
+                message:
+                  "must not contain control characters (a newline, a tab, an escape): team names are shown on pages, in tables and in CSV",
+              })
+              .refine((name) => CONTROL.test(name) || !/^\s/.test(name), {
+                message: "must not start with a space",
+              })
+              .refine((name) => !RESERVED_TEAM_NAMES.includes(name.trim().toLowerCase()), {
+                message: `is reserved, in any case: "unassigned" holds the pull requests no team claims and "All" is the whole organisation on the pages; choose another name`,
+              }),
             members: z.array(login).default([]),
             repos: z.array(repoName).default([]),
           })

@@ -16,6 +16,7 @@ import { readDeployments } from "./github/phases/deployments.phase.ts";
 import { readIncidents } from "./github/phases/incidents.phase.ts";
 import { readPullRequests } from "./github/phases/pull-requests.phase.ts";
 import { readRepositories } from "./github/phases/repositories.phase.ts";
+import { searchScopes } from "./github/phases/search-scopes.ts";
 import { GITHUB_STREAMS } from "./github/streams/github-streams.ts";
 import { LakeSink } from "./lake-sink.ts";
 import { sweepTemporaries } from "./lake-writer.ts";
@@ -90,9 +91,11 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
     current: { phase: "repositories", partition: "-" },
   };
 
-  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+  // `partitions`: how many repositories (or search scopes) the stream reads one by one, shown as done/total;
+  // unknown for the listing of repositories, none for deployments (read in batches of repositories).
+  const phase = async <T>(name: string, work: () => Promise<T>, partitions?: number): Promise<T> => {
     ctx.current = { phase: name, partition: "-" };
-    progress.streamStarted(name);
+    progress.streamStarted(name, partitions);
     try {
       return await work();
     } finally {
@@ -105,10 +108,12 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
   let repositories: Awaited<ReturnType<typeof readRepositories>> = [];
   try {
     repositories = await phase("repositories", () => readRepositories(ctx));
-    await phase("pull_requests", () => readPullRequests(ctx, repositories));
-    await phase("default_branch", () => readDefaultBranches(ctx, repositories));
+    const scopes = searchScopes(config.github.orgs, repositories).length;
+    const byRepository = config.github.discovery === "scan" ? repositories.length : scopes;
+    await phase("pull_requests", () => readPullRequests(ctx, repositories), byRepository);
+    await phase("default_branch", () => readDefaultBranches(ctx, repositories), repositories.length);
     await phase("deployments", () => readDeployments(ctx, repositories));
-    await phase("incidents", () => readIncidents(ctx, repositories));
+    await phase("incidents", () => readIncidents(ctx, repositories), scopes);
   } catch (error) {
     if (!(error instanceof BudgetReserveReached)) throw error;
     // Thrown before a request, never mid-write: what landed is durable and the cursors say how far.

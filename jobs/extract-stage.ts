@@ -9,7 +9,7 @@ import { type Config, dataPaths } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import { type ExtractSummary, extract } from "../extractors/extract.ts";
 import { createGitHubClient, type GitHubClientOptions } from "../extractors/github/github-client.ts";
-import type { ExtractProgress } from "../extractors/progress/extract-progress.ts";
+import { createExtractProgress, type ExtractProgress } from "../extractors/progress/extract-progress.ts";
 
 export interface ExtractStageOptions {
   config: Config;
@@ -26,7 +26,11 @@ export interface ExtractStageOptions {
 }
 
 export async function runExtractStage(options: ExtractStageOptions): Promise<ExtractSummary> {
-  const { config, logger, runId, progress } = options;
+  const { config, logger, runId } = options;
+  // One progress for the client's records and the runner's steps: two would count requests in one and
+  // streams in the other (every step line said requests=0).
+  const progress =
+    options.progress ?? createExtractProgress({ output: { write: () => true }, logger, live: false });
   const requestLedger = dataPaths(config.dataDir).requestLedger;
   mkdirSync(dirname(requestLedger), { recursive: true });
   const client = createGitHubClient({
@@ -38,7 +42,7 @@ export async function runExtractStage(options: ExtractStageOptions): Promise<Ext
     logger,
     onRequest: (record) => {
       appendFileSync(requestLedger, JSON.stringify({ runId, ...record }) + "\n");
-      progress?.request(record);
+      progress.request(record);
     },
   });
   return extract({

@@ -4,6 +4,7 @@
  * caller; all of them are reported at once as one InputError (exit 2).
  */
 import { InputError, type InputProblem } from "../core/errors.ts";
+import { isIsoDate } from "../core/iso-date.ts";
 import type { PlanRequest } from "./metric-ir.ts";
 import { GRAINS, type Grain } from "./metric-schema.ts";
 import type { Metric, MetricsFile } from "./metrics-file.ts";
@@ -116,12 +117,8 @@ export function resolveMetricRequest(file: MetricsFile, input: MetricRequestInpu
   };
 }
 
-/** `YYYY-MM-DD` naming a day that exists (no 2024-02-30). */
-export function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
+/** The one strict day parser (core/iso-date.ts), re-exported for the metric commands. */
+export { isIsoDate };
 
 function dimensionProblems(flag: string, dimension: string, metrics: readonly Metric[]): InputProblem[] {
   if (METRIC_ROW_FIELDS.has(dimension))

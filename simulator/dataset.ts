@@ -239,7 +239,20 @@ export interface Dataset {
   issues: DatasetIssue[];
 }
 
-const timestamp = z.iso.datetime({ error: 'must be an ISO-8601 UTC timestamp like "2026-06-01T12:00:00Z"' });
+// With Z, or with an offset as git writes them (2026-03-01T10:00:00+02:00), stored in UTC with Z.
+const timestamp = z.iso
+  .datetime({
+    offset: true,
+    error:
+      'must be an ISO-8601 timestamp with Z or an offset, like "2026-06-01T12:00:00Z" or "2026-06-01T14:00:00+02:00"',
+  })
+  .transform((text) => (text.endsWith("Z") ? text : toUtc(text)));
+
+/** `2026-03-01T10:00:00+02:00` → `2026-03-01T08:00:00Z`; milliseconds kept only when the text had a fraction. */
+function toUtc(text: string): string {
+  const iso = new Date(text).toISOString();
+  return /T\d{2}:\d{2}:\d{2}\.\d/.test(text) ? iso : iso.replace(/\.\d{3}Z$/, "Z");
+}
 const oid = z.string().regex(/^[0-9a-f]{40}$/, "must be a 40-character lowercase hex git object id");
 const login = z.string().regex(/^[A-Za-z0-9_.\-[\]]+$/, "must be a GitHub login");
 const count = z.number().int().min(0);

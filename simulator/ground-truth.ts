@@ -8,7 +8,7 @@
  */
 import type { ActorType, Dataset, PullRequestState } from "./dataset.ts";
 
-/** The authorship classes of DESIGN.md, in precedence order. */
+/** The authorship classes, in precedence order (models/intermediate/authorship/int_pull_requests_authorship.yml). */
 export type Authorship = "automation" | "ai_authored" | "ai_assisted" | "unmarked";
 
 /** AI tools the generator leaves markers of. `copilot_agent` is the cloud agent; `copilot` the IDE trailer. */

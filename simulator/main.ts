@@ -78,10 +78,18 @@ const program = new Command("simulator")
     integer("--fault-timeout"),
     15000,
   )
-  .action(async (opts) => {
+  .action(async (opts, command: Command) => {
     let dataset: Dataset;
     let teams: TeamDefinition[] = [];
     if (opts.dataset) {
+      // A dataset is served as it is: options that shape a generated organisation would be ignored.
+      const ignored = GENERATOR_OPTIONS.filter((name) => command.getOptionValueSource(name) === "cli");
+      if (ignored.length > 0) {
+        const flags = ignored.map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+        throw new InputError(
+          `${flags.join(", ")} shape${flags.length === 1 ? "s" : ""} a generated organisation and cannot apply with --dataset (a dataset is served as written; edit its timestamps to move it in time)`,
+        );
+      }
       dataset = loadDataset(opts.dataset);
     } else {
       const end =
@@ -132,7 +140,7 @@ const program = new Command("simulator")
           `(${(faults.kinds ?? FAULT_KINDS).join(", ")}; seed ${faults.seed}).\n\n`,
       );
     }
-    out.write(yamlSnippet(simulator.url, dataset, teams));
+    out.write(yamlSnippet(simulator.url, dataset, teams, opts.token));
     out.write("\nPress Ctrl+C to stop.\n");
     const stop = () => {
       simulator.close().then(
@@ -144,9 +152,28 @@ const program = new Command("simulator")
     process.once("SIGTERM", stop);
   });
 
-/** The yardstick.yaml lines that point Yardstick at this simulator. */
-function yamlSnippet(url: string, dataset: Dataset, teams: TeamDefinition[]): string {
-  const lines = ["# yardstick.yaml", "github:", `  url: ${url}`];
+/** Options of the generator (commander's camel-case names), meaningless with --dataset. */
+const GENERATOR_OPTIONS = ["seed", "teams", "repositories", "pullRequests", "days", "end"] as const;
+
+/** The variable the printed configuration reads the token from. */
+const TOKEN_ENV = "SIMULATOR_TOKEN";
+
+/**
+ * The yardstick.yaml lines that point Yardstick at this simulator, ready to paste: no pause between
+ * requests (that pause is GitHub's etiquette, not the simulator's), a data folder of its own, the token
+ * variable, and the command that sets it.
+ */
+function yamlSnippet(url: string, dataset: Dataset, teams: TeamDefinition[], tokens?: string[]): string {
+  const token = tokens && tokens.length > 0 ? "<one of the --token values>" : "any-non-empty-value";
+  const lines = [
+    `# Set the token first:  export ${TOKEN_ENV}=${token}`,
+    "# yardstick.yaml",
+    "dataDir: ./data/simulator",
+    "github:",
+    `  url: ${url}`,
+    `  tokenEnv: ${TOKEN_ENV}`,
+    "  requestIntervalMs: 0",
+  ];
   const orgs = dataset.organizations.map((o) => o.login);
   if (orgs.length > 0) lines.push(`  orgs: [${orgs.join(", ")}]`);
   else lines.push(`  repos: [${dataset.repositories.map((r) => `${r.owner}/${r.name}`).join(", ")}]`);

@@ -1,12 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +12,7 @@ import {
   type FixturePullRequest,
   fixturePullRequests,
 } from "./fixtures/metrics-warehouse.ts";
+import { expectGolden } from "./helpers/golden.ts";
 import { readMetricTable } from "./helpers/page.ts";
 import { groupBy, weekStart } from "./helpers/stats.ts";
 
@@ -94,15 +87,7 @@ describe("the overview page", () => {
     const siteDir = join(dir, "golden", "site");
     const { pages } = await build(siteDir);
     expect(pages).toContain(join(siteDir, "overview.html"));
-    const html = readFileSync(overviewOf(pages), "utf8");
-    if (process.env.UPDATE_GOLDEN === "1") {
-      mkdirSync(dirname(GOLDEN), { recursive: true });
-      writeFileSync(GOLDEN, html);
-    }
-    expect(existsSync(GOLDEN), "golden file missing: run with UPDATE_GOLDEN=1 once, then review it").toBe(
-      true,
-    );
-    expect(html).toBe(readFileSync(GOLDEN, "utf8"));
+    expectGolden(GOLDEN, readFileSync(overviewOf(pages), "utf8"));
   });
 
   it("renders the same bytes for the same input, however many charts were drawn before", () => {

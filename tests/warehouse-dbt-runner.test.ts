@@ -58,6 +58,65 @@ describe("runDbt", () => {
     await expect(attempt).rejects.toThrow("Env var required but not provided: 'YARDSTICK_LAKE'");
   });
 
+  it("keeps the GitHub token and other secrets out of dbt's environment", async () => {
+    // dbt renders env_var() at compile time: what it prints is what its process could read.
+    const secrets = {
+      GITHUB_TOKEN: "token-in-GITHUB_TOKEN",
+      GH_TOKEN: "token-in-GH_TOKEN",
+      ACME_YARDSTICK_PAT: "token-in-the-configured-variable",
+      AWS_SECRET_ACCESS_KEY: "aws-secret",
+    };
+    const saved = Object.fromEntries(Object.keys(secrets).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, secrets);
+    const logger = createMemoryLogger();
+    try {
+      const names = [...Object.keys(secrets), "YARDSTICK_LAKE", "PATH"];
+      const sql = `select ${names.map((n) => `'${n}={{ env_var("${n}", "absent") }}'`).join(", ")}`;
+      await runDbt(["compile", "--inline", sql], {
+        root,
+        env: {
+          YARDSTICK_LAKE: join(work, "lake"),
+          YARDSTICK_INPUTS: join(work, "inputs"),
+          YARDSTICK_BUILD_DB: join(work, "compile.duckdb"),
+        },
+        withhold: ["ACME_YARDSTICK_PAT"],
+        logger,
+        ...paths(),
+      });
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    const compiled = logger.lines.find((l) => l.includes("Compiled inline node"));
+    expect(compiled, logger.lines.join("\n")).toBeDefined();
+    for (const name of Object.keys(secrets)) expect(compiled).toContain(`${name}=absent`);
+    for (const value of Object.values(secrets)) expect(logger.lines.join("\n")).not.toContain(value);
+    expect(compiled).toContain(`YARDSTICK_LAKE=${join(work, "lake")}`);
+    expect(compiled).not.toContain("PATH=absent");
+  });
+
+  it("separates the status word from the node in its progress lines", async () => {
+    // A unit test against an empty database: dbt cannot read its inputs' columns, so the node errors.
+    const logger = createMemoryLogger();
+    const attempt = runDbt(["test", "--select", "test_reverts_are_found_by_reference_commit_and_title"], {
+      root,
+      env: {
+        YARDSTICK_LAKE: join(work, "lake"),
+        YARDSTICK_INPUTS: join(work, "inputs"),
+        YARDSTICK_BUILD_DB: join(work, "empty.duckdb"),
+      },
+      logger,
+      ...paths(),
+    });
+    await expect(attempt).rejects.toBeInstanceOf(DbtError);
+    const line = logger.lines.find(
+      (l) => l.startsWith("error:") && l.includes("test_reverts_are_found_by_reference_commit_and_title"),
+    );
+    expect(line, logger.lines.join("\n")).toMatch(/^error: 1\/1 ERROR unit test /);
+  });
+
   it("tells the operator to run setup when the Python environment is missing", async () => {
     const bare = mkdtempSync(join(tmpdir(), "yardstick-nodbt-"));
     try {

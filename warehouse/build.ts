@@ -140,6 +140,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildResult
           YARDSTICK_INPUTS: paths.inputs,
           YARDSTICK_BUILD_DB: paths.newWarehouse,
         },
+        withhold: [config.github.tokenEnv],
         logger,
         targetPath: paths.target,
         logPath: paths.logs,

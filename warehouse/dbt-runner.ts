@@ -3,7 +3,9 @@
  * progress lines and, on failure, into an error that carries dbt's own words (the failing node and message).
  *
  * dbt is run offline: no anonymous usage statistics, no version check, project and profile from the
- * repository, and every file it writes (target/, logs/) in the folders the caller names.
+ * repository, and every file it writes (target/, logs/) in the folders the caller names. It gets only the
+ * environment it needs (an allow-list, see dbtEnvironment): never the GitHub token, nor any other secret
+ * of the process that starts it, which dbt, its adapters or a model's Jinja could read with env_var().
  */
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -15,8 +17,10 @@ import { dbtOfflineEnv, venvPaths } from "./python-env.ts";
 export interface DbtRunOptions {
   /** Repository root: holds dbt_project.yml, profiles.yml and `.venv`. */
   root: string;
-  /** Variables added to the process environment (e.g. YARDSTICK_BUILD_DB). */
+  /** Variables dbt gets besides the allow-listed ones (e.g. YARDSTICK_BUILD_DB). */
   env: Record<string, string>;
+  /** Variables dbt must not get even if allow-listed: the configured token variable (github.tokenEnv). */
+  withhold?: readonly string[];
   logger: Logger;
   /** dbt's target folder (manifest, run results, compiled SQL). */
   targetPath: string;
@@ -105,7 +109,7 @@ export async function runDbt(args: string[], options: DbtRunOptions): Promise<Db
     "--no-use-colors",
   ];
   const env = {
-    ...dbtOfflineEnv(process.env),
+    ...dbtOfflineEnv(dbtEnvironment(process.env, options.withhold)),
     ...options.env,
     PYTHONUNBUFFERED: "1",
     NO_COLOR: "1",
@@ -171,6 +175,29 @@ export async function runDbt(args: string[], options: DbtRunOptions): Promise<Db
   return result;
 }
 
+/**
+ * Variables dbt may inherit: what a process needs to run on this machine (paths, locale, time zone, temp
+ * folders, certificates) and dbt's and DuckDB's own settings. Anything else — GITHUB_TOKEN, GH_TOKEN, the
+ * configured token variable, cloud credentials — stays out; so do names that say they hold a secret
+ * even when they match (a DBT_…_TOKEN), and the `withhold` names.
+ */
+export function dbtEnvironment(
+  env: NodeJS.ProcessEnv,
+  withhold: readonly string[] = [],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || withhold.includes(name)) continue;
+    if (!DBT_ENV_ALLOWED.test(name) || SECRET_NAME.test(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+const DBT_ENV_ALLOWED =
+  /^(?:PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|LC_[A-Z_]+|TZ|TMPDIR|TMP|TEMP|TERM|SYSTEMROOT|WINDIR|COMSPEC|PATHEXT|APPDATA|LOCALAPPDATA|USERPROFILE|LD_LIBRARY_PATH|DYLD_LIBRARY_PATH|SSL_CERT_FILE|SSL_CERT_DIR|REQUESTS_CA_BUNDLE|PYTHONIOENCODING|PYTHONUTF8|DBT_[A-Z0-9_]+|DUCKDB_[A-Z0-9_]+|DO_NOT_TRACK)$/;
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE_KEY|API_KEY|AUTH/i;
+
 interface DbtEvent {
   info: { name?: string; level?: string; msg?: string };
   data: Record<string, unknown>;
@@ -219,7 +246,8 @@ function handleEvent(event: DbtEvent, result: DbtResult, logger: Logger): void {
     });
     const index = event.data.index ?? "?";
     const total = event.data.total ?? event.data.num_models ?? "?";
-    const word = (STATUS_WORD[status] ?? status.toUpperCase()).padEnd(5);
+    // Padded to line the columns up, and always followed by a space: ERROR and REUSED fill the padding.
+    const word = `${(STATUS_WORD[status] ?? status.toUpperCase()).padEnd(5)} `;
     const kind = resourceType.replace("_", " ");
     const materialized = resourceType === "model" && node.materialized ? ` (${node.materialized})` : "";
     const failing = failures > 0 ? ` (${failures} failing row${failures === 1 ? "" : "s"})` : "";

@@ -3,6 +3,7 @@
  * records. Octokit puts request headers (Authorization included) on its errors and GitHub echoes parts of
  * a request in its messages, so every string we emit passes through here, whatever its origin.
  */
+import { TOKEN_SHAPES } from "../../core/secrets.ts";
 
 /** Replaces the token, and anything shaped like a GitHub token or an Authorization value, with [redacted]. */
 export interface Redactor {
@@ -11,9 +12,8 @@ export interface Redactor {
   value<T>(value: T): T;
 }
 
-// Token shapes GitHub issues (classic, fine-grained, OAuth, app, refresh), in case one reaches us in a
-// message that is not ours: a defence, not the main line (which is knowing our own token).
-const TOKEN_SHAPES = /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g;
+// TOKEN_SHAPES (core/secrets.ts), in case a token reaches us in a message that is not ours: a defence, not
+// the main line (which is knowing our own token).
 const AUTHORIZATION_VALUE = /\b(authorization["']?\s*[:=]\s*["']?)(?:bearer|token|basic)\s+[^\s"',}]+/gi;
 const CREDENTIAL_KEYS = /^(?:authorization|token|auth|password|secret)$/i;
 

@@ -71,7 +71,11 @@ export function createExtractProgress(options: ExtractProgressOptions): ExtractP
     streamStarted(stream, repositories) {
       state.streamStarted(stream, repositories, now());
       if (!display)
-        logger.info(`extract: ${stream} started`, { step: "stream_started", stream, repositories });
+        logger.info(`extract: ${stream} started`, {
+          step: "stream_started",
+          stream,
+          ...(repositories !== undefined ? { repositories } : {}),
+        });
       changed();
     },
     partitionStarted(stream, repository) {

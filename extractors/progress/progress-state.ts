@@ -111,10 +111,14 @@ export class ProgressState {
     return s;
   }
 
-  /** Counts a request under its own stream tag, else the partition being read, else OTHER_REQUESTS. */
+  /**
+   * Counts a request under its own stream tag, else the partition being read, else OTHER_REQUESTS; and
+   * under its repository, else the partition of its stream being read (a search scope such as org:acme).
+   */
   request(record: RequestRecord): void {
     const stream = record.stream ?? this.active?.stream ?? OTHER_REQUESTS;
-    const repository = record.stream ? record.repository : this.active?.repository;
+    const repository =
+      record.repository ?? (this.active?.stream === stream ? this.active.repository : undefined);
     add(this.stream(stream), record);
     const p = repository ? this.partitions.get(key(stream, repository)) : undefined;
     if (p) add(p, record);
