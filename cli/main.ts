@@ -11,6 +11,7 @@ import { EXIT, InputError, YardstickError } from "../core/errors.ts";
 import { createLogger, type LogFormat, type Logger } from "../core/logger.ts";
 import { buildDashboards } from "../dashboards/build-dashboards.ts";
 import { isMonth } from "../dashboards/review/months.ts";
+import { type IncompleteRead, incompleteLabel } from "../extractors/github/extract-context.ts";
 import { createExtractProgress, type ExtractProgress } from "../extractors/progress/extract-progress.ts";
 import { formatRunSummary, type RunSummary } from "../extractors/progress/run-summary.ts";
 import { runExtractStage } from "../jobs/extract-stage.ts";
@@ -81,6 +82,25 @@ function reportRun(opts: GlobalOptions, logger: Logger, run: RunSummary): void {
   else printLine(formatRunSummary(run));
 }
 
+const PARTIAL_HELP = `
+When a GitHub request still fails after its retries, only what it was reading is left out (one stream of
+one repository or scope, e.g. "default_branch of acme/api"); everything else is read, and \`run\` builds and
+publishes it. The part left out keeps its cursor, so the next run reads it and fills the gap. Until then
+the run ledger marks the extraction "partial" with the parts (details.incomplete), the summary and the
+pages say "incomplete: …", and the command exits 1. Stopping at github.reserve or after three failures
+in a row (GitHub down) is the same kind of clean, partial stop.
+
+Exit codes: 0 everything read (and published), 1 a partial or failed run, 2 bad input or configuration.`;
+
+/** Exit 1 for an extraction that could not read everything: what is missing, and that the next run fills it. */
+function incompleteError(items: readonly IncompleteRead[], rest: string): YardstickError {
+  const shown = items.slice(0, 5).map(incompleteLabel).join(", ");
+  const more = items.length > 5 ? ` and ${items.length - 5} more (see the log)` : "";
+  return new YardstickError(
+    `extraction incomplete: ${shown}${more} could not be read; ${rest}; the next run fills the gap`,
+  );
+}
+
 function parseDateFlag(flag: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
@@ -135,6 +155,7 @@ export function buildProgram(): Command {
     .description("read what changed on GitHub since the last run into the lake")
     .option("--since <date>", "backfill: re-read everything updated on or after YYYY-MM-DD")
     .option("--full", "ignore the cursors and re-read everything")
+    .addHelpText("after", PARTIAL_HELP)
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
       const cfg = loadConfig(opts.config);
       const metrics = await loadCheckedMetricsFile(opts.metrics);
@@ -157,9 +178,11 @@ export function buildProgram(): Command {
         reportRun(globals(), logger, summary.run);
         if (summary.stopped) {
           throw new YardstickError(
-            `extraction stopped early: ${summary.stopped.reason}; run again after ${summary.stopped.resetAt} to resume`,
+            `extraction stopped early: ${summary.stopped.reason}; ${summary.stopped.resetAt ? `run again after ${summary.stopped.resetAt} to resume` : "the next run resumes"}`,
           );
         }
+        if (summary.incomplete.length > 0)
+          throw incompleteError(summary.incomplete, "the rest is in the lake");
       } finally {
         printLine = writeStderr;
       }
@@ -272,6 +295,7 @@ Examples:
     .description("the nightly job: extract → build → metrics → dashboards, with a ledger entry per stage")
     .option("--since <date>", "backfill from YYYY-MM-DD")
     .option("--full", "ignore the cursors and re-read everything")
+    .addHelpText("after", PARTIAL_HELP)
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
       const cfg = loadConfig(opts.config);
       const since = parseDateFlag("--since", opts.since);
@@ -296,9 +320,14 @@ Examples:
       for (const page of result.pages) process.stdout.write(page + "\n");
       if (result.extract.stopped) {
         throw new YardstickError(
-          `extraction stopped early (${result.extract.stopped.reason}); the pages show the data so far; the next run resumes after ${result.extract.stopped.resetAt}`,
+          `extraction stopped early (${result.extract.stopped.reason}); the pages show the data so far and say what is missing; the next run resumes${result.extract.stopped.resetAt ? ` after ${result.extract.stopped.resetAt}` : ""}`,
         );
       }
+      if (result.extract.incomplete.length > 0)
+        throw incompleteError(
+          result.extract.incomplete,
+          "the warehouse and the pages were built from the rest and say what is missing",
+        );
     });
 
   withFiles(program.command("schedule"), true)

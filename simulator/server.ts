@@ -113,7 +113,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
           return sendJson(res, 400, { message: "Problems parsing JSON", documentation_url: GRAPHQL_DOCS });
         }
         const request = body as Record<string, unknown>;
-        const fault = faults?.next() ?? null;
+        const fault = faults?.next(request) ?? null;
         if (fault && faults) {
           stats[fault] += 1;
           return serveFault(fault, {

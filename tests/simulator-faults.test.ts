@@ -130,6 +130,23 @@ describe("fault plans", () => {
     ]);
   });
 
+  it("fails every request that matches a rule, from its Nth on, before playing the script", () => {
+    const injector = new FaultInjector({
+      rules: [
+        { kind: "bad_gateway_502", operation: "RepoPullRequests", variables: { name: "api" }, from: 2 },
+      ],
+      script: ["timeout"],
+    });
+    const page = (name: string) => ({
+      query: "query RepoPullRequests($owner: String!, $name: String!) { viewer { login } }",
+      variables: { owner: "acme", name },
+    });
+    const other = { query: "query Viewer { viewer { login } }", variables: {} };
+    expect(
+      [page("api"), page("web"), other, page("api"), page("api"), other].map((r) => injector.next(r)),
+    ).toEqual(["timeout", null, null, "bad_gateway_502", "bad_gateway_502", null]);
+  });
+
   it("rejects an invalid plan naming every problem", () => {
     let error: unknown;
     try {
