@@ -353,6 +353,18 @@ describe("the GitHub client against the simulator with faults", () => {
   let records: RequestRecord[];
   let lines: string[];
 
+  /**
+   * Attempt timeouts that expire when the simulator holds a request for a "timeout" fault, never by the
+   * clock: a healthy request on a busy machine never times out, and a held one always does, at once.
+   */
+  const pendingTimeouts = new Set<() => void>();
+  const expireWhenHeld = (_ms: number, expire: () => void) => {
+    pendingTimeouts.add(expire);
+    return () => {
+      pendingTimeouts.delete(expire);
+    };
+  };
+
   const clientWith = (overrides: Partial<GitHubClientOptions> = {}) =>
     createGitHubClient({
       url: sim.url,
@@ -360,8 +372,7 @@ describe("the GitHub client against the simulator with faults", () => {
       logger: createLogger({ format: "json", level: "debug", write: (l) => lines.push(l) }),
       requestIntervalMs: 0,
       retryAfterBaseMs: 1,
-      // Long enough that a busy machine never times out a healthy request; the timeout fault holds longer.
-      timeoutMs: 1000,
+      startTimeout: expireWhenHeld,
       onRequest: (r) => records.push(r),
       ...overrides,
     });
@@ -383,6 +394,9 @@ describe("the GitHub client against the simulator with faults", () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ dataset: org.dataset, tokens: [TOKEN] });
+    sim.onFault((kind) => {
+      if (kind === "timeout") for (const expire of [...pendingTimeouts]) expire();
+    });
   });
   afterAll(async () => {
     await sim.close();
@@ -518,21 +532,34 @@ describe("the GitHub client against the simulator with faults", () => {
   });
 
   it("aborts an attempt that gets no answer within the timeout and retries it", async () => {
-    sim.setFaults({ script: ["timeout"], timeoutMs: 10_000 });
-    const started = Date.now();
-    await clientWith({ timeoutMs: 600 }).query("query Viewer { viewer { login } }", {});
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(records[0]!.attempts.map((a) => a.kind)).toEqual(["timeout", "ok"]);
-    expect(records[0]!.attempts[0]!.durationMs).toBeLessThan(2000);
+    // The first attempt is held until the test ends: only the client's own (real) timer can end it.
+    const held = sim.holdNext("Viewer");
+    try {
+      await clientWith({ timeoutMs: 2000, startTimeout: undefined }).query(
+        "query Viewer { viewer { login } }",
+        {},
+      );
+    } finally {
+      held.release();
+    }
+    const kinds = records[0]!.attempts.map((a) => a.kind);
+    // A busy machine may time out a retry too; the held attempt always times out and the last is answered.
+    expect(kinds[0]).toBe("timeout");
+    expect(kinds.at(-1)).toBe("ok");
+    expect(records[0]!.attempts[0]!.durationMs).toBeGreaterThanOrEqual(1900);
   });
 
   it("stops a cancelled request at once, without retrying", async () => {
-    sim.setFaults({ script: ["timeout"], timeoutMs: 10_000 });
+    const held = sim.holdNext("Viewer");
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const error = await clientWith({ timeoutMs: 5000 })
+    const pending = clientWith()
       .query("query Viewer { viewer { login } }", {}, { signal: controller.signal })
       .catch((e: unknown) => e);
+    // Cancelled while the simulator holds it: the only way it can end is the cancellation.
+    await held.arrived;
+    controller.abort();
+    const error = await pending;
+    held.release();
     expect((error as GitHubRequestError).kind).toBe("cancelled");
     expect(records[0]!.attempts).toHaveLength(1);
   });

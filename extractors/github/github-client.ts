@@ -68,6 +68,11 @@ export interface GitHubClientOptions extends RequestPolicyOptions {
   now?: () => Date;
   /** How our waits sleep (tests may advance a fake clock instead). The plugins' own waits are real. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * How an attempt's timeout is timed: calls `expire` after `ms` unless the returned function cancels it
+   * first (default: a real timer). Tests expire it when the simulator holds the request, not after a guess.
+   */
+  startTimeout?: (ms: number, expire: () => void) => () => void;
 }
 
 export interface QueryOptions {
@@ -165,6 +170,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const budget = new RateLimitBudget();
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const startTimeout =
+    options.startTimeout ??
+    ((ms: number, expire: () => void) => {
+      const timer = setTimeout(expire, ms);
+      return () => clearTimeout(timer);
+    });
   const warn = (message: string, fields: Record<string, unknown>) =>
     logger.warn(redactor.text(message), redactor.value(fields));
 
@@ -188,7 +199,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       const waitedMs = await waitBeforeAttempt(ctx);
       const started = now();
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), policy.timeoutMs);
+      const cancelTimeout = startTimeout(policy.timeoutMs, () => controller.abort());
       const signal = ctx.options.signal
         ? AbortSignal.any([ctx.options.signal, controller.signal])
         : controller.signal;
@@ -226,7 +237,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         const message = redactor.text(attempt.classification.message);
         throw new AttemptFailure(message, 500, { status: 500, url, headers: {}, data: undefined }, url);
       } finally {
-        clearTimeout(timer);
+        cancelTimeout();
       }
     });
     return {};
