@@ -88,7 +88,8 @@ one repository or scope, e.g. "default_branch of acme/api"); everything else is 
 publishes it. The part left out keeps its cursor, so the next run reads it and fills the gap. Until then
 the run ledger marks the extraction "partial" with the parts (details.incomplete), the summary and the
 pages say "incomplete: …", and the command exits 1. Stopping at github.reserve or after three failures
-in a row (GitHub down) is the same kind of clean, partial stop.
+in a row (GitHub down) is the same kind of clean, partial stop. A request waiting for an answer longer
+than 5 s is said in the log ("waiting for GitHub: …").
 
 Exit codes: 0 everything read (and published), 1 a partial or failed run, 2 bad input or configuration.`;
 

@@ -564,6 +564,56 @@ describe("the GitHub client against the simulator with faults", () => {
     expect(records[0]!.attempts).toHaveLength(1);
   });
 
+  it("says in the log that it is waiting for GitHub while a request goes unanswered, and stops saying it once answered", async () => {
+    const notices: string[] = [];
+    let noticed: (line: string) => void = () => {};
+    const logger = createLogger({
+      write: (line) => {
+        lines.push(line);
+        if (!line.startsWith("waiting for GitHub:")) return;
+        notices.push(line);
+        noticed(line);
+      },
+    });
+    const nextNotice = (about: string) =>
+      new Promise<string>((resolve) => {
+        noticed = (line) => {
+          if (line.includes(about)) resolve(line);
+        };
+      });
+    const client = clientWith({ logger, slowNoticeMs: 20 });
+    const repository = `${repo.owner}/${repo.name}`;
+    const vars = { owner: repo.owner, name: repo.name, after: null, pageSize: 5 };
+
+    // Held until the notice comes: the notice is the event the test waits for, not a duration.
+    const held = sim.holdNext("PullRequestPage");
+    const seen = nextNotice("PullRequestPage");
+    const page = client.query<PrPage>(PR_PAGE, vars, { stream: "pull_requests", repository });
+    await held.arrived;
+    const notice = await seen;
+    held.release();
+    expect((await page).repository.pullRequests.nodes).toHaveLength(5);
+    expect(notice).toMatch(
+      new RegExp(
+        `^waiting for GitHub: PullRequestPage \\(pull_requests ${repository}\\), [\\d.]+ m?s so far  `,
+      ),
+    );
+    expect(notice).toContain("step=request_waiting");
+    expect(records[0]!.attempts.map((a) => a.kind)).toEqual(["ok"]);
+
+    // Once answered, its notices stop: a leftover timer of the page request would fire before the first
+    // notice of a request held after it (same interval, started earlier).
+    const answered = notices.length;
+    const second = sim.holdNext("Viewer");
+    const viewerSeen = nextNotice("Viewer");
+    const viewer = client.query("query Viewer { viewer { login } }", {});
+    await second.arrived;
+    await viewerSeen;
+    second.release();
+    await viewer;
+    expect(notices.slice(answered).filter((l) => !l.includes("Viewer"))).toEqual([]);
+  }, 60_000);
+
   it("halves the page size after a 502 and grows it back after clean pages", async () => {
     sim.setFaults({ script: ["bad_gateway_502"] });
     const client = clientWith();

@@ -200,6 +200,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       const started = now();
       const controller = new AbortController();
       const cancelTimeout = startTimeout(policy.timeoutMs, () => controller.abort());
+      const slow = setInterval(() => noticeSlow(ctx, started), policy.slowNoticeMs);
       const signal = ctx.options.signal
         ? AbortSignal.any([ctx.options.signal, controller.signal])
         : controller.signal;
@@ -238,10 +239,31 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         throw new AttemptFailure(message, 500, { status: 500, url, headers: {}, data: undefined }, url);
       } finally {
         cancelTimeout();
+        clearInterval(slow);
       }
     });
     return {};
   };
+
+  /** A request still without an answer: said in the log, so that a hang is never silent. */
+  function noticeSlow(ctx: RequestContext, started: Date): void {
+    const ms = now().getTime() - started.getTime();
+    const about = [ctx.options.stream, ctx.options.repository].filter(Boolean).join(" ");
+    logger.info(
+      redactor.text(
+        `waiting for GitHub: ${ctx.operation}${about ? ` (${about})` : ""}, ${formatSeconds(ms)} so far`,
+      ),
+      redactor.value({
+        step: "request_waiting",
+        operation: ctx.operation,
+        ...(ctx.options.stream ? { stream: ctx.options.stream } : {}),
+        ...(ctx.options.repository ? { repository: ctx.options.repository } : {}),
+        attempt: ctx.attempts.length + 1,
+        waitingMs: ms,
+        timeoutMs: policy.timeoutMs,
+      }),
+    );
+  }
 
   async function waitBeforeAttempt(ctx: RequestContext): Promise<number> {
     const previous = ctx.last();
