@@ -192,4 +192,44 @@ describe("an extraction with one request that fails for good", () => {
     const second = await extractWith(dir, null, { orgs: [], repos, discovery: "scan" });
     expect(second.summary.incomplete).toEqual([]);
   });
+
+  it("marks a stop at the budget reserve as incomplete: the stream it stopped in and every later one", async () => {
+    const limited = await startSimulator({
+      dataset: org.dataset,
+      tokens: [TOKEN],
+      rateLimit: { limit: 40 },
+      clock: () => NOW,
+    });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "ys-partial-budget-"));
+      const logger = createMemoryLogger();
+      const summary = await extract({
+        config: configFromObject(
+          { dataDir: dir, github: { url: limited.url, orgs: [owner], reserve: 10, requestIntervalMs: 0 } },
+          join(dir, "yardstick.yaml"),
+        ),
+        client: createGitHubClient({
+          url: limited.url,
+          token: TOKEN,
+          logger,
+          requestIntervalMs: 0,
+          now: () => NOW,
+        }),
+        logger,
+        runId: "budget",
+        now: () => NOW,
+      });
+      expect(summary.stopped?.reason).toMatch(/reserve/);
+      const phases = ["repositories", "pull_requests", "default_branch", "deployments", "incidents"];
+      const listed = incompleteOf(summary);
+      // A suffix of the phases, from the one it stopped in; no partition named: the rest of each stream.
+      expect(listed.length).toBeGreaterThan(0);
+      expect(listed).toEqual(phases.slice(phases.length - listed.length));
+      expect(summary.incomplete.every((i) => i.partition === undefined && /reserve/.test(i.reason))).toBe(
+        true,
+      );
+    } finally {
+      await limited.close();
+    }
+  });
 });
