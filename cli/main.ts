@@ -13,6 +13,7 @@ import { createLogger, type LogFormat, type Logger } from "../core/logger.ts";
 import { PROJECT_ROOT } from "../core/project-root.ts";
 import { terminalLines } from "../core/terminal-text.ts";
 import { isMonth } from "../dashboards/review/months.ts";
+import { type IncompleteRead, incompleteLabel } from "../extractors/github/extract-context.ts";
 import { createExtractProgress, type ExtractProgress } from "../extractors/progress/extract-progress.ts";
 import { formatRunSummary, type RunSummary } from "../extractors/progress/run-summary.ts";
 import type { runPipeline } from "../jobs/pipeline.ts";
@@ -80,6 +81,26 @@ function reportRun(opts: GlobalOptions, logger: Logger, run: RunSummary): void {
   else printLine(formatRunSummary(run));
 }
 
+const PARTIAL_HELP = `
+When a GitHub request still fails after its retries, only what it was reading is left out (one stream of
+one repository or scope, e.g. "default_branch of acme/api"); everything else is read, and \`run\` builds and
+publishes it. The part left out keeps its cursor, so the next run reads it and fills the gap. Until then
+the run ledger marks the extraction "partial" with the parts (details.incomplete), the summary and the
+pages say "incomplete: …", and the command exits 1. Stopping at github.reserve or after three failures
+in a row (GitHub down) is the same kind of clean, partial stop. A request waiting for an answer longer
+than 5 s is said in the log ("waiting for GitHub: …").
+
+Exit codes: 0 everything read (and published), 1 a partial or failed run, 2 bad input or configuration.`;
+
+/** Exit 1 for an extraction that could not read everything: what is missing, and that the next run fills it. */
+function incompleteError(items: readonly IncompleteRead[], rest: string): YardstickError {
+  const shown = items.slice(0, 5).map(incompleteLabel).join(", ");
+  const more = items.length > 5 ? ` and ${items.length - 5} more (see the log)` : "";
+  return new YardstickError(
+    `extraction incomplete: ${shown}${more} could not be read; ${rest}; the next run fills the gap`,
+  );
+}
+
 /** A day flag (--since): a day that exists, written YYYY-MM-DD, and not after today (UTC). */
 function parseDateFlag(flag: string, value: string | undefined, now = new Date()): Date | undefined {
   if (value === undefined) return undefined;
@@ -144,6 +165,7 @@ export function buildProgram(): Command {
     .description("read what changed on GitHub since the last run into the lake")
     .option("--since <date>", "backfill: re-read everything updated on or after YYYY-MM-DD (a past day, UTC)")
     .option("--full", "ignore the cursors and re-read everything")
+    .addHelpText("after", PARTIAL_HELP)
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
       const { loadConfig, readToken } = await import("../core/config.ts");
       const { loadCheckedMetricsFile } = await import("../metrics/metric-sql-check.ts");
@@ -171,9 +193,11 @@ export function buildProgram(): Command {
         reportRun(globals(), logger, summary.run);
         if (summary.stopped) {
           throw new YardstickError(
-            `extraction stopped early: ${summary.stopped.reason}; run again after ${summary.stopped.resetAt} to resume`,
+            `extraction stopped early: ${summary.stopped.reason}; ${summary.stopped.resetAt ? `run again after ${summary.stopped.resetAt} to resume` : "the next run resumes"}`,
           );
         }
+        if (summary.incomplete.length > 0)
+          throw incompleteError(summary.incomplete, "the rest is in the lake");
       } finally {
         printLine = writeStderr;
       }
@@ -308,7 +332,8 @@ Examples:
     )
     .addHelpText(
       "after",
-      `
+      `${PARTIAL_HELP}
+
 A quiet night is cheap: when the extract finds nothing new and neither the teams in yardstick.yaml, the
 definitions in metrics.yaml, the dbt models nor Yardstick itself changed, the build is skipped (the log says
 "build: skipped" and why, the ledger records the build stage as skipped) and the published warehouse is
@@ -347,9 +372,14 @@ may become final). Any change builds in full, as does --force-build.`,
       for (const page of result.pages) process.stdout.write(page + "\n");
       if (result.extract.stopped) {
         throw new YardstickError(
-          `extraction stopped early (${result.extract.stopped.reason}); the pages show the data so far; the next run resumes after ${result.extract.stopped.resetAt}`,
+          `extraction stopped early (${result.extract.stopped.reason}); the pages show the data so far and say what is missing; the next run resumes${result.extract.stopped.resetAt ? ` after ${result.extract.stopped.resetAt}` : ""}`,
         );
       }
+      if (result.extract.incomplete.length > 0)
+        throw incompleteError(
+          result.extract.incomplete,
+          "the warehouse and the pages were built from the rest and say what is missing",
+        );
     });
 
   withFiles(program.command("compact"))

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { replaceDirAtomic, writeFileAtomic } from "../core/atomic-fs.ts";
 import { InputError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
-import { type LedgerEntry, readLedger } from "../jobs/run-ledger.ts";
+import { type LedgerEntry, openGaps, readLedger } from "../jobs/run-ledger.ts";
 import { dataWatermark, evaluateMetrics, type MetricRow } from "../metrics/metric-evaluator.ts";
 import { findMetric, type MetricsFile } from "../metrics/metrics-file.ts";
 import { withDb } from "../warehouse/duckdb.ts";
@@ -29,6 +29,7 @@ import { readNotes } from "./review/notes.ts";
 import { restatementsOf } from "./review/restatements.ts";
 import { TREND_MONTHS } from "./review/review-plan.ts";
 import { ReviewStore } from "./review/review-store.ts";
+import { gapLabel } from "./site/incomplete-note.ts";
 import { NAV, PAGES } from "./site/page-registry.ts";
 import type { CoverageRow, ReviewEntry, SiteData, TeamTrends } from "./site/site-data.ts";
 import { teamPath } from "./site/site-data.ts";
@@ -209,6 +210,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
     teams: watermark ? await teamTrends(options.warehousePath, metrics, monthOf(watermark)) : [],
     coverage: tables.has("rpt_link_coverage") ? await coverageRows(options.warehousePath) : [],
     ledger,
+    gaps: openGaps(ledger),
     overview: options.overviewRows
       ? [...options.overviewRows]
       : await overviewRows(options.warehousePath, metrics),
@@ -235,6 +237,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
     pages: pages.length,
     reviews: reviews.length,
     frozen: frozenNow.length,
+    ...(site.gaps.length > 0 ? { incomplete: site.gaps.map(gapLabel) } : {}),
   });
   return {
     pages,

@@ -13,6 +13,8 @@ export interface PageShell {
   watermark: string | null;
   /** Already-escaped HTML for the main part of the page. */
   body: string;
+  /** Already-escaped HTML shown first in the footer (e.g. what data is incomplete); none by default. */
+  footerNote?: string;
 }
 
 /** `2024-06-03 14:05 UTC`: one unambiguous way to show an instant on every page. */
@@ -43,7 +45,7 @@ ${page.nav ?? ""}
 ${page.body}
 </main>
 <footer class="page-footer">
-<p>Data as of ${escapeHtml(watermark)} (latest extraction) · Generated ${escapeHtml(formatInstant(page.generatedAt))} by Yardstick · Every number is shown with n, the rows it is computed from; definitions and their hashes are listed above.</p>
+${page.footerNote ?? ""}<p>Data as of ${escapeHtml(watermark)} (latest extraction) · Generated ${escapeHtml(formatInstant(page.generatedAt))} by Yardstick · Every number is shown with n, the rows it is computed from; definitions and their hashes are listed above.</p>
 </footer>
 </body>
 </html>

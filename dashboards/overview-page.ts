@@ -44,6 +44,8 @@ export interface OverviewPageInput {
   definitions: readonly MetricDefinitionSummary[];
   /** The site's navigation, already-escaped HTML, above the title. */
   nav?: string;
+  /** Already-escaped HTML shown first in the footer (what data is incomplete). */
+  footerNote?: string;
 }
 
 const OVERALL = "All";
@@ -65,6 +67,7 @@ export function renderOverviewPage(input: OverviewPageInput): string {
     watermark: input.watermark,
     body,
     ...(input.nav ? { nav: input.nav } : {}),
+    ...(input.footerNote ? { footerNote: input.footerNote } : {}),
   });
 }
 

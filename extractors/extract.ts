@@ -3,14 +3,24 @@
  * branches (with their CI), deployments and incidents — each reading only what changed since its cursor,
  * landing it in the lake, then moving the cursor. Nightly cost grows with the activity since the last run,
  * not with the number of repositories.
+ *
+ * A request that fails for good costs only the repository or scope it was reading (`incomplete` in the
+ * summary); the budget reserve or an outage stops the run cleanly, and the streams it did not reach are
+ * listed as incomplete too. Either way what landed is durable and the cursors say how far: the next run
+ * fills the gap.
  */
 import type { Config } from "../core/config.ts";
 import { dataPaths } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import { CursorStore } from "./cursor-store.ts";
-import { type ExtractContext, newPageSizes } from "./github/extract-context.ts";
+import {
+  type ExtractContext,
+  type IncompleteRead,
+  incompleteLabel,
+  newPageSizes,
+} from "./github/extract-context.ts";
 import type { GitHubClient } from "./github/github-client.ts";
-import { BudgetReserveReached } from "./github/github-errors.ts";
+import { BudgetReserveReached, GitHubUnavailable } from "./github/github-errors.ts";
 import { readDefaultBranches } from "./github/phases/default-branch.phase.ts";
 import { readDeployments } from "./github/phases/deployments.phase.ts";
 import { readIncidents } from "./github/phases/incidents.phase.ts";
@@ -53,8 +63,16 @@ export interface ExtractSummary {
   /** Requests per phase: repositories, pull_requests, pull_request_overflow, default_branch, deployments, incidents. */
   requestsByPhase: Record<string, number>;
   durationMs: number;
-  /** Set when the run stopped cleanly before the end (GitHub budget under the reserve); the next run resumes. */
-  stopped?: { reason: string; resetAt: string };
+  /**
+   * Set when the run stopped cleanly before the end (GitHub budget under the reserve, or GitHub not
+   * answering); the next run resumes.
+   */
+  stopped?: { reason: string; resetAt?: string };
+  /**
+   * What this run could not read (empty when it read everything): a stream of a repository or scope whose
+   * request failed for good, and after a stop the streams it did not reach. The next run fills the gap.
+   */
+  incomplete: IncompleteRead[];
   /** Rows, requests, points, retries and waits, as the progress display counted them. */
   run: RunSummary;
 }
@@ -89,6 +107,8 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
     pageSizes: newPageSizes(),
     progress,
     current: { phase: "repositories", partition: "-" },
+    incomplete: [],
+    failuresInARow: 0,
   };
 
   // `partitions`: how many repositories (or search scopes) the stream reads one by one, shown as done/total;
@@ -106,23 +126,51 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
 
   let stopped: ExtractSummary["stopped"];
   let repositories: Awaited<ReturnType<typeof readRepositories>> = [];
-  try {
-    repositories = await phase("repositories", () => readRepositories(ctx));
-    const scopes = searchScopes(config.github.orgs, repositories).length;
-    const byRepository = config.github.discovery === "scan" ? repositories.length : scopes;
-    await phase("pull_requests", () => readPullRequests(ctx, repositories), byRepository);
-    await phase("default_branch", () => readDefaultBranches(ctx, repositories), repositories.length);
-    await phase("deployments", () => readDeployments(ctx, repositories));
-    await phase("incidents", () => readIncidents(ctx, repositories), scopes);
-  } catch (error) {
-    if (!(error instanceof BudgetReserveReached)) throw error;
-    // Thrown before a request, never mid-write: what landed is durable and the cursors say how far.
-    await sink.flush();
-    stopped = { reason: error.message, resetAt: error.resetAt };
-    progress.stopped(error.message, error.resetAt);
-    logger.warn(`extract stopped early: ${error.message}; the next run resumes from here`);
+  let scopes = 0;
+  // [stream, its work, how many partitions its progress counts (known once the repositories are read)]
+  const phases: [string, () => Promise<unknown>, () => number | undefined][] = [
+    [
+      "repositories",
+      async () => {
+        repositories = await readRepositories(ctx);
+        scopes = searchScopes(config.github.orgs, repositories).length;
+      },
+      () => undefined,
+    ],
+    [
+      "pull_requests",
+      () => readPullRequests(ctx, repositories),
+      () => (config.github.discovery === "scan" ? repositories.length : scopes),
+    ],
+    ["default_branch", () => readDefaultBranches(ctx, repositories), () => repositories.length],
+    ["deployments", () => readDeployments(ctx, repositories), () => undefined],
+    ["incidents", () => readIncidents(ctx, repositories), () => scopes],
+  ];
+  for (const [name, work, partitions] of phases) {
+    if (stopped) {
+      ctx.incomplete.push({ stream: name, reason: stopped.reason });
+      continue;
+    }
+    try {
+      await phase(name, work, partitions());
+    } catch (error) {
+      if (!(error instanceof BudgetReserveReached || error instanceof GitHubUnavailable)) throw error;
+      // Thrown between requests, never mid-write: what landed is durable and the cursors say how far.
+      await sink.flush();
+      const resetAt = error instanceof BudgetReserveReached ? error.resetAt : undefined;
+      stopped = { reason: error.message, ...(resetAt ? { resetAt } : {}) };
+      ctx.incomplete.push({ stream: name, reason: error.message });
+      progress.stopped(error.message, resetAt);
+      logger.warn(`extract stopped early: ${error.message}; the next run resumes from here`);
+    }
   }
   await sink.flush();
+  if (ctx.incomplete.length > 0) {
+    logger.warn(
+      `extract incomplete: ${ctx.incomplete.map(incompleteLabel).join(", ")} could not be read; the next run fills the gap`,
+      { step: "extract_incomplete", incomplete: ctx.incomplete.map(incompleteLabel) },
+    );
+  }
 
   const counts = sink.summary();
   return {
@@ -137,7 +185,8 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
     requestsByPhase: { ...ctx.counters.byPhase },
     durationMs: Date.now() - started,
     ...(stopped ? { stopped } : {}),
-    run: progress.finish(),
+    incomplete: [...ctx.incomplete],
+    run: { ...progress.finish(), incomplete: [...ctx.incomplete] },
   };
 }
 

@@ -2,6 +2,10 @@
  * `yardstick run`: extract → build → metrics → dashboards, one ledger entry per stage, under a lock so two
  * runs never overlap. Every input is checked before anything is written: a bad metrics.yaml or a missing
  * token stops the run with exit 2 and leaves the lake, the warehouse and the site as they were.
+ *
+ * An extraction that could not read everything (a request failed for good, the budget reserve, GitHub not
+ * answering) is recorded as `partial` with what is missing, and the run still builds and publishes what it
+ * has: the pages say what is incomplete until a later run fills the gap.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -127,9 +131,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         progress: options.progress,
         client: options.client,
       });
+      const partial = summary.stopped !== undefined || summary.incomplete.length > 0;
       return {
         result: summary,
-        status: summary.stopped ? ("partial" as const) : ("ok" as const),
+        status: partial ? ("partial" as const) : ("ok" as const),
         rows: Object.fromEntries(summary.streams.map((s) => [s.stream, s.rows])),
         details: {
           repositories: summary.repositories.length,
@@ -138,6 +143,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           requestsByPhase: summary.requestsByPhase,
           retries: summary.run.retries,
           ...(summary.stopped ? { stopped: summary.stopped } : {}),
+          ...(summary.incomplete.length > 0 ? { incomplete: summary.incomplete } : {}),
         },
       };
     });

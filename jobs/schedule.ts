@@ -6,6 +6,7 @@
 import { type ScheduledTask, schedule } from "node-cron";
 import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
+import { incompleteLabel } from "../extractors/github/extract-context.ts";
 import { withRunNotifications } from "./notify.ts";
 import { type PipelineOptions, runPipeline } from "./pipeline.ts";
 
@@ -37,7 +38,13 @@ export function startSchedule(options: ScheduleOptions): ScheduledTask {
               client: options.client,
             }),
         );
-        logger.info(`schedule: run ${result.runId} done`, { pages: result.pages.length });
+        const { incomplete } = result.extract;
+        if (incomplete.length > 0)
+          logger.warn(
+            `schedule: run ${result.runId} published with incomplete data: ${incomplete.map(incompleteLabel).join(", ")} could not be read; the next run fills the gap`,
+            { pages: result.pages.length },
+          );
+        else logger.info(`schedule: run ${result.runId} done`, { pages: result.pages.length });
       } catch (error) {
         logger.error(`schedule: run failed: ${error instanceof Error ? error.message : String(error)}`);
       }

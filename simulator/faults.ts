@@ -3,12 +3,16 @@
  * waits and page-size halving can be tested against a real HTTP server.
  *
  * A plan fails a share of requests (`rate`, kinds drawn uniformly with a seeded generator) and/or the
- * next requests in a given order (`script`, applied first). Faulted requests are never charged points,
- * so an extraction costs the same with or without faults, apart from its retries.
+ * next requests in a given order (`script`), and/or every request that matches a rule (`rules`: one
+ * operation, optionally only with given variables, from its Nth occurrence on — a failure that no retry
+ * cures). Rules are checked first, then the script, then the rate. Faulted requests are never charged
+ * points, so an extraction costs the same with or without faults, apart from its retries.
  *
  * @example
  *   sim.setFaults({ script: ["bad_gateway_502", "ok", "timeout"], timeoutMs: 50 });
  *   sim.setFaults({ rate: 0.1, seed: 7 });   // 10% of requests fail, every kind
+ *   // Every page of acme/api's pull requests fails, from the second on:
+ *   sim.setFaults({ rules: [{ kind: "connection_reset", operation: "RepoPullRequests", variables: { name: "api" }, from: 2 }] });
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isNonNullType } from "graphql";
@@ -33,7 +37,26 @@ export const FAULT_KINDS = [
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/** Requests that fail every time: one operation (optionally with given variables), from its Nth on. */
+export interface FaultRule {
+  kind: FaultKind;
+  /** The operation's name, as in `query RepoPullRequests(...)`; default: every operation. */
+  operation?: string;
+  /** Variables the request must carry with exactly these values, e.g. `{ name: "api" }`. */
+  variables?: Record<string, unknown>;
+  /** The first matching request that fails (1-based, default 1: every one). */
+  from?: number;
+}
+
+/** What a rule looks at: the request's GraphQL body. */
+export interface FaultRequest {
+  query?: unknown;
+  variables?: unknown;
+}
+
 export interface FaultPlan {
+  /** Requests that fail whenever they match, checked before `script` and `rate`. */
+  rules?: FaultRule[];
   /** Share of GraphQL requests that fail, 0..1. */
   rate?: number;
   /** Kinds drawn (uniformly) for `rate`; default all. */
@@ -78,6 +101,20 @@ export function validateFaultPlan(plan: FaultPlan): FaultPlan {
     if (step !== "ok" && !isFaultKind(step))
       problems.push({ field: `script[${i}]`, message: `unknown fault kind "${step}" (known: ok, ${known})` });
   });
+  plan.rules?.forEach((rule, i) => {
+    if (!isFaultKind(rule.kind))
+      problems.push({
+        field: `rules[${i}].kind`,
+        message: `unknown fault kind "${rule.kind}" (known: ${known})`,
+      });
+    if (rule.from !== undefined && !(Number.isInteger(rule.from) && rule.from >= 1))
+      problems.push({ field: `rules[${i}].from`, message: `must be an integer ≥ 1: got ${rule.from}` });
+    if (rule.operation !== undefined && !/^[A-Za-z_]\w*$/.test(rule.operation))
+      problems.push({
+        field: `rules[${i}].operation`,
+        message: `must be a GraphQL operation name: got "${rule.operation}"`,
+      });
+  });
   if (plan.seed !== undefined && !Number.isInteger(plan.seed)) {
     problems.push({ field: "seed", message: `must be an integer: got ${plan.seed}` });
   }
@@ -108,6 +145,8 @@ export function emptyFaultStats(): FaultStats {
 /** Decides, request by request, which fault (if any) to serve under one plan. */
 export class FaultInjector {
   private readonly script: (FaultKind | "ok")[];
+  /** Matching requests seen so far, per rule. */
+  private readonly matched: number[];
   private readonly rng: Rng;
   private readonly kinds: readonly FaultKind[];
   readonly timeoutMs: number;
@@ -115,13 +154,20 @@ export class FaultInjector {
   constructor(private readonly plan: FaultPlan) {
     validateFaultPlan(plan);
     this.script = [...(plan.script ?? [])];
+    this.matched = (plan.rules ?? []).map(() => 0);
     this.rng = createRng(plan.seed ?? 1);
     this.kinds = plan.kinds ?? FAULT_KINDS;
     this.timeoutMs = plan.timeoutMs ?? DEFAULT_FAULT_TIMEOUT_MS;
   }
 
-  /** The fault for the next request, or null to serve it normally. */
-  next(): FaultKind | null {
+  /** The fault for the next request (its body, for the rules), or null to serve it normally. */
+  next(request: FaultRequest = {}): FaultKind | null {
+    const rules = this.plan.rules ?? [];
+    for (const [i, rule] of rules.entries()) {
+      if (!ruleMatches(rule, request)) continue;
+      this.matched[i] = (this.matched[i] ?? 0) + 1;
+      if (this.matched[i]! >= (rule.from ?? 1)) return rule.kind;
+    }
     const step = this.script.shift();
     if (step !== undefined) return step === "ok" ? null : step;
     const rate = this.plan.rate ?? 0;
@@ -131,6 +177,20 @@ export class FaultInjector {
     const kind = this.rng.pick(this.kinds);
     return hit ? kind : null;
   }
+}
+
+function ruleMatches(rule: FaultRule, request: FaultRequest): boolean {
+  if (rule.operation !== undefined) {
+    const query = typeof request.query === "string" ? request.query : "";
+    const name = /\b(?:query|mutation|subscription)\s+([A-Za-z_]\w*)/.exec(query)?.[1];
+    if (name !== rule.operation) return false;
+  }
+  if (rule.variables) {
+    const given = (request.variables ?? {}) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(rule.variables))
+      if (JSON.stringify(given[key]) !== JSON.stringify(value)) return false;
+  }
+  return true;
 }
 
 /** What a fault needs from the server to answer one request. */

@@ -16,6 +16,7 @@ import { DatasetIndex } from "./dataset-index.ts";
 import {
   emptyFaultStats,
   FaultInjector,
+  type FaultKind,
   type FaultPlan,
   type FaultStats,
   rateLimitHeaders,
@@ -55,7 +56,30 @@ export interface Simulator {
   setFaults(plan: FaultPlan | null): void;
   /** How many faults of each kind were injected since the server started. */
   faultStats(): FaultStats;
+  /**
+   * Calls `listener` with `requestCount()` as each GraphQL request arrives, before it is answered, so that a
+   * test can act at the Nth request (kill a client, change the data) rather than after a guessed delay.
+   * Returns a function that removes the listener.
+   */
+  onRequest(listener: (count: number) => void): () => void;
+  /**
+   * Calls `listener` as each fault is served — for a "timeout", once the request is being held — so that a
+   * test can expire a client's timeout at that moment instead of after a guessed delay. Returns a remover.
+   */
+  onFault(listener: (kind: FaultKind) => void): () => void;
+  /**
+   * Holds the next request of `operation` (any operation by default) unanswered until `release()`, as a
+   * GitHub that takes its time would; `arrived` resolves once it is being held. Then it is answered normally.
+   */
+  holdNext(operation?: string): HeldRequest;
   close(): Promise<void>;
+}
+
+export interface HeldRequest {
+  /** Resolves when the request has arrived and is being held. */
+  arrived: Promise<void>;
+  /** Answers it (now, or as soon as it arrives). */
+  release(): void;
 }
 
 const GRAPHQL_DOCS = "https://docs.github.com/graphql";
@@ -77,6 +101,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const stats = emptyFaultStats();
   const held = new Set<NodeJS.Timeout>();
   const clock = options.clock ?? (() => new Date());
+  const listeners = new Set<(count: number) => void>();
+  const faultListeners = new Set<(kind: FaultKind) => void>();
+  const holds: { operation: string | undefined; arrive: () => void; released: Promise<void> }[] = [];
+  const releases = new Set<() => void>();
 
   const server = createServer((req, res) => {
     requestSerial += 1;
@@ -87,6 +115,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return sendJson(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
     }
     requests += 1;
+    for (const listener of listeners) listener(requests);
     if (req.method !== "POST") {
       return sendJson(res, 404, { message: "Not Found", documentation_url: GRAPHQL_DOCS });
     }
@@ -113,10 +142,18 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
           return sendJson(res, 400, { message: "Problems parsing JSON", documentation_url: GRAPHQL_DOCS });
         }
         const request = body as Record<string, unknown>;
-        const fault = faults?.next() ?? null;
+        const hold = holds.findIndex(
+          (h) => h.operation === undefined || h.operation === operationOf(request),
+        );
+        if (hold >= 0) {
+          const [{ arrive, released }] = holds.splice(hold, 1) as [(typeof holds)[number]];
+          arrive();
+          await released;
+        }
+        const fault = faults?.next(request) ?? null;
         if (fault && faults) {
           stats[fault] += 1;
-          return serveFault(fault, {
+          const served = serveFault(fault, {
             req,
             res,
             requestId,
@@ -129,6 +166,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
             release: (timer) => held.delete(timer),
             occurrence: stats[fault],
           });
+          for (const listener of faultListeners) listener(fault);
+          return served;
         }
         const result = await endpoint.handle(token, request);
         setRateLimitHeaders(res, result.rateLimit);
@@ -162,15 +201,50 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       faults = plan ? new FaultInjector(plan) : null;
     },
     faultStats: () => ({ ...stats }),
+    onRequest: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    onFault: (listener) => {
+      faultListeners.add(listener);
+      return () => faultListeners.delete(listener);
+    },
+    holdNext: (operation) => {
+      let arrive = () => {};
+      let release = () => {};
+      const arrived = new Promise<void>((r) => {
+        arrive = r;
+      });
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      releases.add(release);
+      holds.push({ operation, arrive, released });
+      return {
+        arrived,
+        release: () => {
+          releases.delete(release);
+          release();
+        },
+      };
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const timer of held) clearTimeout(timer);
         held.clear();
+        for (const release of releases) release();
+        releases.clear();
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive sockets would hold close() open until they time out.
         server.closeAllConnections();
       }),
   };
+}
+
+/** The operation's name in a request's document (`query Name(...)`), if it has one. */
+function operationOf(request: Record<string, unknown>): string | undefined {
+  const query = typeof request.query === "string" ? request.query : "";
+  return /\b(?:query|mutation|subscription)\s+([A-Za-z_]\w*)/.exec(query)?.[1];
 }
 
 function bearerToken(header: string | undefined): string | undefined {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../core/logger.ts";
 import { createGitHubClient } from "../extractors/github/github-client.ts";
 import type { RequestRecord } from "../extractors/github/request-record.ts";
@@ -132,29 +132,39 @@ describe("live progress on a terminal", () => {
     expect(term.raw).toContain("\x1b[2A\r\x1b[J");
   });
 
-  it("draws at most about ten frames a second however often the numbers change", async () => {
-    const term = new FakeTerminal();
-    const progress = createExtractProgress({
-      output: term,
-      logger: createLogger({ write: () => {} }),
-      refreshMs: 100,
-    });
-    progress.streamStarted("pull_requests", 1);
-    progress.partitionStarted("pull_requests", "acme/api");
-    const started = Date.now();
-    let updates = 0;
-    while (Date.now() - started < 250) {
-      progress.rowsWritten("pull_requests", "acme/api", 1);
-      updates++;
-      if (updates % 1000 === 0) await new Promise((r) => setTimeout(r, 1));
+  it("draws at most about ten frames a second however often the numbers change", () => {
+    // A fake clock and fake timers: 250 ms of updates, ten every millisecond, then 150 ms of quiet, the same
+    // on any machine.
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const term = new FakeTerminal();
+      const progress = createExtractProgress({
+        output: term,
+        logger: createLogger({ write: () => {} }),
+        refreshMs: 100,
+        now: () => Date.now(),
+      });
+      progress.streamStarted("pull_requests", 1);
+      progress.partitionStarted("pull_requests", "acme/api");
+      let updates = 0;
+      for (let ms = 0; ms < 250; ms++) {
+        for (let i = 0; i < 10; i++) {
+          progress.rowsWritten("pull_requests", "acme/api", 1);
+          updates++;
+        }
+        vi.advanceTimersByTime(1);
+      }
+      vi.advanceTimersByTime(150);
+      expect(updates).toBe(2500);
+      // 400 ms: a frame at most every 100 ms, plus the first ones drawn at once.
+      expect(term.writes).toBeLessThanOrEqual(Math.ceil(400 / 100) + 2);
+      expect(term.writes).toBeGreaterThanOrEqual(3);
+      // The last frame shows the last count, even though it came between two frames.
+      expect(term.lines()[0]).toMatch(new RegExp(`rows\\s+${updates.toLocaleString("en-US")}\\s`));
+      progress.finish();
+    } finally {
+      vi.useRealTimers();
     }
-    await new Promise((r) => setTimeout(r, 150));
-    const elapsed = Date.now() - started;
-    expect(updates).toBeGreaterThan(1000);
-    expect(term.writes).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 2);
-    // The last frame shows the last count, even though it came between two frames.
-    expect(term.lines()[0]).toMatch(new RegExp(`rows\\s+${updates.toLocaleString("en-US")}\\s`));
-    progress.finish();
   });
 
   it("prints log lines above the display without tearing it", () => {

@@ -1,6 +1,6 @@
 /**
  * Extraction survives every way GitHub fails: with each fault kind injected into a large share of
- * requests, and with the extractor killed (SIGKILL) at random moments and run again, the lake's
+ * requests, and with the extractor killed (SIGKILL) at random requests and run again, the lake's
  * deduplicated content equals that of an undisturbed run.
  */
 import { spawn } from "node:child_process";
@@ -82,7 +82,7 @@ describe("extraction under injected GitHub failures", () => {
   );
 });
 
-describe("extraction killed at random moments", () => {
+describe("extraction killed at random requests", () => {
   const org = generateOrg({ seed: 41, repositories: 12, pullRequests: 2500 });
   const owner = org.dataset.repositories[0]!.owner;
   let sim: Simulator;
@@ -94,12 +94,18 @@ describe("extraction killed at random moments", () => {
     await sim.close();
   });
 
+  /**
+   * Runs `yardstick extract` in its own process; with `killAtRequest`, SIGKILLs it the moment its Nth GraphQL
+   * request reaches the simulator (before the answer): a moment defined by progress, so a slow machine kills
+   * as surely, and at the same point of the work, as a fast one.
+   */
   function runCli(
     dataDir: string,
-    killAfterMs?: number,
+    killAtRequest?: number,
     extraArgs: string[] = [],
-  ): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+  ): Promise<{ code: number | null; signal: string | null; stderr: string; requests: number }> {
     return new Promise((done, fail) => {
+      const before = sim.requestCount();
       const child = spawn(
         process.execPath,
         [
@@ -120,17 +126,21 @@ describe("extraction killed at random moments", () => {
       child.stderr.on("data", (chunk) => {
         stderr += chunk;
       });
-      const timer =
-        killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+      const stopListening =
+        killAtRequest === undefined
+          ? () => {}
+          : sim.onRequest((count) => {
+              if (count - before === killAtRequest) child.kill("SIGKILL");
+            });
       child.on("error", fail);
       child.on("exit", (code, signal) => {
-        if (timer) clearTimeout(timer);
-        done({ code, signal, stderr });
+        stopListening();
+        done({ code, signal, stderr, requests: sim.requestCount() - before });
       });
     });
   }
 
-  it("ends with the same deduplicated lake after five or more kills, and no partial file in sight", async () => {
+  it("ends with the same deduplicated lake after six kills, and no partial file in sight", async () => {
     const config = (dir: string) =>
       writeFileSync(
         join(dir, "yardstick.yaml"),
@@ -141,26 +151,21 @@ describe("extraction killed at random moments", () => {
       );
     const referenceDir = mkdtempSync(join(tmpdir(), "ys-kill-ref-"));
     config(referenceDir);
-    const t0 = Date.now();
     const clean = await runCli(referenceDir);
     expect(clean.code, clean.stderr).toBe(0);
-    const fullMs = Date.now() - t0;
+    expect(clean.requests).toBeGreaterThan(20);
 
     const dir = mkdtempSync(join(tmpdir(), "ys-kill-"));
     config(dir);
     const rng = createRng(2026);
-    let kills = 0;
     for (let attempt = 0; attempt < 6; attempt++) {
-      // Anywhere from process start-up to most of a full extraction.
-      // --full: every attempt redoes the whole extraction, so a kill lands mid-work however much earlier
-      // attempts already landed (an incremental attempt would soon have nothing left to interrupt).
-      const result = await runCli(dir, Math.round(300 + rng.float() * Math.max(1000, fullMs * 0.8)), [
-        "--full",
-      ]);
-      if (result.signal === "SIGKILL") kills++;
-      else expect(result.code, result.stderr).toBe(0);
+      // Anywhere from the first request to 80% of a whole extraction's. --full: every attempt redoes the
+      // whole extraction (at least as many requests as the reference's), so the Nth request always comes
+      // however much earlier attempts already landed.
+      const result = await runCli(dir, 1 + Math.floor(rng.float() * clean.requests * 0.8), ["--full"]);
+      // Killed every time: no attempt can finish before its Nth request, however fast or slow the machine.
+      expect(result.signal, result.stderr).toBe("SIGKILL");
     }
-    expect(kills).toBeGreaterThanOrEqual(5);
     const final = await runCli(dir);
     expect(final.code, final.stderr).toBe(0);
 

@@ -353,6 +353,18 @@ describe("the GitHub client against the simulator with faults", () => {
   let records: RequestRecord[];
   let lines: string[];
 
+  /**
+   * Attempt timeouts that expire when the simulator holds a request for a "timeout" fault, never by the
+   * clock: a healthy request on a busy machine never times out, and a held one always does, at once.
+   */
+  const pendingTimeouts = new Set<() => void>();
+  const expireWhenHeld = (_ms: number, expire: () => void) => {
+    pendingTimeouts.add(expire);
+    return () => {
+      pendingTimeouts.delete(expire);
+    };
+  };
+
   const clientWith = (overrides: Partial<GitHubClientOptions> = {}) =>
     createGitHubClient({
       url: sim.url,
@@ -360,8 +372,7 @@ describe("the GitHub client against the simulator with faults", () => {
       logger: createLogger({ format: "json", level: "debug", write: (l) => lines.push(l) }),
       requestIntervalMs: 0,
       retryAfterBaseMs: 1,
-      // Long enough that a busy machine never times out a healthy request; the timeout fault holds longer.
-      timeoutMs: 1000,
+      startTimeout: expireWhenHeld,
       onRequest: (r) => records.push(r),
       ...overrides,
     });
@@ -383,6 +394,9 @@ describe("the GitHub client against the simulator with faults", () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ dataset: org.dataset, tokens: [TOKEN] });
+    sim.onFault((kind) => {
+      if (kind === "timeout") for (const expire of [...pendingTimeouts]) expire();
+    });
   });
   afterAll(async () => {
     await sim.close();
@@ -518,24 +532,87 @@ describe("the GitHub client against the simulator with faults", () => {
   });
 
   it("aborts an attempt that gets no answer within the timeout and retries it", async () => {
-    sim.setFaults({ script: ["timeout"], timeoutMs: 10_000 });
-    const started = Date.now();
-    await clientWith({ timeoutMs: 600 }).query("query Viewer { viewer { login } }", {});
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(records[0]!.attempts.map((a) => a.kind)).toEqual(["timeout", "ok"]);
-    expect(records[0]!.attempts[0]!.durationMs).toBeLessThan(2000);
+    // The first attempt is held until the test ends: only the client's own (real) timer can end it.
+    const held = sim.holdNext("Viewer");
+    try {
+      await clientWith({ timeoutMs: 2000, startTimeout: undefined }).query(
+        "query Viewer { viewer { login } }",
+        {},
+      );
+    } finally {
+      held.release();
+    }
+    const kinds = records[0]!.attempts.map((a) => a.kind);
+    // A busy machine may time out a retry too; the held attempt always times out and the last is answered.
+    expect(kinds[0]).toBe("timeout");
+    expect(kinds.at(-1)).toBe("ok");
+    expect(records[0]!.attempts[0]!.durationMs).toBeGreaterThanOrEqual(1900);
   });
 
   it("stops a cancelled request at once, without retrying", async () => {
-    sim.setFaults({ script: ["timeout"], timeoutMs: 10_000 });
+    const held = sim.holdNext("Viewer");
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const error = await clientWith({ timeoutMs: 5000 })
+    const pending = clientWith()
       .query("query Viewer { viewer { login } }", {}, { signal: controller.signal })
       .catch((e: unknown) => e);
+    // Cancelled while the simulator holds it: the only way it can end is the cancellation.
+    await held.arrived;
+    controller.abort();
+    const error = await pending;
+    held.release();
     expect((error as GitHubRequestError).kind).toBe("cancelled");
     expect(records[0]!.attempts).toHaveLength(1);
   });
+
+  it("says in the log that it is waiting for GitHub while a request goes unanswered, and stops saying it once answered", async () => {
+    const notices: string[] = [];
+    let noticed: (line: string) => void = () => {};
+    const logger = createLogger({
+      write: (line) => {
+        lines.push(line);
+        if (!line.startsWith("waiting for GitHub:")) return;
+        notices.push(line);
+        noticed(line);
+      },
+    });
+    const nextNotice = (about: string) =>
+      new Promise<string>((resolve) => {
+        noticed = (line) => {
+          if (line.includes(about)) resolve(line);
+        };
+      });
+    const client = clientWith({ logger, slowNoticeMs: 20 });
+    const repository = `${repo.owner}/${repo.name}`;
+    const vars = { owner: repo.owner, name: repo.name, after: null, pageSize: 5 };
+
+    // Held until the notice comes: the notice is the event the test waits for, not a duration.
+    const held = sim.holdNext("PullRequestPage");
+    const seen = nextNotice("PullRequestPage");
+    const page = client.query<PrPage>(PR_PAGE, vars, { stream: "pull_requests", repository });
+    await held.arrived;
+    const notice = await seen;
+    held.release();
+    expect((await page).repository.pullRequests.nodes).toHaveLength(5);
+    expect(notice).toMatch(
+      new RegExp(
+        `^waiting for GitHub: PullRequestPage \\(pull_requests ${repository}\\), [\\d.]+ m?s so far  `,
+      ),
+    );
+    expect(notice).toContain("step=request_waiting");
+    expect(records[0]!.attempts.map((a) => a.kind)).toEqual(["ok"]);
+
+    // Once answered, its notices stop: a leftover timer of the page request would fire before the first
+    // notice of a request held after it (same interval, started earlier).
+    const answered = notices.length;
+    const second = sim.holdNext("Viewer");
+    const viewerSeen = nextNotice("Viewer");
+    const viewer = client.query("query Viewer { viewer { login } }", {});
+    await second.arrived;
+    await viewerSeen;
+    second.release();
+    await viewer;
+    expect(notices.slice(answered).filter((l) => !l.includes("Viewer"))).toEqual([]);
+  }, 60_000);
 
   it("halves the page size after a 502 and grows it back after clean pages", async () => {
     sim.setFaults({ script: ["bad_gateway_502"] });

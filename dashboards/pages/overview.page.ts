@@ -4,6 +4,7 @@
  */
 import { escapeHtml } from "../../core/html.ts";
 import { renderOverviewPage } from "../overview-page.ts";
+import { incompleteNoteHtml } from "../site/incomplete-note.ts";
 import type { PageModule } from "../site/page-registry.ts";
 import { relative } from "../site/site-layout.ts";
 import { measureOf } from "../units.ts";
@@ -36,5 +37,6 @@ export const overviewPage: PageModule = {
             `<li><a href="${escapeHtml(relative(page.path, l.path))}"${l.path === page.path ? ' aria-current="page"' : ""}>${escapeHtml(l.label)}</a></li>`,
         )
         .join("")}</ul></nav>`,
+      footerNote: incompleteNoteHtml(site.gaps),
     }),
 };

@@ -18,6 +18,7 @@ import {
   shortHash,
   valueText,
 } from "../site/figure-html.ts";
+import { incompleteNoteHtml } from "../site/incomplete-note.ts";
 import type { PageModule } from "../site/page-registry.ts";
 import { type NavLink, relative, renderSitePage } from "../site/site-layout.ts";
 import { renderLineChartSvg } from "../svg-chart.ts";
@@ -36,11 +37,13 @@ export const reviewPage: PageModule = {
   render: (site, page, nav) => {
     const entry = site.reviews.find((r) => r.month === page.key);
     if (!entry) throw new Error(`no review for ${page.key}`);
+    // A frozen review keeps its bytes for ever; a provisional one says what data is still incomplete.
     if (entry.html !== undefined) return entry.html;
     return renderReview(
       entry.snapshot,
       nav,
       site.reviews.some((r) => r.month === addMonths(page.key, -1)),
+      incompleteNoteHtml(site.gaps),
     );
   },
 };
@@ -69,8 +72,16 @@ const SECTIONS = [
   ["definitions", "Definitions used"],
 ] as const;
 
-/** The whole page of one month's review, from its snapshot alone. */
-export function renderReview(s: ReviewSnapshot, nav: readonly NavLink[], hasPrevious: boolean): string {
+/**
+ * The whole page of one month's review, from its snapshot alone (and, for a provisional month, a note of
+ * the data still incomplete, already-escaped HTML).
+ */
+export function renderReview(
+  s: ReviewSnapshot,
+  nav: readonly NavLink[],
+  hasPrevious: boolean,
+  incompleteNote = "",
+): string {
   const path = reviewPath(s.month);
   const status =
     s.status === "final"
@@ -100,7 +111,7 @@ export function renderReview(s: ReviewSnapshot, nav: readonly NavLink[], hasPrev
     nav,
     toc: SECTIONS.map(([id, label]) => ({ id, label })),
     body: `<p><span class="badge ${s.status}">${s.status}</span></p>\n${body}`,
-    footer: `<p>Evaluated ${escapeHtml(formatInstant(s.evaluated_at))} from data as of ${escapeHtml(s.data_watermark ? formatInstant(s.data_watermark) : "no data")} · metrics.yaml <code>${escapeHtml(shortHash(s.metrics_hash))}</code> · code ${escapeHtml(s.code_version)} · Every number is shown with n, the rows behind it. Groups of fewer people than the privacy floor are never shown, and no figure is about a person.</p>`,
+    footer: `${incompleteNote}<p>Evaluated ${escapeHtml(formatInstant(s.evaluated_at))} from data as of ${escapeHtml(s.data_watermark ? formatInstant(s.data_watermark) : "no data")} · metrics.yaml <code>${escapeHtml(shortHash(s.metrics_hash))}</code> · code ${escapeHtml(s.code_version)} · Every number is shown with n, the rows behind it. Groups of fewer people than the privacy floor are never shown, and no figure is about a person.</p>`,
   });
 }
 

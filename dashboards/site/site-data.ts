@@ -3,7 +3,7 @@
  * read back, the others evaluated), restatements, each team's monthly trends, link coverage and the run
  * ledger. Pages only render; they never query.
  */
-import type { LedgerEntry } from "../../jobs/run-ledger.ts";
+import type { DataGap, LedgerEntry } from "../../jobs/run-ledger.ts";
 import type { MetricRow } from "../../metrics/metric-evaluator.ts";
 import type { MetricsFile } from "../../metrics/metrics-file.ts";
 import type { Restatement } from "../review/restatements.ts";
@@ -48,6 +48,8 @@ export interface SiteData {
   teams: TeamTrends[];
   coverage: CoverageRow[];
   ledger: LedgerEntry[];
+  /** What partial extractions could not read and no later run has read yet (see `openGaps`). */
+  gaps: DataGap[];
   /** The weekly overview's rows (every metric per week, overall and per team), when the site has one. */
   overview: MetricRow[] | null;
 }

@@ -9,7 +9,12 @@ import type { LakeSink } from "../lake-sink.ts";
 import type { ExtractProgress } from "../progress/extract-progress.ts";
 import { AdaptivePageSizes, requestAdaptivePage } from "./adaptive-page-size.ts";
 import type { GitHubClient } from "./github-client.ts";
-import { GitHubRequestError, toleratedPartial } from "./github-errors.ts";
+import {
+  failsOnlyItsPartition,
+  GitHubRequestError,
+  GitHubUnavailable,
+  toleratedPartial,
+} from "./github-errors.ts";
 import { operationNameOf, type RequestRecord } from "./request-record.ts";
 
 /** The next run re-reads this much before the previous scan began, so nothing updated mid-run is missed. */
@@ -17,6 +22,31 @@ export const WATERMARK_OVERLAP_MS = 60 * 60 * 1000;
 
 /** The start of GitHub: "everything" for a search window or a history `since`. */
 export const BEGINNING_OF_TIME = new Date("2008-01-01T00:00:00Z");
+
+/**
+ * Requests that fail for good one after another, with no answer between them, before the run decides GitHub
+ * is down and stops: one failure is a bad request or repository, three in a row is an outage.
+ */
+export const FAILURES_IN_A_ROW_TO_STOP = 3;
+
+/**
+ * What a run could not read: a stream of one repository or search scope whose request failed for good, or
+ * (without `partition`) the rest of a stream a stopped run did not reach. Its cursor stays where the last
+ * durable batch put it, so the next run reads it again.
+ */
+export interface IncompleteRead {
+  /** The phase, e.g. `pull_requests`, `default_branch`, `deployments`. */
+  stream: string;
+  /** The repository (`acme/api`) or search scope (`org:acme`); absent: the whole rest of the stream. */
+  partition?: string;
+  /** Why, as the error said it (never a secret: GitHub errors are redacted). */
+  reason: string;
+}
+
+/** `pull_requests of acme/api`, or `deployments` for the rest of a stream. */
+export function incompleteLabel(item: Pick<IncompleteRead, "stream" | "partition">): string {
+  return item.partition ? `${item.stream} of ${item.partition}` : item.stream;
+}
 
 export interface ExtractCounters {
   requests: number;
@@ -46,24 +76,62 @@ export interface ExtractContext {
   progress: ExtractProgress;
   /** What is being read right now: rows landed are credited to it in the progress display. */
   current: { phase: string; partition: string };
+  /** What this run could not read (see `readPartition`). */
+  incomplete: IncompleteRead[];
+  /** Requests failed for good since the last answer (see FAILURES_IN_A_ROW_TO_STOP). */
+  failuresInARow: number;
 }
 
-/** Runs the reading of one partition (a repository or a search scope) with its progress shown. */
-export async function inPartition<T>(
+/**
+ * Reads one partition (or a batch of them) so that a request failing for good costs only that partition:
+ * the failure is recorded in `ctx.incomplete` and logged, and the caller goes on with the next one. Its
+ * cursor stays where the last durable batch put it, so the next run reads it again. An answer that says no
+ * (a rejected token or query, NOT_FOUND), a budget stop or a programming error still stops the run; so does
+ * a run of failures with no answer between them (GitHubUnavailable). Resolves to whether the partition was
+ * read.
+ */
+export async function readPartition(
+  ctx: ExtractContext,
+  phase: string,
+  partitions: string | readonly string[],
+  work: () => Promise<void>,
+): Promise<boolean> {
+  try {
+    await work();
+    return true;
+  } catch (error) {
+    if (!failsOnlyItsPartition(error)) throw error;
+    for (const partition of typeof partitions === "string" ? [partitions] : partitions) {
+      const item = { stream: phase, partition, reason: error.message };
+      ctx.incomplete.push(item);
+      ctx.logger.warn(
+        `${incompleteLabel(item)} could not be read: ${error.message}; its cursor stays, the next run fills the gap`,
+        { step: "partition_incomplete", stream: phase, repository: partition, kind: error.kind },
+      );
+    }
+    if (ctx.failuresInARow >= FAILURES_IN_A_ROW_TO_STOP)
+      throw new GitHubUnavailable(ctx.failuresInARow, error.message);
+    return false;
+  }
+}
+
+/**
+ * Runs the reading of one partition (a repository or a search scope) with its progress shown; a request
+ * failing for good costs only this partition (see `readPartition`).
+ */
+export async function inPartition(
   ctx: ExtractContext,
   phase: string,
   partition: string,
-  work: () => Promise<T>,
-): Promise<T> {
+  work: () => Promise<void>,
+): Promise<void> {
   ctx.current = { phase, partition };
   ctx.progress.partitionStarted(phase, partition);
+  let read = false;
   try {
-    const result = await work();
-    ctx.progress.partitionFinished(phase, partition, "done");
-    return result;
-  } catch (error) {
-    ctx.progress.partitionFinished(phase, partition, "failed");
-    throw error;
+    read = await readPartition(ctx, phase, partition, work);
+  } finally {
+    ctx.progress.partitionFinished(phase, partition, read ? "done" : "failed");
   }
 }
 
@@ -100,10 +168,17 @@ export async function ask<T>(
           )
         : await ctx.client.request<T>(document, variables, tags);
     count(record);
+    ctx.failuresInARow = 0;
     return data;
   } catch (error) {
     const partial = options.tolerate ? toleratedPartial<T>(error) : null;
-    if (!partial) throw error;
+    if (!partial) {
+      // Only failures without a usable answer (5xx, timeouts, limits) hint at an outage; a rejected query
+      // is an answer.
+      ctx.failuresInARow = failsOnlyItsPartition(error) ? ctx.failuresInARow + 1 : 0;
+      throw error;
+    }
+    ctx.failuresInARow = 0;
     count(error instanceof GitHubRequestError ? error.record : undefined);
     ctx.logger.warn(`${phase}: ${partial.missing.length} node(s) no longer on GitHub; the rest landed`, {
       missing: partial.missing.map((m) => m.message).slice(0, 5),

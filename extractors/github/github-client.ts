@@ -68,6 +68,11 @@ export interface GitHubClientOptions extends RequestPolicyOptions {
   now?: () => Date;
   /** How our waits sleep (tests may advance a fake clock instead). The plugins' own waits are real. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * How an attempt's timeout is timed: calls `expire` after `ms` unless the returned function cancels it
+   * first (default: a real timer). Tests expire it when the simulator holds the request, not after a guess.
+   */
+  startTimeout?: (ms: number, expire: () => void) => () => void;
 }
 
 export interface QueryOptions {
@@ -165,6 +170,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const budget = new RateLimitBudget();
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const startTimeout =
+    options.startTimeout ??
+    ((ms: number, expire: () => void) => {
+      const timer = setTimeout(expire, ms);
+      return () => clearTimeout(timer);
+    });
   const warn = (message: string, fields: Record<string, unknown>) =>
     logger.warn(redactor.text(message), redactor.value(fields));
 
@@ -188,7 +199,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       const waitedMs = await waitBeforeAttempt(ctx);
       const started = now();
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), policy.timeoutMs);
+      const cancelTimeout = startTimeout(policy.timeoutMs, () => controller.abort());
+      const slow = setInterval(() => noticeSlow(ctx, started), policy.slowNoticeMs);
       const signal = ctx.options.signal
         ? AbortSignal.any([ctx.options.signal, controller.signal])
         : controller.signal;
@@ -226,11 +238,32 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         const message = redactor.text(attempt.classification.message);
         throw new AttemptFailure(message, 500, { status: 500, url, headers: {}, data: undefined }, url);
       } finally {
-        clearTimeout(timer);
+        cancelTimeout();
+        clearInterval(slow);
       }
     });
     return {};
   };
+
+  /** A request still without an answer: said in the log, so that a hang is never silent. */
+  function noticeSlow(ctx: RequestContext, started: Date): void {
+    const ms = now().getTime() - started.getTime();
+    const about = [ctx.options.stream, ctx.options.repository].filter(Boolean).join(" ");
+    logger.info(
+      redactor.text(
+        `waiting for GitHub: ${ctx.operation}${about ? ` (${about})` : ""}, ${formatSeconds(ms)} so far`,
+      ),
+      redactor.value({
+        step: "request_waiting",
+        operation: ctx.operation,
+        ...(ctx.options.stream ? { stream: ctx.options.stream } : {}),
+        ...(ctx.options.repository ? { repository: ctx.options.repository } : {}),
+        attempt: ctx.attempts.length + 1,
+        waitingMs: ms,
+        timeoutMs: policy.timeoutMs,
+      }),
+    );
+  }
 
   async function waitBeforeAttempt(ctx: RequestContext): Promise<number> {
     const previous = ctx.last();

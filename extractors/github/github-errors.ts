@@ -256,6 +256,33 @@ export class BudgetReserveReached extends YardstickError {
 }
 
 /**
+ * Several requests in a row failed for good, each after its retries: GitHub looks down (or unreachable) for
+ * this run, so the runner stops cleanly rather than spend every retry on every repository that is left.
+ */
+export class GitHubUnavailable extends YardstickError {
+  override name = "GitHubUnavailable";
+  constructor(
+    readonly failures: number,
+    readonly last: string,
+  ) {
+    super(`GitHub did not answer ${failures} requests in a row (the last: ${last}); stopping cleanly`);
+  }
+}
+
+/**
+ * Whether a request that failed for good costs only what it was reading — one repository or search scope of
+ * one stream — so that the run goes on with the rest and the next run reads it again: a request whose
+ * retries ran out (5xx, timeouts, resets, malformed or partial answers, rate limits). An answer that says
+ * no — a rejected token or query, NOT_FOUND, forbidden — would say it again next time: it still stops the
+ * run, with its message.
+ */
+export function failsOnlyItsPartition(error: unknown): error is GitHubRequestError {
+  return (
+    error instanceof GitHubRequestError && (error.reaction === "retriable" || error.reaction === "wait_until")
+  );
+}
+
+/**
  * Turns anything thrown outside an HTTP attempt (bad variables, a plugin's own failure) into a
  * GitHubRequestError with a message fit for a log.
  */

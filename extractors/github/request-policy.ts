@@ -29,6 +29,11 @@ export interface RequestPolicyOptions {
   secondaryFallbackSeconds?: number;
   /** Stop before `remaining` falls under this many points (default 200; `github.reserve`). */
   reserve?: number;
+  /**
+   * An attempt without an answer for this long is said in the log ("waiting for GitHub: …, 10 s so far"),
+   * and again each time as long again passes (default 5 s), so that a hanging request is never silent.
+   */
+  slowNoticeMs?: number;
 }
 
 export type RequestPolicy = Required<RequestPolicyOptions>;
@@ -41,6 +46,7 @@ export const DEFAULT_REQUEST_POLICY: RequestPolicy = {
   maxWaitMs: 15 * 60 * 1000,
   secondaryFallbackSeconds: 60,
   reserve: 200,
+  slowNoticeMs: 5000,
 };
 
 export function normaliseRequestPolicy(options: RequestPolicyOptions = {}): RequestPolicy {

@@ -29,6 +29,11 @@ export interface RunSummary {
   waits: { count: number; totalMs: number };
   /** Why the run ended early, if it did (e.g. the budget reserve, with the reset time). */
   stopped: { reason: string; resetAt?: string } | null;
+  /**
+   * What the run could not read, when it is known (the extractor adds it): a stream of a repository or scope,
+   * or without a partition the rest of a stream. The next run fills the gap.
+   */
+  incomplete?: { stream: string; partition?: string; reason: string }[];
 }
 
 export function summariseRun(state: ProgressState, finishedAt: number): RunSummary {
@@ -91,6 +96,12 @@ export function formatRunSummary(summary: RunSummary): string {
   if (summary.stopped) {
     const resume = summary.stopped.resetAt ? ` (resume after ${summary.stopped.resetAt})` : "";
     lines.push(`stopped early: ${summary.stopped.reason}${resume}`);
+  }
+  for (const item of summary.incomplete ?? []) {
+    const what = item.partition ? `${item.stream} of ${item.partition}` : item.stream;
+    // The reason quotes GitHub's answer: no control character of it reaches the terminal.
+    const reason = item.reason.replace(/\p{Cc}/gu, " ");
+    lines.push(`incomplete: ${what} could not be read (${reason}); the next run fills the gap`);
   }
   return lines.join("\n");
 }

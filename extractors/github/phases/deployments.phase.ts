@@ -9,6 +9,9 @@
  * may ship a commit the default branch's history does not hold: the newest ancestors of that commit are
  * read once, when the deployment is first seen, so that what it shipped is decided by ancestry. Deployments
  * of the default branch cost nothing more.
+ *
+ * A request that fails for good costs only the repositories it was for (a batch of 50 when the batch request
+ * fails, else one) or, for the re-read of deployments in flight, leaves them in flight for the next run.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +23,7 @@ import {
   chunk,
   type ExtractContext,
   nextWatermark,
+  readPartition,
   startOf,
 } from "../extract-context.ts";
 import { pages } from "../paginate.ts";
@@ -88,55 +92,67 @@ export async function readDeployments(
     else inFlight[deployment.id] = { repository, createdAt: deployment.createdAt };
   };
 
-  // Those in flight at the previous run first: their later statuses land now.
+  // Those in flight at the previous run first: their later statuses land now. A batch that cannot be read
+  // stays in flight, for the next run.
   for (const ids of chunk(Object.keys(inFlight), IDS_PER_REQUEST)) {
-    const data = await ask<{
-      nodes: ((DeploymentNode & { repository: { nameWithOwner: string } }) | null)[];
-      rateLimit: RateLimitFields | null;
-    }>(ctx, PHASE, DEPLOYMENTS_BY_ID_QUERY, { ids }, { tolerate: true });
-    for (const [i, node] of data.nodes.entries()) {
-      if (node) await land(node.repository.nameWithOwner, node);
-      else delete inFlight[ids[i]!]; // deleted on GitHub
-    }
+    await readPartition(ctx, PHASE, "deployments in flight", async () => {
+      const data = await ask<{
+        nodes: ((DeploymentNode & { repository: { nameWithOwner: string } }) | null)[];
+        rateLimit: RateLimitFields | null;
+      }>(ctx, PHASE, DEPLOYMENTS_BY_ID_QUERY, { ids }, { tolerate: true });
+      for (const [i, node] of data.nodes.entries()) {
+        if (node) await land(node.repository.nameWithOwner, node);
+        else delete inFlight[ids[i]!]; // deleted on GitHub
+      }
+    });
   }
 
   for (const batch of chunk(repositories, REPOSITORIES_PER_REQUEST)) {
-    const data = await ask<{
+    type Answer = {
       nodes: ({ id: string; nameWithOwner: string; deployments: DeploymentsConnection } | null)[];
       rateLimit: RateLimitFields | null;
-    }>(
-      ctx,
-      PHASE,
-      REPOSITORIES_DEPLOYMENTS_QUERY,
-      {
-        ids: batch.map((r) => r.id),
-        perRepository: NEWEST_PER_REPOSITORY,
-      },
-      { tolerate: true },
-    );
-    for (const [i, node] of data.nodes.entries()) {
+    };
+    let data: Answer | undefined;
+    const names = batch.map((r) => r.fullName);
+    await readPartition(ctx, PHASE, names, async () => {
+      data = await ask<Answer>(
+        ctx,
+        PHASE,
+        REPOSITORIES_DEPLOYMENTS_QUERY,
+        {
+          ids: batch.map((r) => r.id),
+          perRepository: NEWEST_PER_REPOSITORY,
+        },
+        { tolerate: true },
+      );
+    });
+    for (const [i, node] of (data?.nodes ?? []).entries()) {
       const repo = batch[i]!;
       if (!node) continue;
-      const key = `github/deployments/${repo.fullName}`;
-      const from = startOf(ctx, key).getTime();
-      let reachedOld = false;
-      for (const deployment of node.deployments.nodes) {
-        if (Date.parse(deployment.createdAt) < from) reachedOld = true;
-        else await land(repo.fullName, deployment, repo.defaultBranch);
-      }
-      const { hasNextPage, endCursor } = node.deployments.pageInfo;
-      if (!reachedOld && hasNextPage && endCursor)
-        await pageOlder(ctx, repo, endCursor, from, (r, d) => land(r, d, repo.defaultBranch));
-      // Before the cursor moves past these deployments, or a kill here would never read their history.
-      for (const oid of offBranch.get(repo.fullName) ?? []) {
-        await readDeployedHistory(ctx, repo.fullName, oid);
-        historyRead.add(`${repo.fullName}@${oid}`);
-      }
-      offBranch.delete(repo.fullName);
-      // What is still in flight is saved before the cursor moves past it, or a kill here would lose it.
-      await ctx.sink.flush();
-      saveInFlight(stateFile, inFlight);
-      await advanceCursor(ctx, key, nextWatermark(ctx));
+      const read = await readPartition(ctx, PHASE, repo.fullName, async () => {
+        const key = `github/deployments/${repo.fullName}`;
+        const from = startOf(ctx, key).getTime();
+        let reachedOld = false;
+        for (const deployment of node.deployments.nodes) {
+          if (Date.parse(deployment.createdAt) < from) reachedOld = true;
+          else await land(repo.fullName, deployment, repo.defaultBranch);
+        }
+        const { hasNextPage, endCursor } = node.deployments.pageInfo;
+        if (!reachedOld && hasNextPage && endCursor)
+          await pageOlder(ctx, repo, endCursor, from, (r, d) => land(r, d, repo.defaultBranch));
+        // Before the cursor moves past these deployments, or a kill here would never read their history.
+        for (const oid of offBranch.get(repo.fullName) ?? []) {
+          await readDeployedHistory(ctx, repo.fullName, oid);
+          historyRead.add(`${repo.fullName}@${oid}`);
+        }
+        offBranch.delete(repo.fullName);
+        // What is still in flight is saved before the cursor moves past it, or a kill here would lose it.
+        await ctx.sink.flush();
+        saveInFlight(stateFile, inFlight);
+        await advanceCursor(ctx, key, nextWatermark(ctx));
+      });
+      // Its cursor did not move: the next run finds these deployments (and their history) again.
+      if (!read) offBranch.delete(repo.fullName);
     }
   }
   await ctx.sink.flush();

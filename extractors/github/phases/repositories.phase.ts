@@ -1,9 +1,11 @@
 /**
  * Repositories: every non-archived, non-fork repository of the configured organisations (one request per
  * 100), plus the repositories named on their own. Their push times let later phases skip the unchanged.
+ * An organisation or repository whose listing fails for good is left out of this run (and marked
+ * incomplete): the later phases read the others, and their cursors wait for the next run.
  */
 import { YardstickError } from "../../../core/errors.ts";
-import { ask, type ExtractContext } from "../extract-context.ts";
+import { ask, type ExtractContext, readPartition } from "../extract-context.ts";
 import { pages } from "../paginate.ts";
 import { ORG_REPOSITORIES_QUERY, type OrgRepositoriesResponse } from "../queries/org-repositories.query.ts";
 import { REPOSITORY_QUERY } from "../queries/repository.query.ts";
@@ -26,35 +28,43 @@ export async function readRepositories(ctx: ExtractContext): Promise<RepositoryI
   const found = new Map<string, RepositoryInfo>();
   const orgs = new Set(ctx.config.github.orgs.map((o) => o.toLowerCase()));
   for (const org of ctx.config.github.orgs) {
-    for await (const page of pages<RepositoryNode>(`organisation ${org}`, async (after) => {
-      const data = await ask<OrgRepositoriesResponse>(ctx, PHASE, ORG_REPOSITORIES_QUERY, { org, after });
-      return (
-        (data.organization?.repositories as { pageInfo: never; nodes: RepositoryNode[] } | undefined) ?? null
-      );
-    })) {
-      for (const repo of page.nodes) {
-        if (repo.isFork) continue;
-        await ctx.sink.add(repositoriesStream, repo);
-        found.set(repo.nameWithOwner.toLowerCase(), infoOf(repo, true));
+    // Listed whole or not at all: a half-listed organisation would look like one that lost repositories.
+    const listed = new Map<string, RepositoryInfo>();
+    await readPartition(ctx, PHASE, `org:${org}`, async () => {
+      for await (const page of pages<RepositoryNode>(`organisation ${org}`, async (after) => {
+        const data = await ask<OrgRepositoriesResponse>(ctx, PHASE, ORG_REPOSITORIES_QUERY, { org, after });
+        return (
+          (data.organization?.repositories as { pageInfo: never; nodes: RepositoryNode[] } | undefined) ??
+          null
+        );
+      })) {
+        for (const repo of page.nodes) {
+          if (repo.isFork) continue;
+          await ctx.sink.add(repositoriesStream, repo);
+          listed.set(repo.nameWithOwner.toLowerCase(), infoOf(repo, true));
+        }
       }
-    }
+      for (const [key, info] of listed) found.set(key, info);
+    });
   }
   for (const fullName of ctx.config.github.repos) {
     if (found.has(fullName.toLowerCase())) continue;
     const { owner, name } = partitionOf(fullName);
-    const data = await ask<{ repository: RepositoryNode | null; rateLimit: RateLimitFields | null }>(
-      ctx,
-      PHASE,
-      REPOSITORY_QUERY,
-      { owner, name },
-    );
-    if (!data.repository) {
-      throw new YardstickError(
-        `repository ${fullName} (github.repos) was not found on GitHub, or the token cannot see it`,
+    await readPartition(ctx, PHASE, fullName, async () => {
+      const data = await ask<{ repository: RepositoryNode | null; rateLimit: RateLimitFields | null }>(
+        ctx,
+        PHASE,
+        REPOSITORY_QUERY,
+        { owner, name },
       );
-    }
-    await ctx.sink.add(repositoriesStream, data.repository);
-    found.set(fullName.toLowerCase(), infoOf(data.repository, orgs.has(owner.toLowerCase())));
+      if (!data.repository) {
+        throw new YardstickError(
+          `repository ${fullName} (github.repos) was not found on GitHub, or the token cannot see it`,
+        );
+      }
+      await ctx.sink.add(repositoriesStream, data.repository);
+      found.set(fullName.toLowerCase(), infoOf(data.repository, orgs.has(owner.toLowerCase())));
+    });
   }
   await ctx.sink.flush();
   return [...found.values()].sort((a, b) => a.fullName.localeCompare(b.fullName));
