@@ -243,7 +243,7 @@ Examples:
           throw new InputError(
             `there is no warehouse at ${paths.warehouse} yet: run yardstick run (or extract and build) first`,
           );
-        const lock = acquireRunLock(paths.lock, "review");
+        const lock = await acquireRunLock(paths.lock, "review");
         try {
           const built = await buildDashboards({
             ...siteOptions(cfg),

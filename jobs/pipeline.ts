@@ -65,7 +65,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const version = codeVersion(options.root);
   const metricsHash = `sha256:${createHash("sha256").update(readFileSync(options.metricsFile)).digest("hex")}`;
 
-  const lock = acquireRunLock(paths.lock, `run ${runId}`);
+  const lock = await acquireRunLock(paths.lock, `run ${runId}`);
   try {
     const stage = async <T>(
       name: StageName,
