@@ -6,5 +6,5 @@ import { register } from "tsx/esm/api";
 
 process.env.TZ = "UTC";
 register();
-const { runCli } = await import("../cli/main.ts");
-process.exitCode = await runCli(process.argv.slice(2));
+const { main } = await import("../cli/main.ts");
+await main(process.argv.slice(2));

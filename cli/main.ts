@@ -8,14 +8,16 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import { type Config, dataPaths, loadConfig, readToken } from "../core/config.ts";
 import { EXIT, InputError, YardstickError } from "../core/errors.ts";
-import { createLogger, type LogFormat, type Logger } from "../core/logger.ts";
+import { createLogger, type LogFormat, type Logger, logTimestamp } from "../core/logger.ts";
+import { exitCodeFor, installShutdownHandlers, onShutdown, stoppingSignal } from "../core/shutdown.ts";
 import { buildDashboards } from "../dashboards/build-dashboards.ts";
 import { isMonth } from "../dashboards/review/months.ts";
 import { createExtractProgress, type ExtractProgress } from "../extractors/progress/extract-progress.ts";
 import { formatRunSummary, type RunSummary } from "../extractors/progress/run-summary.ts";
 import { runExtractStage } from "../jobs/extract-stage.ts";
+import { withRunLock } from "../jobs/locked-run.ts";
 import { newRunId, runPipeline } from "../jobs/pipeline.ts";
-import { acquireRunLock } from "../jobs/run-lock.ts";
+import { REQUEST_LEDGER_CAP, rotateLedger } from "../jobs/run-ledger.ts";
 import { startSchedule } from "../jobs/schedule.ts";
 import { loadCheckedMetricsFile } from "../metrics/metric-sql-check.ts";
 import { buildWarehouse } from "../warehouse/build.ts";
@@ -66,6 +68,7 @@ function loggerFor(opts: GlobalOptions): Logger {
     format: opts.logFormat,
     level: opts.verbose ? "debug" : "info",
     write: (l) => printLine(l),
+    timestamps: true,
   });
 }
 
@@ -142,16 +145,20 @@ export function buildProgram(): Command {
       const token = readToken(cfg);
       const logger = loggerFor(globals());
       const progress = progressFor(globals(), logger);
+      const runId = newRunId(new Date());
       try {
-        const summary = await runExtractStage({
-          config: cfg,
-          token,
-          logger,
-          runId: newRunId(new Date()),
-          since,
-          full: opts.full,
-          incidentLabels: metrics.definitions.incident_labels,
-          progress,
+        const summary = await withRunLock(cfg.dataDir, `extract ${runId}`, logger, () => {
+          rotateLedger(dataPaths(cfg.dataDir).requestLedger, REQUEST_LEDGER_CAP);
+          return runExtractStage({
+            config: cfg,
+            token,
+            logger,
+            runId,
+            since,
+            full: opts.full,
+            incidentLabels: metrics.definitions.incident_labels,
+            progress,
+          });
         });
         printLine = writeStderr;
         reportRun(globals(), logger, summary.run);
@@ -173,13 +180,10 @@ export function buildProgram(): Command {
       const { definitions } = await loadCheckedMetricsFile(opts.metrics);
       const logger = loggerFor(globals());
       await ensurePythonEnv({ root: ROOT, logger });
-      const result = await buildWarehouse({
-        config: cfg,
-        root: ROOT,
-        logger,
-        runId: newRunId(new Date()),
-        definitions,
-      });
+      const runId = newRunId(new Date());
+      const result = await withRunLock(cfg.dataDir, `build ${runId}`, logger, () =>
+        buildWarehouse({ config: cfg, root: ROOT, logger, runId, definitions }),
+      );
       logger.info(`published ${result.warehousePath}`, { rows: result.rows });
     });
 
@@ -191,12 +195,9 @@ export function buildProgram(): Command {
       const cfg = loadConfig(opts.config);
       const metrics = await loadCheckedMetricsFile(opts.metrics);
       const logger = loggerFor(globals());
-      const { pages } = await buildDashboards({
-        ...siteOptions(cfg),
-        metricsFile: metrics,
-        now: new Date(),
-        logger,
-      });
+      const { pages } = await withRunLock(cfg.dataDir, "dashboards", logger, () =>
+        buildDashboards({ ...siteOptions(cfg), metricsFile: metrics, now: new Date(), logger }),
+      );
       for (const page of pages) process.stdout.write(page + "\n");
     });
 
@@ -243,8 +244,7 @@ Examples:
           throw new InputError(
             `there is no warehouse at ${paths.warehouse} yet: run yardstick run (or extract and build) first`,
           );
-        const lock = await acquireRunLock(paths.lock, "review");
-        try {
+        await withRunLock(cfg.dataDir, "review", logger, async () => {
           const built = await buildDashboards({
             ...siteOptions(cfg),
             metricsFile: metrics,
@@ -262,9 +262,7 @@ Examples:
               },
             ]);
           process.stdout.write(`${page}\n`);
-        } finally {
-          lock.release();
-        }
+        });
       },
     );
 
@@ -310,13 +308,12 @@ Examples:
       await loadCheckedMetricsFile(opts.metrics);
       const logger = loggerFor(globals());
       const task = startSchedule({ config: cfg, root: ROOT, metricsFile: opts.metrics, logger });
-      await new Promise<void>((stop) => {
-        for (const signal of ["SIGINT", "SIGTERM"] as const) {
-          process.once(signal, () => {
-            logger.info(`schedule: ${signal}, stopping`);
-            void Promise.resolve(task.stop()).then(() => stop());
-          });
-        }
+      // Runs until told to stop: a run in progress is then cancelled and recorded as interrupted first.
+      await new Promise<void>((stopped) => {
+        onShutdown("stop the schedule", async () => {
+          await task.stop();
+          stopped();
+        });
       });
     });
 
@@ -350,8 +347,23 @@ export async function runCli(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (error) {
+    // Told to stop: the work unwound because of it; the shutdown says so, not as the work's error.
+    const signal = stoppingSignal();
+    if (signal) return exitCodeFor(signal);
     return reportError(error);
   }
+}
+
+/**
+ * The `yardstick` program: the CLI with SIGTERM and SIGINT handled (cancel dbt, record the stage as
+ * interrupted, release the lock, exit 128 + the signal's number).
+ */
+export async function main(argv: string[]): Promise<void> {
+  installShutdownHandlers({ write: (line) => printLine(`${logTimestamp(new Date())} ${line}`) });
+  const code = await runCli(argv);
+  const signal = stoppingSignal();
+  // When stopping, the shutdown exits once its last step has run.
+  process.exitCode = signal ? exitCodeFor(signal) : code;
 }
 
 function reportError(error: unknown): number {
@@ -378,5 +390,5 @@ function reportError(error: unknown): number {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await runCli(process.argv.slice(2));
+  await main(process.argv.slice(2));
 }

@@ -3,6 +3,7 @@
  * length of time. Every line the child writes to stdout or stderr is kept, in order.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 
 export interface Child {
@@ -88,4 +89,23 @@ export function startNode(args: string[], options: StartOptions = {}): Child {
       child.stdin!.write(line + "\n");
     },
   };
+}
+
+/** Pids of this machine's processes whose command line contains `text` (Linux: read from /proc). */
+export function processesMentioning(text: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(text)) pids.push(Number(entry));
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return pids;
+}
+
+/** Resolves once `done()` holds, checking again whenever the event loop is free (the test's timeout bounds it). */
+export async function eventually(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 100));
 }
