@@ -270,6 +270,16 @@ Examples:
     .description("the nightly job: extract → build → metrics → dashboards, with a ledger entry per stage")
     .option("--since <date>", "backfill from YYYY-MM-DD")
     .option("--full", "ignore the cursors and re-read everything")
+    .addHelpText(
+      "after",
+      `
+One writer at a time: the run holds <dataDir>/yardstick.lock.db (a kernel lock that ends with the process,
+however it ends); another run is refused with the holder's pid. What a killed run left is removed first.
+Stop it with SIGTERM or Ctrl-C: dbt is cancelled, the stage is recorded as "interrupted" in
+<dataDir>/ledger/runs.ndjson, the lock is released, and the exit code is 143 (SIGTERM) or 130 (Ctrl-C).
+Start it directly (not through npx or npm run) so that a supervisor's SIGTERM reaches it.
+More: docs/running-unattended.md.`,
+    )
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
       const cfg = loadConfig(opts.config);
       const since = parseDateFlag("--since", opts.since);
@@ -303,6 +313,14 @@ Examples:
     .description(
       "run the nightly job at schedule.cron in schedule.timezone until stopped (one run at a time)",
     )
+    .addHelpText(
+      "after",
+      `
+Every tick leaves a line in <dataDir>/ledger/runs.ndjson, also one that fails before it starts (stage
+"start", status "failed": a token variable that is not set) or is skipped because a run is still going
+(status "skipped"). Stop it with SIGTERM or Ctrl-C: between runs it exits 0; during a run it stops the run
+as \`yardstick run\` does (stage "interrupted", exit 143 or 130). More: docs/running-unattended.md.`,
+    )
     .action(async (opts: FileOptions) => {
       const cfg = loadConfig(opts.config);
       await loadCheckedMetricsFile(opts.metrics);
@@ -310,10 +328,14 @@ Examples:
       const task = startSchedule({ config: cfg, root: ROOT, metricsFile: opts.metrics, logger });
       // Runs until told to stop: a run in progress is then cancelled and recorded as interrupted first.
       await new Promise<void>((stopped) => {
-        onShutdown("stop the schedule", async () => {
-          await task.stop();
-          stopped();
-        });
+        onShutdown(
+          "stop the schedule",
+          async () => {
+            await task.stop();
+            stopped();
+          },
+          { idle: true },
+        );
       });
     });
 
@@ -361,9 +383,8 @@ export async function runCli(argv: string[]): Promise<number> {
 export async function main(argv: string[]): Promise<void> {
   installShutdownHandlers({ write: (line) => printLine(`${logTimestamp(new Date())} ${line}`) });
   const code = await runCli(argv);
-  const signal = stoppingSignal();
-  // When stopping, the shutdown exits once its last step has run.
-  process.exitCode = signal ? exitCodeFor(signal) : code;
+  // When stopping, the shutdown handler exits (with its code) once its last step has run.
+  if (!stoppingSignal()) process.exitCode = code;
 }
 
 function reportError(error: unknown): number {

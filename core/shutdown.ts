@@ -3,7 +3,8 @@
  * recorded if the process stops registers a step for as long as it runs: cancel dbt, remove a build folder,
  * record the stage as interrupted, release the lock. On the first signal the steps run newest first, then the
  * process exits with 128 + the signal's number (143 for SIGTERM, 130 for SIGINT), as shells and supervisors
- * expect; a second signal exits at once. Work still in flight (a GitHub request that hangs) is abandoned:
+ * expect, since the work did not finish; a second signal exits at once. A process whose only steps say that
+ * stopping is its normal end (the scheduler, between runs) exits 0, as service managers expect. Work still in flight (a GitHub request that hangs) is abandoned:
  * everything it writes is written atomically, so stopping in the middle is as safe as a crash, only tidier.
  *
  * The handlers are installed by the command line only; in tests and library use, registering steps is
@@ -18,6 +19,8 @@ interface Registered {
   what: string;
   run: ShutdownStep;
   active: boolean;
+  /** Stopping here interrupts no work: the way this process normally ends. */
+  idle: boolean;
 }
 
 const steps: Registered[] = [];
@@ -27,8 +30,8 @@ let stopping: NodeJS.Signals | null = null;
  * Registers `step` to run if the process is told to stop; call the returned function when the work is over.
  * Example: `const done = onShutdown("release the lock", () => lock.release()); try { … } finally { done(); }`.
  */
-export function onShutdown(what: string, step: ShutdownStep): () => void {
-  const entry: Registered = { what, run: step, active: true };
+export function onShutdown(what: string, step: ShutdownStep, options: { idle?: boolean } = {}): () => void {
+  const entry: Registered = { what, run: step, active: true, idle: options.idle ?? false };
   steps.push(entry);
   return () => {
     entry.active = false;
@@ -79,6 +82,7 @@ export function installShutdownHandlers(options: ShutdownHandlerOptions): void {
       }
       stopping = signal;
       const pending = steps.filter((s) => s.active).reverse();
+      const code = pending.length > 0 && pending.every((s) => s.idle) ? 0 : exitCodeFor(signal);
       options.write(
         pending.length > 0
           ? `${signal}: stopping (${pending.map((s) => s.what).join(", then ")})`
@@ -95,8 +99,8 @@ export function installShutdownHandlers(options: ShutdownHandlerOptions): void {
             );
           }
         }
-        options.write(`stopped (${signal}, exit ${exitCodeFor(signal)})`);
-        exit(exitCodeFor(signal));
+        options.write(`stopped (${signal}, exit ${code})`);
+        exit(code);
       })();
     });
   }

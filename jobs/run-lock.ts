@@ -19,7 +19,7 @@ import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { writeFileAtomic } from "../core/atomic-fs.ts";
-import { YardstickError } from "../core/errors.ts";
+import { EXIT, YardstickError } from "../core/errors.ts";
 import { ensureLockDatabase, lockDatabaseOf } from "./lock-database.ts";
 
 export interface RunLock {
@@ -62,8 +62,10 @@ export async function acquireRunLock(file: string, what = "run"): Promise<RunLoc
   const database = lockDatabaseOf(note);
   const holder = held.get(database);
   if (holder !== undefined) {
-    throw new YardstickError(
+    throw new LockHeldError(
       `this process already holds the lock ${database} (for ${holder}); ${what} must wait until that ends`,
+      process.pid,
+      null,
     );
   }
   held.set(database, what);
@@ -140,6 +142,24 @@ function lockError(error: unknown, note: string, database: string): YardstickErr
       `another Yardstick process (${pid === null ? "pid unknown" : `pid ${pid}`}${about}) holds the lock on ${dirname(note)}; wait for it to finish`,
       pid,
       said,
+    );
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOTDIR" || code === "EEXIST") {
+    return new YardstickError(
+      `the data folder ${dirname(note)} is not a folder (dataDir): ${message}`,
+      EXIT.badInput,
+    );
+  }
+  if (
+    code === "EACCES" ||
+    code === "EROFS" ||
+    code === "EPERM" ||
+    /Permission denied|Read-only file system/.test(message)
+  ) {
+    return new YardstickError(
+      `the data folder ${dirname(note)} is not writable (dataDir): Yardstick cannot create its lock file there: ${message}`,
+      EXIT.badInput,
     );
   }
   if (/not a valid DuckDB database file/.test(message)) {

@@ -138,4 +138,32 @@ describe("the scheduler's ledger", () => {
       await sim.close();
     }
   }, 300_000);
+
+  it("ends `yardstick schedule` between runs on SIGTERM with exit 0, as a service manager expects", async () => {
+    const { dir } = everySecond();
+    writeFileSync(
+      join(dir, "yardstick.yaml"),
+      stringify({
+        dataDir: ".",
+        github: { url: "http://127.0.0.1:9/graphql", tokenEnv: TOKEN_ENV, repos: ["acme/api"] },
+        schedule: { cron: "0 2 1 1 *", timezone: "UTC" },
+      }),
+    );
+    const schedule = startNode(
+      [
+        join(ROOT, "bin", "yardstick.js"),
+        "schedule",
+        "--config",
+        join(dir, "yardstick.yaml"),
+        "--metrics",
+        join(ROOT, "metrics.yaml"),
+      ],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" } },
+    );
+    started.push(schedule);
+    await schedule.waitFor(/stop with Ctrl-C/);
+    schedule.process.kill("SIGTERM");
+    expect(await schedule.exited).toEqual({ code: 0, signal: null });
+    expect(schedule.lines.at(-1)).toMatch(/stopped \(SIGTERM, exit 0\)$/);
+  }, 300_000);
 });
