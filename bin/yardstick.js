@@ -21,5 +21,5 @@ if (process.env.YARDSTICK_FROM_SOURCES !== "1" && distState(root) === "current")
   register();
   entry = join(root, "cli", "main.ts");
 }
-const { runCli } = await import(pathToFileURL(entry).href);
-process.exitCode = await runCli(process.argv.slice(2));
+const { main } = await import(pathToFileURL(entry).href);
+await main(process.argv.slice(2));

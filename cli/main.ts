@@ -9,8 +9,9 @@ import { Command, CommanderError, Option } from "commander";
 import type { Config, dataPaths } from "../core/config.ts";
 import { EXIT, InputError, YardstickError } from "../core/errors.ts";
 import { parseIsoDate } from "../core/iso-date.ts";
-import { createLogger, type LogFormat, type Logger } from "../core/logger.ts";
+import { createLogger, type LogFormat, type Logger, logTimestamp } from "../core/logger.ts";
 import { PROJECT_ROOT } from "../core/project-root.ts";
+import { exitCodeFor, installShutdownHandlers, onShutdown, stoppingSignal } from "../core/shutdown.ts";
 import { terminalLines } from "../core/terminal-text.ts";
 import { isMonth } from "../dashboards/review/months.ts";
 import { type IncompleteRead, incompleteLabel } from "../extractors/github/extract-context.ts";
@@ -66,6 +67,7 @@ function loggerFor(opts: GlobalOptions): Logger {
     format: opts.logFormat,
     level: opts.verbose ? "debug" : "info",
     write: (l) => printLine(l),
+    timestamps: true,
   });
 }
 
@@ -167,10 +169,12 @@ export function buildProgram(): Command {
     .option("--full", "ignore the cursors and re-read everything")
     .addHelpText("after", PARTIAL_HELP)
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
-      const { loadConfig, readToken } = await import("../core/config.ts");
+      const { dataPaths, loadConfig, readToken } = await import("../core/config.ts");
       const { loadCheckedMetricsFile } = await import("../metrics/metric-sql-check.ts");
       const { runExtractStage } = await import("../jobs/extract-stage.ts");
       const { newRunId } = await import("../jobs/pipeline.ts");
+      const { withRunLock } = await import("../jobs/locked-run.ts");
+      const { REQUEST_LEDGER_CAP, rotateLedger } = await import("../jobs/run-ledger.ts");
       const cfg = loadConfig(opts.config);
       const since = parseDateFlag("--since", opts.since);
       const metrics = await loadCheckedMetricsFile(metricsPath(opts.metrics, opts.config));
@@ -178,16 +182,20 @@ export function buildProgram(): Command {
       await prepareData(cfg);
       const logger = loggerFor(globals());
       const progress = progressFor(globals(), logger);
+      const runId = newRunId(new Date());
       try {
-        const summary = await runExtractStage({
-          config: cfg,
-          token,
-          logger,
-          runId: newRunId(new Date()),
-          since,
-          full: opts.full,
-          incidentLabels: metrics.definitions.incident_labels,
-          progress,
+        const summary = await withRunLock(cfg.dataDir, `extract ${runId}`, logger, () => {
+          rotateLedger(dataPaths(cfg.dataDir).requestLedger, REQUEST_LEDGER_CAP);
+          return runExtractStage({
+            config: cfg,
+            token,
+            logger,
+            runId,
+            since,
+            full: opts.full,
+            incidentLabels: metrics.definitions.incident_labels,
+            progress,
+          });
         });
         printLine = writeStderr;
         reportRun(globals(), logger, summary.run);
@@ -211,19 +219,17 @@ export function buildProgram(): Command {
       const { ensurePythonEnv } = await import("../warehouse/python-env.ts");
       const { buildWarehouse } = await import("../warehouse/build.ts");
       const { newRunId } = await import("../jobs/pipeline.ts");
+      const { withRunLock } = await import("../jobs/locked-run.ts");
       const cfg = loadConfig(opts.config);
       // The definitions (AI signals, production pattern, …) classify the whole history at every build.
       const { definitions } = await loadCheckedMetricsFile(metricsPath(opts.metrics, opts.config));
       await prepareData(cfg);
       const logger = loggerFor(globals());
       await ensurePythonEnv({ root: ROOT, logger });
-      const result = await buildWarehouse({
-        config: cfg,
-        root: ROOT,
-        logger,
-        runId: newRunId(new Date()),
-        definitions,
-      });
+      const runId = newRunId(new Date());
+      const result = await withRunLock(cfg.dataDir, `build ${runId}`, logger, () =>
+        buildWarehouse({ config: cfg, root: ROOT, logger, runId, definitions }),
+      );
       logger.info(`published ${result.warehousePath}`, { rows: result.rows });
     });
 
@@ -240,12 +246,15 @@ export function buildProgram(): Command {
       const metrics = await loadCheckedMetricsFile(metricsPath(opts.metrics, opts.config));
       await prepareData(cfg);
       const logger = loggerFor(globals());
-      const { pages } = await buildDashboards({
-        ...siteOptions(cfg, dataPaths(cfg.dataDir)),
-        metricsFile: metrics,
-        now: new Date(),
-        logger,
-      });
+      const { withRunLock } = await import("../jobs/locked-run.ts");
+      const { pages } = await withRunLock(cfg.dataDir, "dashboards", logger, () =>
+        buildDashboards({
+          ...siteOptions(cfg, dataPaths(cfg.dataDir)),
+          metricsFile: metrics,
+          now: new Date(),
+          logger,
+        }),
+      );
       for (const page of pages) process.stdout.write(page + "\n");
     });
 
@@ -287,7 +296,7 @@ Examples:
         const { dataPaths, loadConfig } = await import("../core/config.ts");
         const { loadCheckedMetricsFile } = await import("../metrics/metric-sql-check.ts");
         const { buildDashboards } = await import("../dashboards/build-dashboards.ts");
-        const { acquireRunLock } = await import("../jobs/run-lock.ts");
+        const { withRunLock } = await import("../jobs/locked-run.ts");
         const cfg = loadConfig(opts.config);
         const metrics = await loadCheckedMetricsFile(metricsPath(opts.metrics, opts.config));
         await prepareData(cfg);
@@ -297,8 +306,7 @@ Examples:
           throw new InputError(
             `there is no warehouse at ${paths.warehouse} yet: run yardstick run (or extract and build) first`,
           );
-        const lock = acquireRunLock(paths.lock, "review");
-        try {
+        await withRunLock(cfg.dataDir, "review", logger, async () => {
           const built = await buildDashboards({
             ...siteOptions(cfg, paths),
             metricsFile: metrics,
@@ -316,9 +324,7 @@ Examples:
               },
             ]);
           process.stdout.write(`${page}\n`);
-        } finally {
-          lock.release();
-        }
+        });
       },
     );
 
@@ -338,7 +344,14 @@ A quiet night is cheap: when the extract finds nothing new and neither the teams
 definitions in metrics.yaml, the dbt models nor Yardstick itself changed, the build is skipped (the log says
 "build: skipped" and why, the ledger records the build stage as skipped) and the published warehouse is
 kept; the metrics and pages are still evaluated and rendered, because the clock moves (a provisional month
-may become final). Any change builds in full, as does --force-build.`,
+may become final). Any change builds in full, as does --force-build.
+
+One writer at a time: the run holds <dataDir>/yardstick.lock.db (a kernel lock that ends with the process,
+however it ends); another run is refused with the holder's pid. What a killed run left is removed first.
+Stop it with SIGTERM or Ctrl-C: dbt is cancelled, the stage is recorded as "interrupted" in
+<dataDir>/ledger/runs.ndjson, the lock is released, and the exit code is 143 (SIGTERM) or 130 (Ctrl-C).
+Start it directly (not through npx or npm run) so that a supervisor's SIGTERM reaches it.
+More: docs/running-unattended.md.`,
     )
     .action(async (opts: FileOptions & { since?: string; full?: boolean; forceBuild?: boolean }) => {
       const { loadConfig } = await import("../core/config.ts");
@@ -402,14 +415,14 @@ Examples:
     .action(async (opts: { config: string; stream?: string[] }) => {
       const { loadConfig, dataPaths } = await import("../core/config.ts");
       const { newRunId } = await import("../jobs/pipeline.ts");
-      const { acquireRunLock } = await import("../jobs/run-lock.ts");
+      const { withRunLock } = await import("../jobs/locked-run.ts");
       const { compactLake } = await import("../extractors/lake-compaction.ts");
       const cfg = loadConfig(opts.config);
+      await prepareData(cfg);
       const logger = loggerFor(globals());
       const paths = dataPaths(cfg.dataDir);
       const runId = newRunId(new Date());
-      const lock = acquireRunLock(paths.lock, `compact ${runId}`);
-      try {
+      await withRunLock(cfg.dataDir, `compact ${runId}`, logger, async () => {
         const results = await compactLake({ lakeDir: paths.lake, logger, runId, streams: opts.stream });
         if (results.length === 0) logger.info(`compact: nothing to compact in ${paths.lake}`);
         for (const r of results) {
@@ -417,14 +430,20 @@ Examples:
             `${r.stream}: ${r.filesBefore} → ${r.filesAfter} files${r.recovered ? ` (${r.recovered} an interrupted compaction)` : ""}\n`,
           );
         }
-      } finally {
-        lock.release();
-      }
+      });
     });
 
   withFiles(program.command("schedule"), true)
     .description(
       "run the nightly job at schedule.cron in schedule.timezone until stopped (one run at a time)",
+    )
+    .addHelpText(
+      "after",
+      `
+Every tick leaves a line in <dataDir>/ledger/runs.ndjson, also one that fails before it starts (stage
+"start", status "failed": a token variable that is not set) or is skipped because a run is still going
+(status "skipped"). Stop it with SIGTERM or Ctrl-C: between runs it exits 0; during a run it stops the run
+as \`yardstick run\` does (stage "interrupted", exit 143 or 130). More: docs/running-unattended.md.`,
     )
     .action(async (opts: FileOptions) => {
       const { loadConfig } = await import("../core/config.ts");
@@ -436,13 +455,16 @@ Examples:
       await prepareData(cfg);
       const logger = loggerFor(globals());
       const task = startSchedule({ config: cfg, root: ROOT, metricsFile, logger });
-      await new Promise<void>((stop) => {
-        for (const signal of ["SIGINT", "SIGTERM"] as const) {
-          process.once(signal, () => {
-            logger.info(`schedule: ${signal}, stopping`);
-            void Promise.resolve(task.stop()).then(() => stop());
-          });
-        }
+      // Runs until told to stop: a run in progress is then cancelled and recorded as interrupted first.
+      await new Promise<void>((stopped) => {
+        onShutdown(
+          "stop the schedule",
+          async () => {
+            await task.stop();
+            stopped();
+          },
+          { idle: true },
+        );
       });
     });
 
@@ -477,8 +499,22 @@ export async function runCli(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (error) {
+    // Told to stop: the work unwound because of it; the shutdown says so, not as the work's error.
+    const signal = stoppingSignal();
+    if (signal) return exitCodeFor(signal);
     return reportError(error);
   }
+}
+
+/**
+ * The `yardstick` program: the CLI with SIGTERM and SIGINT handled (cancel dbt, record the stage as
+ * interrupted, release the lock, exit 128 + the signal's number).
+ */
+export async function main(argv: string[]): Promise<void> {
+  installShutdownHandlers({ write: (line) => printLine(`${logTimestamp(new Date())} ${line}`) });
+  const code = await runCli(argv);
+  // When stopping, the shutdown handler exits (with its code) once its last step has run.
+  if (!stoppingSignal()) process.exitCode = code;
 }
 
 function reportError(error: unknown): number {
@@ -529,5 +565,5 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await runCli(process.argv.slice(2));
+  await main(process.argv.slice(2));
 }

@@ -22,33 +22,3 @@ export function writeFileAtomic(target: string, content: string | Uint8Array): v
     throw error;
   }
 }
-
-/**
- * Replaces folder `target` with a folder filled by `fill`: the new content is built in a temporary folder,
- * the old folder is moved aside, the new one renamed in, and the old one removed. If `fill` throws, the old
- * folder stays as it was.
- */
-export async function replaceDirAtomic(
-  target: string,
-  fill: (dir: string) => Promise<void> | void,
-): Promise<void> {
-  mkdirSync(dirname(target), { recursive: true });
-  const tmp = tempSibling(target);
-  mkdirSync(tmp, { recursive: true });
-  try {
-    await fill(tmp);
-  } catch (error) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw error;
-  }
-  const old = tempSibling(target);
-  let moved = false;
-  try {
-    renameSync(target, old);
-    moved = true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  renameSync(tmp, target);
-  if (moved) rmSync(old, { recursive: true, force: true });
-}

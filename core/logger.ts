@@ -21,6 +21,13 @@ export interface LoggerOptions {
   level?: LogLevel;
   write?: (line: string) => void;
   now?: () => Date;
+  /** Text lines start with the time (`2026-12-01T02:00:03Z`), as a scheduler's log needs. */
+  timestamps?: boolean;
+}
+
+/** `2026-12-01T02:00:03Z`: the time at the start of a text log line. */
+export function logTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d+Z$/, "Z");
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -40,7 +47,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       .map(([k, v]) => `${k}=${terminalText(typeof v === "string" ? v : String(JSON.stringify(v)))}`)
       .join(" ");
     const prefix = level === "info" ? "" : `${level}: `;
-    write(`${prefix}${terminalLines(message)}${extra ? `  ${extra}` : ""}`);
+    const stamp = options.timestamps ? `${logTimestamp(now())} ` : "";
+    write(`${stamp}${prefix}${terminalLines(message)}${extra ? `  ${extra}` : ""}`);
   };
   return {
     debug: (m, f) => log("debug", m, f),

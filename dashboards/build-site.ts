@@ -1,14 +1,16 @@
 /**
  * The dashboards stage: gathers the site's data (monthly reviews — frozen ones read back, the rest evaluated,
  * months whose outcome windows have closed frozen now — team trends, coverage, the weekly overview), renders
- * every page of the registry, and publishes the site in one swap. A failure anywhere leaves the last good
- * site as it was; a frozen review is never rewritten (only `review --refreeze` replaces one).
+ * every page of the registry, and publishes the site in one atomic step (`site` is a link to the version
+ * folder, swapped by a rename). A failure anywhere leaves the last good site as it was; a frozen review is
+ * never rewritten (only `review --refreeze` replaces one).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { replaceDirAtomic, writeFileAtomic } from "../core/atomic-fs.ts";
+import { writeFileAtomic } from "../core/atomic-fs.ts";
 import { InputError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
+import { publishDir } from "../core/publish-dir.ts";
 import { type LedgerEntry, openGaps, readLedger } from "../jobs/run-ledger.ts";
 import { dataWatermark, evaluateMetrics, type MetricRow } from "../metrics/metric-evaluator.ts";
 import { findMetric, type MetricsFile } from "../metrics/metrics-file.ts";
@@ -220,7 +222,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
   const renderStarted = performance.now();
   const siteDir = resolve(options.siteDir);
   const written: string[] = [];
-  await replaceDirAtomic(siteDir, async (dir) => {
+  // `site` is a link to the new version folder, swapped in one rename: readers never find no site.
+  await publishDir(siteDir, async (dir) => {
     for (const module of PAGES) {
       for (const page of module.pages(site)) {
         const target = join(dir, page.path);

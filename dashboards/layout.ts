@@ -11,6 +11,12 @@ export interface PageShell {
   generatedAt: Date;
   /** Latest extraction time in the warehouse (ISO), or null when there is no data. */
   watermark: string | null;
+  /**
+   * When the last successful extraction ended (ISO; null: never): when the data was last confirmed current.
+   * After quiet nights it is later than the watermark, which moves only when something changed. Shown
+   * beside the watermark when given.
+   */
+  confirmedAt?: string | null;
   /** Already-escaped HTML for the main part of the page. */
   body: string;
   /** Already-escaped HTML shown first in the footer (e.g. what data is incomplete); none by default. */
@@ -26,6 +32,10 @@ export function formatInstant(iso: string | Date): string {
 
 export function renderPage(page: PageShell): string {
   const watermark = page.watermark ? formatInstant(page.watermark) : "no data yet";
+  const confirmed =
+    page.confirmedAt === undefined
+      ? null
+      : escapeHtml(page.confirmedAt ? formatInstant(page.confirmedAt) : "never");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -39,13 +49,13 @@ export function renderPage(page: PageShell): string {
 <header class="page-header">
 ${page.nav ?? ""}
 <h1>${escapeHtml(page.title)}</h1>
-<p class="as-of">Data as of <strong>${escapeHtml(watermark)}</strong></p>
+<p class="as-of">Data as of <strong>${escapeHtml(watermark)}</strong>${confirmed === null ? "" : ` (the newest change extracted) · last confirmed current <strong>${confirmed}</strong> (the last successful extraction)`}</p>
 </header>
 <main>
 ${page.body}
 </main>
 <footer class="page-footer">
-${page.footerNote ?? ""}<p>Data as of ${escapeHtml(watermark)} (latest extraction) · Generated ${escapeHtml(formatInstant(page.generatedAt))} by Yardstick · Every number is shown with n, the rows it is computed from; definitions and their hashes are listed above.</p>
+${page.footerNote ?? ""}<p>Data as of ${escapeHtml(watermark)} ${confirmed === null ? "(latest extraction)" : `(the newest change extracted) · last confirmed current ${confirmed} (the last successful extraction)`} · Generated ${escapeHtml(formatInstant(page.generatedAt))} by Yardstick · Every number is shown with n, the rows it is computed from; definitions and their hashes are listed above.</p>
 </footer>
 </body>
 </html>

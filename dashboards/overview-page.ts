@@ -38,6 +38,8 @@ export interface OverviewPageInput {
   generatedAt: Date;
   /** Latest extraction time (ISO) in the warehouse: periods ending after it are marked partial. */
   watermark: string | null;
+  /** When the last successful extraction ended (ISO, null: never), shown beside the watermark when given. */
+  confirmedAt?: string | null;
   /** The period length every row was evaluated at. */
   grain: Grain;
   rows: readonly MetricRow[];
@@ -65,6 +67,7 @@ export function renderOverviewPage(input: OverviewPageInput): string {
     title: input.title,
     generatedAt: input.generatedAt,
     watermark: input.watermark,
+    ...(input.confirmedAt !== undefined ? { confirmedAt: input.confirmedAt } : {}),
     body,
     ...(input.nav ? { nav: input.nav } : {}),
     ...(input.footerNote ? { footerNote: input.footerNote } : {}),

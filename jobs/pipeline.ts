@@ -1,7 +1,9 @@
 /**
  * `yardstick run`: extract → build → metrics → dashboards, one ledger entry per stage, under a lock so two
  * runs never overlap. Every input is checked before anything is written: a bad metrics.yaml or a missing
- * token stops the run with exit 2 and leaves the lake, the warehouse and the site as they were.
+ * token stops the run with exit 2 and leaves the lake, the warehouse and the site as they were. Under the
+ * lock, what killed runs left is removed and the ledgers are capped before the first stage. Told to stop
+ * (SIGTERM, Ctrl-C), the run records the stage it was in as `interrupted` and releases the lock.
  *
  * An extraction that could not read everything (a request failed for good, the budget reserve, GitHub not
  * answering) is recorded as `partial` with what is missing, and the run still builds and publishes what it
@@ -11,6 +13,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { type Config, dataPaths, readToken } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
+import { InterruptedError, onShutdown, stoppingSignal, throwIfStopping } from "../core/shutdown.ts";
 import { buildDashboards, dashboardRows } from "../dashboards/build-dashboards.ts";
 import type { ExtractSummary } from "../extractors/extract.ts";
 import type { GitHubClientOptions } from "../extractors/github/github-client.ts";
@@ -21,8 +24,17 @@ import { buildWarehouse } from "../warehouse/build.ts";
 import { ensurePythonEnv } from "../warehouse/python-env.ts";
 import { codeVersion } from "./code-version.ts";
 import { runExtractStage } from "./extract-stage.ts";
-import { appendLedger, type StageName, type StageStatus } from "./run-ledger.ts";
-import { acquireRunLock } from "./run-lock.ts";
+import { holdRunLock } from "./locked-run.ts";
+import {
+  appendLedger,
+  type LedgerEntry,
+  REQUEST_LEDGER_CAP,
+  RUN_LEDGER_CAP,
+  rotateLedger,
+  type StageName,
+  type StageStatus,
+} from "./run-ledger.ts";
+import { acquireRunLock, LockHeldError, type RunLock } from "./run-lock.ts";
 
 export interface PipelineOptions {
   config: Config;
@@ -40,6 +52,14 @@ export interface PipelineOptions {
   full?: boolean;
   /** Run dbt even when nothing the published warehouse was built from has changed. */
   forceBuild?: boolean;
+  /** The run's id (the scheduler names its ticks before they start); a new one by default. */
+  runId?: string;
+  /**
+   * Records a run that ends before its first stage (bad input, a missing token, the lock held by another
+   * run) in the ledger as stage `start`: the scheduler does, since nobody watches its ticks; at
+   * `yardstick run` the operator reads the error, and the data folder stays untouched.
+   */
+  recordStart?: boolean;
 }
 
 export interface PipelineResult {
@@ -61,19 +81,55 @@ export function newRunId(now: Date): string {
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const { config, logger } = options;
   const now = options.now ?? (() => new Date());
+  const paths = dataPaths(config.dataDir);
+  const runId = options.runId ?? newRunId(now());
+  const runStarted = now();
+  logger.info(`run ${runId} started`, { dataDir: config.dataDir });
+  const version = codeVersion(options.root);
+  let metricsHash: string | null = null;
+
   // Inputs first: nothing is written until the metrics file parses, its SQL fits the warehouse contract
   // and the token is there.
-  const metrics = await loadCheckedMetricsFile(options.metricsFile);
-  const token = readToken(config, options.env ?? process.env);
-  // dbt's environment before any extraction: a machine that cannot build should not spend GitHub points.
-  await ensurePythonEnv({ root: options.root, logger });
-  const paths = dataPaths(config.dataDir);
-  const runId = newRunId(now());
-  const version = codeVersion(options.root);
-  const metricsHash = `sha256:${createHash("sha256").update(readFileSync(options.metricsFile)).digest("hex")}`;
-
-  const lock = acquireRunLock(paths.lock, `run ${runId}`);
+  let metrics: Awaited<ReturnType<typeof loadCheckedMetricsFile>>;
+  let token: string;
+  let lock: RunLock;
   try {
+    metrics = await loadCheckedMetricsFile(options.metricsFile);
+    metricsHash = `sha256:${createHash("sha256").update(readFileSync(options.metricsFile)).digest("hex")}`;
+    token = readToken(config, options.env ?? process.env);
+    // dbt's environment before any extraction: a machine that cannot build should not spend GitHub points.
+    await ensurePythonEnv({ root: options.root, logger });
+    throwIfStopping();
+    lock = await acquireRunLock(paths.lock, `run ${runId}`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const status: StageStatus =
+      error instanceof LockHeldError ? "skipped" : stoppingSignal() ? "interrupted" : "failed";
+    logger.error(`run ${runId} ${status} before its first stage: ${firstLine(message)}`);
+    if (options.recordStart) {
+      const endedAt = now();
+      appendLedger(paths.ledger, {
+        runId,
+        stage: "start",
+        status,
+        startedAt: runStarted.toISOString(),
+        endedAt: endedAt.toISOString(),
+        durationMs: endedAt.getTime() - runStarted.getTime(),
+        codeVersion: version,
+        metricsHash,
+        error: message,
+        ...(error instanceof LockHeldError && error.pid !== null
+          ? { details: { holderPid: error.pid } }
+          : {}),
+      });
+    }
+    throw error;
+  }
+
+  return holdRunLock(lock, config.dataDir, logger, async () => {
+    rotateLedger(paths.ledger, RUN_LEDGER_CAP);
+    rotateLedger(paths.requestLedger, REQUEST_LEDGER_CAP);
+
     const stage = async <T>(
       name: StageName,
       work: () => Promise<{
@@ -83,10 +139,14 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         details?: Record<string, unknown>;
       }>,
     ) => {
+      throwIfStopping();
       const startedAt = now();
       logger.info(`── ${name}`);
-      try {
-        const { result, status = "ok", rows, details } = await work();
+      // One line per stage, whoever writes it first: the stage itself, or the shutdown when told to stop.
+      let recorded = false;
+      const record = (status: StageStatus, fields: Pick<LedgerEntry, "rows" | "details" | "error"> = {}) => {
+        if (recorded) return;
+        recorded = true;
         const endedAt = now();
         appendLedger(paths.ledger, {
           runId,
@@ -97,24 +157,30 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           durationMs: endedAt.getTime() - startedAt.getTime(),
           codeVersion: version,
           metricsHash,
-          rows,
-          details,
+          ...fields,
         });
+      };
+      const recordOnStop = onShutdown(`record ${name} as interrupted`, (signal) =>
+        record("interrupted", { error: `interrupted by ${signal}` }),
+      );
+      try {
+        const { result, status = "ok", rows, details } = await work();
+        record(status, { rows, details });
         return result;
       } catch (error) {
-        const endedAt = now();
-        appendLedger(paths.ledger, {
-          runId,
-          stage: name,
-          status: "failed",
-          startedAt: startedAt.toISOString(),
-          endedAt: endedAt.toISOString(),
-          durationMs: endedAt.getTime() - startedAt.getTime(),
-          codeVersion: version,
-          metricsHash,
-          error: error instanceof Error ? error.message : String(error),
-        });
+        const signal = stoppingSignal();
+        if (signal) {
+          // Cancelling dbt makes it fail; that is not a dbt failure, and its output is not the story.
+          record("interrupted", { error: `interrupted by ${signal}` });
+          logger.warn(`run ${runId}: ${name} interrupted by ${signal}`);
+          throw error instanceof InterruptedError ? error : new InterruptedError(signal);
+        }
+        const message = error instanceof Error ? error.message : String(error);
+        record("failed", { error: message });
+        logger.error(`run ${runId}: ${name} failed: ${firstLine(message)}`);
         throw error;
+      } finally {
+        recordOnStop();
       }
     };
 
@@ -210,7 +276,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       pages: pages.pages,
       latestReview: pages.latestReview,
     };
-  } finally {
-    lock.release();
-  }
+  });
+}
+
+function firstLine(text: string): string {
+  return text.split("\n", 1)[0] ?? "";
 }

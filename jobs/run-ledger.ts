@@ -2,17 +2,25 @@
  * The run ledger: one JSON line per stage of every run (start, end, status, row counts, code version,
  * metrics.yaml hash), appended to `<data>/ledger/runs.ndjson`. Operators read it to see what ran and why it
  * failed; nothing in it is secret (the token never reaches it).
+ *
+ * Ledger files are capped: past a size they are rotated (`runs.ndjson` → `runs.ndjson.1` → …, the oldest
+ * dropped), at the start of a run, under the lock. readLedger reads the rotated files too, oldest first.
  */
-import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 
-export type StageName = "extract" | "build" | "metrics" | "dashboards";
+/**
+ * `start`: what happens before the first stage (inputs checked, the lock taken). The scheduler records it
+ * when a tick fails there (a missing token) or is skipped (the previous run still holds the lock).
+ */
+export type StageName = "start" | "extract" | "build" | "metrics" | "dashboards";
 /**
  * `partial`: the stage did not read everything — it stopped cleanly before the end (the GitHub budget
  * reserve, GitHub not answering) or some requests failed for good — and `details.incomplete` says what is
  * missing; the next run fills the gap.
+ * `interrupted`: the process was told to stop (SIGTERM, Ctrl-C) during the stage; nothing was published.
  */
-export type StageStatus = "ok" | "partial" | "failed" | "skipped";
+export type StageStatus = "ok" | "partial" | "failed" | "skipped" | "interrupted";
 
 export interface LedgerEntry {
   runId: string;
@@ -34,18 +42,61 @@ export function appendLedger(file: string, entry: LedgerEntry): void {
   appendFileSync(file, JSON.stringify(entry) + "\n");
 }
 
+/** Every entry, from the rotated files (oldest first) and then the current one. */
 export function readLedger(file: string): LedgerEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
+  const entries: LedgerEntry[] = [];
+  for (const generation of generations(file).reverse()) {
+    let text: string;
+    try {
+      text = readFileSync(generation, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw error;
+    }
+    for (const line of text.split("\n")) {
+      if (line.trim() !== "") entries.push(JSON.parse(line) as LedgerEntry);
+    }
   }
-  return text
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as LedgerEntry);
+  return entries;
+}
+
+/** How big a ledger file may grow before it is rotated, and how many rotated files are kept. */
+export interface LedgerCap {
+  maxBytes: number;
+  keep: number;
+}
+
+/** runs.ndjson: a nightly run adds about 3 KB, so 1 MiB is most of a year, and five files several years. */
+export const RUN_LEDGER_CAP: LedgerCap = { maxBytes: 1024 * 1024, keep: 4 };
+/** requests.ndjson: one line per GitHub request; a backfill can add tens of thousands. */
+export const REQUEST_LEDGER_CAP: LedgerCap = { maxBytes: 16 * 1024 * 1024, keep: 2 };
+
+/**
+ * Rotates `file` when it has grown past `cap.maxBytes`: `file.N` is dropped, `file.(N-1)` becomes `file.N`,
+ * …, `file` becomes `file.1`. Call it while holding the run lock; appends that race with it land whole in
+ * one file or the other. Returns whether it rotated.
+ */
+export function rotateLedger(file: string, cap: LedgerCap): boolean {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return false;
+  }
+  if (size <= cap.maxBytes) return false;
+  const files = [file, ...Array.from({ length: cap.keep }, (_, i) => `${file}.${i + 1}`)];
+  rmSync(files[files.length - 1]!, { force: true });
+  for (let i = files.length - 2; i >= 0; i--) {
+    if (existsSync(files[i]!)) renameSync(files[i]!, files[i + 1]!);
+  }
+  return true;
+}
+
+/** The current file and its rotated ones that exist, newest first. */
+function generations(file: string): string[] {
+  const found = [file];
+  for (let i = 1; existsSync(`${file}.${i}`); i++) found.push(`${file}.${i}`);
+  return found;
 }
 
 /** What a partial extraction could not read, as its ledger entry lists it in `details.incomplete`. */

@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -281,7 +290,7 @@ describe("the overview page", () => {
 });
 
 describe("publishing the site", () => {
-  it("replaces the whole site folder and leaves no temporary folder behind", async () => {
+  it("replaces the whole site folder with a link to the new version and leaves no temporary folder behind", async () => {
     const siteDir = join(dir, "publish", "site");
     mkdirSync(siteDir, { recursive: true });
     writeFileSync(join(siteDir, "index.html"), "old page");
@@ -292,7 +301,13 @@ describe("publishing the site", () => {
       expect.arrayContaining(["index.html", "overview.html", "definitions.html"]),
     );
     expect(readFileSync(join(siteDir, "index.html"), "utf8")).toMatch(/^<!doctype html>/);
-    expect(siblings(siteDir)).toEqual(["site"]);
+    // `site` is now a link to the new version; the folder from before links is kept as the version before.
+    expect(lstatSync(siteDir).isSymbolicLink()).toBe(true);
+    const names = siblings(siteDir);
+    expect(names.filter((n) => n.startsWith("."))).toEqual([]);
+    expect(names).toHaveLength(3);
+    expect(names).toEqual(expect.arrayContaining(["site", readlinkSync(siteDir)]));
+    expect(names.filter((n) => n.startsWith("site-legacy-"))).toHaveLength(1);
   });
 
   it("leaves the previous site untouched when the build fails part-way", async () => {

@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { type Config, dataPaths } from "../core/config.ts";
 import { YardstickError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
+import { InterruptedError, onShutdown } from "../core/shutdown.ts";
 import type { Definitions } from "../metrics/metric-schema.ts";
 import {
   computeBuildFingerprint,
@@ -18,8 +19,10 @@ import {
   writePublishedFingerprint,
 } from "./build-fingerprint.ts";
 import { writeBuildInputs } from "./build-inputs.ts";
+import { capDbtLogs } from "./dbt-logs.ts";
 import { runDbt } from "./dbt-runner.ts";
 import { withDb } from "./duckdb.ts";
+import { checkFreeSpace } from "./free-space.ts";
 
 export interface BuildOptions {
   config: Config;
@@ -91,6 +94,9 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildResult
     );
   }
   logger.info(`build: ${lakeFiles} pull request file(s) in the lake at ${data.lake}`);
+  // Old dbt logs first: after a night that filled the disk, they are part of what must be freed.
+  capDbtLogs(paths.logs);
+  checkFreeSpace(config.dataDir, data.warehouse);
 
   const inputs = await writeBuildInputs(config, paths.inputs, options.definitions);
   logger.info(
@@ -129,6 +135,10 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildResult
 
   rmSync(paths.runDir, { recursive: true, force: true });
   mkdirSync(paths.runDir, { recursive: true });
+  // Runs after dbt is cancelled (steps run newest first): a stopped build leaves no half warehouse behind.
+  const removeOnStop = onShutdown("remove the unfinished warehouse", () => {
+    rmSync(paths.runDir, { recursive: true, force: true });
+  });
   try {
     logger.info(`build: dbt build into ${paths.newWarehouse}`);
     let result: Awaited<ReturnType<typeof runDbt>>;
@@ -146,6 +156,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildResult
         logPath: paths.logs,
       });
     } catch (error) {
+      if (error instanceof InterruptedError) throw error;
       const kept = existsSync(data.warehouse)
         ? `the published warehouse at ${data.warehouse} is unchanged`
         : "no warehouse has been published yet";
@@ -174,6 +185,7 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildResult
     return { warehousePath: data.warehouse, rows, tests, durationMs };
   } finally {
     rmSync(paths.runDir, { recursive: true, force: true });
+    removeOnStop();
   }
 }
 

@@ -3,16 +3,34 @@
  * progress lines and, on failure, into an error that carries dbt's own words (the failing node and message).
  *
  * dbt is run offline: no anonymous usage statistics, no version check, project and profile from the
- * repository, and every file it writes (target/, logs/) in the folders the caller names. It gets only the
- * environment it needs (an allow-list, see dbtEnvironment): never the GitHub token, nor any other secret
- * of the process that starts it, which dbt, its adapters or a model's Jinja could read with env_var().
+ * repository, and every file it writes (target/, logs/) in the folders the caller names, its log capped. It
+ * gets only the environment it needs (an allow-list, see dbtEnvironment): never the GitHub token, nor any
+ * other secret of the process that starts it, which dbt, its adapters or a model's Jinja could read with
+ * env_var().
+ *
+ * dbt ends with Yardstick: it runs in a process group of its own under a small watchdog
+ * (dbt-watchdog.py) that kills the group when the pipe from this process closes, which the kernel does
+ * however this process ends, `kill -9` included. When Yardstick is told to stop (SIGTERM, Ctrl-C), it ends
+ * the group itself and reports the run as interrupted, not as a dbt failure. The operator's log gets dbt's
+ * progress and failures; the line per node is a debug line, and the whole story is in dbt.log.
  */
-import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { constants as osConstants } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { InputError, YardstickError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
+import { PROJECT_ROOT } from "../core/project-root.ts";
+import { InterruptedError, onShutdown, stoppingSignal } from "../core/shutdown.ts";
+import { capDbtLogs, DBT_LOG_FILE_BYTES } from "./dbt-logs.ts";
 import { dbtOfflineEnv, venvPaths } from "./python-env.ts";
+
+/** Runs dbt's CLI in-process and kills its process group when the pipe on fd 3 closes. */
+// From the project folder, not from this file: the compiled code in dist/ has no copy of the script.
+const WATCHDOG = join(PROJECT_ROOT, "warehouse", "dbt-watchdog.py");
+/** After SIGTERM, how long dbt has to end before its group is killed outright. */
+const TERMINATE_GRACE_MS = 5_000;
 
 export interface DbtRunOptions {
   /** Repository root: holds dbt_project.yml, profiles.yml and `.venv`. */
@@ -90,9 +108,15 @@ const STATUS_WORD: Record<string, string> = {
  */
 export async function runDbt(args: string[], options: DbtRunOptions): Promise<DbtResult> {
   const { root, logger } = options;
-  const dbt = venvPaths(root).dbt;
+  const { dbt, python } = venvPaths(root);
+  if (!existsSync(dbt)) {
+    throw new InputError(
+      `dbt is not installed at ${dbt}: run \`npm run setup\` to create the Python environment`,
+    );
+  }
   mkdirSync(options.targetPath, { recursive: true });
   mkdirSync(options.logPath, { recursive: true });
+  capDbtLogs(options.logPath);
   // Since dbt 1.5 these are accepted after the subcommand, which keeps `args[0]` the command.
   const fullArgs = [
     ...args,
@@ -104,6 +128,8 @@ export async function runDbt(args: string[], options: DbtRunOptions): Promise<Db
     options.targetPath,
     "--log-path",
     options.logPath,
+    "--log-file-max-bytes",
+    String(DBT_LOG_FILE_BYTES),
     "--log-format",
     "json",
     "--no-use-colors",
@@ -118,6 +144,7 @@ export async function runDbt(args: string[], options: DbtRunOptions): Promise<Db
   const started = Date.now();
   const result: DbtResult = { exitCode: 0, durationMs: 0, nodes: [], stats: null, errors: [], warnings: [] };
   const plainOutput: string[] = [];
+  const progress = { decile: 0 };
 
   const onLine = (line: string) => {
     if (!line.trim()) return;
@@ -129,17 +156,33 @@ export async function runDbt(args: string[], options: DbtRunOptions): Promise<Db
       logger.debug(`dbt: ${line}`);
       return;
     }
-    handleEvent(event, result, logger);
+    handleEvent(event, result, logger, progress);
   };
 
+  let stopDbt: (() => void) | undefined;
   const exitCode = await new Promise<number>((resolvePromise, reject) => {
-    const child = spawn(dbt, fullArgs, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    // stdio[3]: the watchdog's pipe. Only this process holds its other end; it is never written to.
+    const child = spawn(python, [WATCHDOG, ...fullArgs], {
+      cwd: root,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
+    });
+    const group = trackGroup(child);
+    let closed: () => void = () => {};
+    const whenClosed = new Promise<void>((r) => {
+      closed = r;
+    });
+    stopDbt = onShutdown("cancel dbt", async () => {
+      group.terminate();
+      await whenClosed;
+    });
     let open = 2;
     let code: number | null = null;
     const done = () => {
       if (open === 0 && code !== null) resolvePromise(code);
     };
-    for (const stream of [child.stdout, child.stderr]) {
+    for (const stream of [child.stdout!, child.stderr!]) {
       const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
       lines.on("line", onLine);
       lines.on("close", () => {
@@ -148,22 +191,28 @@ export async function runDbt(args: string[], options: DbtRunOptions): Promise<Db
       });
     }
     child.on("error", (error: NodeJS.ErrnoException) => {
+      group.forget();
+      closed();
       if (error.code === "ENOENT") {
         reject(
           new InputError(
-            `dbt is not installed at ${dbt}: run \`npm run setup\` to create the Python environment`,
+            `dbt's Python is not installed at ${python}: run \`npm run setup\` to create the Python environment`,
           ),
         );
       } else reject(error);
     });
     child.on("close", (c, signal) => {
-      code = c ?? (signal ? 128 : 1);
+      group.forget();
+      closed();
+      code = c ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 1);
       done();
     });
-  });
+  }).finally(() => stopDbt?.());
 
   result.exitCode = exitCode;
   result.durationMs = Date.now() - started;
+  const stopping = stoppingSignal();
+  if (stopping && exitCode !== 0) throw new InterruptedError(stopping);
   if (exitCode !== 0) {
     const details =
       result.errors.length > 0
@@ -222,7 +271,7 @@ interface NodeInfo {
   node_status?: string;
 }
 
-function handleEvent(event: DbtEvent, result: DbtResult, logger: Logger): void {
+function handleEvent(event: DbtEvent, result: DbtResult, logger: Logger, progress: { decile: number }): void {
   const name = event.info.name ?? "";
   const level = event.info.level ?? "info";
   const msg = event.info.msg ?? "";
@@ -252,10 +301,12 @@ function handleEvent(event: DbtEvent, result: DbtResult, logger: Logger): void {
     const materialized = resourceType === "model" && node.materialized ? ` (${node.materialized})` : "";
     const failing = failures > 0 ? ` (${failures} failing row${failures === 1 ? "" : "s"})` : "";
     const seconds = status === "skipped" ? "" : ` ${time.toFixed(2)}s`;
-    const line = `  ${index}/${total} ${word}${kind} ${nodeName}${materialized}${seconds}${failing}`;
-    if (status === "fail" || status === "error") logger.error(line.trimStart());
-    else if (status === "warn") logger.warn(line.trimStart());
-    else logger.info(line);
+    const line = `${index}/${total} ${word} ${kind} ${nodeName}${materialized}${seconds}${failing}`;
+    // Failures and warnings in full; every other node only in the debug log (and in dbt.log).
+    if (status === "fail" || status === "error") logger.error(line);
+    else if (status === "warn") logger.warn(line);
+    else logger.debug(`  ${line}`);
+    logProgress(result, Number(total), logger, progress);
     return;
   }
 
@@ -295,4 +346,64 @@ function handleEvent(event: DbtEvent, result: DbtResult, logger: Logger): void {
     return;
   }
   logger.debug(`dbt: ${msg.trim()}`);
+}
+
+/** One info line each time another tenth of the nodes has finished: progress, and failures so far. */
+function logProgress(result: DbtResult, total: number, logger: Logger, progress: { decile: number }): void {
+  if (!Number.isFinite(total) || total <= 0) return;
+  const done = result.nodes.length;
+  const decile = Math.min(10, Math.floor((done * 10) / total));
+  if (decile <= progress.decile) return;
+  progress.decile = decile;
+  const failed = result.nodes.filter((n) => n.status === "fail" || n.status === "error").length;
+  const warned = result.nodes.filter((n) => n.status === "warn").length;
+  const skipped = result.nodes.filter((n) => n.status === "skipped").length;
+  const notes = [
+    failed > 0 ? `${failed} failed` : "",
+    warned > 0 ? `${warned} warned` : "",
+    skipped > 0 ? `${skipped} skipped` : "",
+  ].filter(Boolean);
+  logger.info(`dbt: ${done}/${total} nodes done${notes.length > 0 ? ` (${notes.join(", ")})` : ""}`);
+}
+
+/** dbt process groups still running: killed outright if this process exits without waiting for them. */
+const liveGroups = new Set<number>();
+let exitHook = false;
+
+/** Keeps track of a detached dbt's process group, and ends it with this process. */
+function trackGroup(child: ChildProcess) {
+  const pid = child.pid;
+  if (pid !== undefined) liveGroups.add(pid);
+  if (!exitHook) {
+    exitHook = true;
+    process.on("exit", () => {
+      for (const group of liveGroups) killGroup(group, "SIGKILL");
+    });
+  }
+  return {
+    terminate() {
+      if (pid === undefined || !liveGroups.has(pid)) return;
+      killGroup(pid, "SIGTERM");
+      setTimeout(() => {
+        if (liveGroups.has(pid)) killGroup(pid, "SIGKILL");
+      }, TERMINATE_GRACE_MS).unref();
+    },
+    forget() {
+      if (pid !== undefined) liveGroups.delete(pid);
+      const pipe = child.stdio[3];
+      if (pipe && "destroy" in pipe) pipe.destroy();
+    },
+  };
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group has ended already.
+  }
+}
+
+function signalNumber(signal: NodeJS.Signals): number | undefined {
+  return osConstants.signals[signal];
 }

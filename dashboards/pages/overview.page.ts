@@ -19,6 +19,7 @@ export const overviewPage: PageModule = {
       title: page.title,
       generatedAt: site.generatedAt,
       watermark: site.watermark,
+      confirmedAt: site.lastExtraction,
       grain: "week",
       rows: site.overview ?? [],
       definitions: site.metrics.metrics
