@@ -3,7 +3,8 @@
  * same transformation as plain SQL in DuckDB (dbt's compiled models, in dependency order, without dbt and
  * without its tests) to show what dbt itself costs.
  *
- * `npm run bench -- build [pullRequests=100000] [repositories=pullRequests/500] [--extract N] [--days 730] [--dir DIR]`
+ * `npm run bench -- build [pullRequests=100000] [repositories=pullRequests/500] [--extract N] [--days 730] [--dir DIR]
+ *   [--memory-limit SIZE] [--threads N] [--skip-plain]`
  *
  * The lake: an organisation of N pull requests (`--extract`, default min(pullRequests, 100000)) is extracted
  * through the real HTTP simulator once and kept under DIR (`--dir`, else $YARDSTICK_BENCH_DIR, else
@@ -14,9 +15,16 @@
  *
  * The built warehouse stays at DIR/build-<pullRequests>/warehouse/warehouse.duckdb for other benchmarks
  * (printed as `warehouse`). For 1,000,000 pull requests give Node room: NODE_OPTIONS=--max-old-space-size=8192.
+ * A tiled lake is kept (with tiled.json saying what it was tiled from) and reused by the next run.
+ *
+ * The build runs with yardstick.yaml's defaults for DuckDB (`duckdb:`: memory limit, threads, spill folder)
+ * unless --memory-limit or --threads say otherwise; --duckdb-defaults builds as before `duckdb:` existed
+ * (DuckDB's own 80% of memory, insertion order kept), to compare. The peak memory is sampled over the whole
+ * process tree. --skip-plain leaves out the plain-SQL comparison.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { configFromObject, dataPaths } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
@@ -24,6 +32,7 @@ import { createLogger, type Logger } from "../core/logger.ts";
 import type { TeamDefinition } from "../simulator/org-generator.ts";
 import { buildPaths, buildWarehouse } from "../warehouse/build.ts";
 import { withDb } from "../warehouse/duckdb.ts";
+import { duckDbResources } from "../warehouse/duckdb-resources.ts";
 import { ensurePythonEnv } from "../warehouse/python-env.ts";
 import { type CachedLake, ensureExtractedLake } from "./bench-lake-cache.ts";
 import { MAX_TILES, tileLake, tileTeams } from "./lake-tiling.ts";
@@ -115,21 +124,30 @@ interface BenchOptions {
   /** Days of history the extracted organisation covers (two years by default, like the metrics bench). */
   days: number;
   dir: string;
+  /** yardstick.yaml `duckdb:` for the build (defaults where absent). */
+  duckdb: { memoryLimit?: string; threads?: number };
+  /** Build with DuckDB's own defaults (80% of memory, insertion order kept), as before `duckdb:` existed. */
+  duckdbDefaults: boolean;
+  skipPlain: boolean;
 }
 
 function parseArgs(args: string[]): BenchOptions {
   const positional: string[] = [];
   const flags: Record<string, string> = {};
+  let skipPlain = false;
+  let duckdbDefaults = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    const flag = /^--(extract|dir|days)(?:=(.*))?$/.exec(arg);
+    const flag = /^--(extract|dir|days|memory-limit|threads)(?:=(.*))?$/.exec(arg);
     if (flag) {
       const value = flag[2] ?? args[++i];
       if (value === undefined) throw new InputError(`--${flag[1]} needs a value`);
       flags[flag[1]!] = value;
-    } else if (arg.startsWith("--")) {
+    } else if (arg === "--skip-plain") skipPlain = true;
+    else if (arg === "--duckdb-defaults") duckdbDefaults = true;
+    else if (arg.startsWith("--")) {
       throw new InputError(
-        `unknown option ${arg}: the build bench takes --extract N, --days N and --dir DIR`,
+        `unknown option ${arg}: the build bench takes --extract N, --days N, --dir DIR, --memory-limit SIZE, --threads N, --duckdb-defaults and --skip-plain`,
       );
     } else positional.push(arg);
   }
@@ -156,7 +174,13 @@ function parseArgs(args: string[]): BenchOptions {
   }
   const dir = resolve(flags.dir ?? process.env.YARDSTICK_BENCH_DIR ?? join(ROOT, "bench", "results"));
   const days = count(flags.days, "--days", 730);
-  return { pullRequests, repositories, extract, days, dir };
+  const duckdb = {
+    ...(flags["memory-limit"] !== undefined && { memoryLimit: flags["memory-limit"] }),
+    ...(flags.threads !== undefined && { threads: count(flags.threads, "--threads", 1) }),
+  };
+  if (duckdbDefaults && Object.keys(duckdb).length > 0)
+    throw new InputError("--duckdb-defaults goes without --memory-limit and --threads");
+  return { pullRequests, repositories, extract, days, dir, duckdb, duckdbDefaults, skipPlain };
 }
 
 interface BuildFigures {
@@ -185,21 +209,29 @@ async function tileAndBuild(
   const tiles = pullRequests / base.shape.pullRequests;
   const dataDir = join(options.dir, `build-${pullRequests}`);
   const lake = dataPaths(dataDir).lake;
-  process.stderr.write(`bench: tiling ${base.lake} ${tiles} time(s) into ${lake}\n`);
-  const tiled = await tileLake({ sourceLake: base.lake, targetLake: lake, tiles });
-  process.stderr.write(`bench: tiled in ${tiled.seconds.toFixed(1)}s: ${JSON.stringify(tiled.rows)}\n`);
+  const tiled = await tiledLake(base.lake, lake, tiles);
   const config = configFromObject(
     {
       dataDir,
       github: { url: "http://127.0.0.1:9/graphql", orgs: tiled.owners },
       teams: tileTeams(base.teams as TeamDefinition[], tiles),
+      duckdb: options.duckdb,
     },
     join(dataDir, "yardstick.yaml"),
+  );
+  process.stderr.write(
+    `bench: DuckDB ${JSON.stringify(options.duckdbDefaults ? DUCKDB_OWN_DEFAULTS : config.duckdb)}\n`,
   );
   process.stderr.write(`bench: dbt build of ${pullRequests} pull requests\n`);
   const memory = startMemorySampler();
   const t0 = performance.now();
-  const built = await buildWarehouse({ config, root: ROOT, logger, runId: "bench" });
+  const built = await buildWarehouse({
+    config,
+    root: ROOT,
+    logger,
+    runId: "bench",
+    ...(options.duckdbDefaults && { dbtSettings: DUCKDB_OWN_DEFAULTS }),
+  });
   const buildSeconds = (performance.now() - t0) / 1000;
   const peak = memory.stop();
   process.stderr.write(
@@ -218,6 +250,61 @@ async function tileAndBuild(
     marts: built.rows,
     warehouse: built.warehousePath,
   };
+}
+
+/** DuckDB's defaults, as every build ran before yardstick.yaml had `duckdb:` (its memory_limit: 80% of RAM). */
+const DUCKDB_OWN_DEFAULTS = {
+  YARDSTICK_DUCKDB_MEMORY_LIMIT: `${Math.floor((totalmem() * 0.8) / 1024 ** 2)}MiB`,
+  YARDSTICK_DUCKDB_PRESERVE_INSERTION_ORDER: "true",
+};
+
+/** The build's models as plain SQL in DuckDB, in dependency order, without dbt and its tests. */
+async function plainSql(dataDir: string): Promise<{ seconds: number; peakMiB: number; models: number }> {
+  const statements = compiledModels(buildPaths(dataDir, "bench").target);
+  // Same file name as dbt's, because the compiled SQL names its catalog after the file.
+  const plainDir = join(dataDir, "plain");
+  rmSync(plainDir, { recursive: true, force: true });
+  mkdirSync(plainDir);
+  const plainDb = join(plainDir, "warehouse.duckdb");
+  process.env.YARDSTICK_LAKE = dataPaths(dataDir).lake;
+  process.stderr.write(`bench: ${statements.length} compiled models as plain SQL into ${plainDb}\n`);
+  const memory = startMemorySampler();
+  const t3 = performance.now();
+  await withDb(plainDb, "read_write", async (db) => {
+    for (const s of statements) await db.run(s.sql);
+  });
+  const plainSeconds = (performance.now() - t3) / 1000;
+  const plainPeak = memory.stop();
+  rmSync(plainDir, { recursive: true, force: true });
+  return { seconds: plainSeconds, peakMiB: plainPeak.treeMiB, models: statements.length };
+}
+
+/** Tiles `sourceLake` into `targetLake`, or reuses the tiling an earlier run left there (tiled.json). */
+async function tiledLake(
+  sourceLake: string,
+  targetLake: string,
+  tiles: number,
+): Promise<{ owners: string[]; rows: Record<string, number>; seconds: number }> {
+  const marker = join(targetLake, "tiled.json");
+  if (existsSync(marker)) {
+    const kept = JSON.parse(readFileSync(marker, "utf8")) as {
+      sourceLake: string;
+      tiles: number;
+      owners: string[];
+      rows: Record<string, number>;
+      seconds: number;
+    };
+    if (kept.sourceLake === sourceLake && kept.tiles === tiles) {
+      process.stderr.write(`bench: reusing the lake tiled ${tiles} time(s) at ${targetLake}\n`);
+      return kept;
+    }
+  }
+  rmSync(marker, { force: true });
+  process.stderr.write(`bench: tiling ${sourceLake} ${tiles} time(s) into ${targetLake}\n`);
+  const tiled = await tileLake({ sourceLake, targetLake, tiles });
+  process.stderr.write(`bench: tiled in ${tiled.seconds.toFixed(1)}s: ${JSON.stringify(tiled.rows)}\n`);
+  writeFileSync(marker, `${JSON.stringify({ sourceLake, tiles, ...tiled }, null, 2)}\n`);
+  return tiled;
 }
 
 /**
@@ -308,22 +395,8 @@ const bench: Benchmark = {
 
     // The same models as plain SQL: dbt compiled them into the manifest of the build's target folder.
     const dataDir = join(options.dir, `build-${options.pullRequests}`);
-    const statements = compiledModels(buildPaths(dataDir, "bench").target);
-    // Same file name as dbt's, because the compiled SQL names its catalog after the file.
-    const plainDir = join(dataDir, "plain");
-    rmSync(plainDir, { recursive: true, force: true });
-    mkdirSync(plainDir);
-    const plainDb = join(plainDir, "warehouse.duckdb");
-    process.env.YARDSTICK_LAKE = dataPaths(dataDir).lake;
-    process.stderr.write(`bench: ${statements.length} compiled models as plain SQL into ${plainDb}\n`);
-    const memory = startMemorySampler();
-    const t3 = performance.now();
-    await withDb(plainDb, "read_write", async (db) => {
-      for (const s of statements) await db.run(s.sql);
-    });
-    const plainSeconds = (performance.now() - t3) / 1000;
-    const plainPeak = memory.stop();
-    rmSync(plainDir, { recursive: true, force: true });
+    const plain = options.skipPlain ? undefined : await plainSql(dataDir);
+    const resources = duckDbResources();
 
     return {
       pullRequests: options.pullRequests,
@@ -343,10 +416,13 @@ const bench: Benchmark = {
       buildPeakTreeMiB: figures.buildPeakTreeMiB,
       buildTestsPassed: figures.buildTestsPassed,
       buildTestsFailed: figures.buildTestsFailed,
-      plainSqlSeconds: Number(plainSeconds.toFixed(1)),
-      plainSqlPeakMiB: plainPeak.treeMiB,
-      plainSqlModels: statements.length,
-      dbtToPlainRatio: Number((figures.buildSeconds / plainSeconds).toFixed(2)),
+      duckdb: options.duckdbDefaults ? DUCKDB_OWN_DEFAULTS : resources,
+      ...(plain && {
+        plainSqlSeconds: Number(plain.seconds.toFixed(1)),
+        plainSqlPeakMiB: plain.peakMiB,
+        plainSqlModels: plain.models,
+        dbtToPlainRatio: Number((figures.buildSeconds / plain.seconds).toFixed(2)),
+      }),
       marts: figures.marts,
       ...(baseFigures && {
         baseBuildSeconds: baseFigures.buildSeconds,

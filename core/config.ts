@@ -6,6 +6,12 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { validate } from "node-cron";
 import { z } from "zod";
+import {
+  DEFAULT_DUCKDB_RESOURCES,
+  type DuckDbResources,
+  MEMORY_LIMIT_PATTERN,
+  useDuckDbResources,
+} from "../warehouse/duckdb-resources.ts";
 import { InputError } from "./errors.ts";
 import { looksLikeToken } from "./secrets.ts";
 import { parseYaml, readYamlFile, validateYaml, type YamlSource } from "./yaml-source.ts";
@@ -202,6 +208,32 @@ export const configSchema = z
       })
       .strict()
       .default({ compactAfterFiles: 100 }),
+    duckdb: z
+      .object({
+        memoryLimit: z
+          .string({ error: "must be a size with its unit, e.g. 2GB, 1500MB or 4GiB" })
+          .regex(MEMORY_LIMIT_PATTERN, "must be a size with its unit, e.g. 2GB, 1500MB or 4GiB")
+          .optional()
+          .describe(
+            "DuckDB's memory limit for the build and the metrics (default: 2 GiB, or half the machine's memory if that is less); past it DuckDB spills to tempDirectory",
+          ),
+        threads: z
+          .number({ error: "must be a whole number of threads, e.g. 4" })
+          .int({ error: "must be a whole number of threads, e.g. 4" })
+          .min(1, { error: "must be at least 1" })
+          .max(1024, { error: "must be at most 1024" })
+          .optional()
+          .describe("DuckDB's threads (default: one per core)"),
+        tempDirectory: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            "Folder DuckDB spills to past its memory limit (relative to this file; default: inside the data folder, beside the database being built or read)",
+          ),
+      })
+      .strict()
+      .default({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -273,6 +305,8 @@ export interface Config {
   /** Where notifications go; null when `notify:` is absent. */
   notify: NotifyConfig | null;
   lake: { compactAfterFiles: number };
+  /** DuckDB's memory limit, threads and spill folder (absolute), for every DuckDB the run opens. */
+  duckdb: DuckDbResources;
 }
 
 export interface NotifyConfig {
@@ -315,6 +349,14 @@ export function configFromObject(input: ConfigInput, file: string): Config {
 export function normaliseConfig(source: YamlSource): Config {
   const parsed = validateYaml(source, configSchema, "configuration file");
   const base = dirname(resolve(source.file));
+  const duckdb: DuckDbResources = {
+    memoryLimit: parsed.duckdb.memoryLimit ?? DEFAULT_DUCKDB_RESOURCES.memoryLimit,
+    threads: parsed.duckdb.threads ?? null,
+    tempDirectory:
+      parsed.duckdb.tempDirectory === undefined ? null : resolve(base, parsed.duckdb.tempDirectory),
+  };
+  // One configuration per process: every DuckDB opened from here on (metrics, pages) uses its resources.
+  useDuckDbResources(duckdb);
   return {
     file: resolve(source.file),
     dataDir: isAbsolute(parsed.dataDir) ? parsed.dataDir : resolve(base, parsed.dataDir),
@@ -329,6 +371,7 @@ export function normaliseConfig(source: YamlSource): Config {
     status: parsed.status,
     notify: parsed.notify ?? null,
     lake: parsed.lake,
+    duckdb,
   };
 }
 

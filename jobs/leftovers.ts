@@ -1,7 +1,8 @@
 /**
  * What killed runs leave in a data folder, removed at the start of the next one (under the lock, so no
  * other run can be writing them): per-run build folders (`build/warehouse-<run>/`, a whole warehouse each),
- * half-written site folders, site versions no link points at, and the temporary files of atomic writes.
+ * half-written site folders, site versions no link points at, the temporary files of atomic writes, and
+ * the spill folders that killed processes left in a configured DuckDB temporary folder (duckdb.tempDirectory).
  * The lake's own temporaries are the extractor's to sweep (extractors/lake-writer.ts).
  */
 import { readdirSync, rmSync, statSync } from "node:fs";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { dataPaths } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import { isVersionOf, publishedVersion } from "../core/publish-dir.ts";
+import { removeDeadSpillFolders } from "../warehouse/duckdb-resources.ts";
 
 /** A temporary file or folder of core/atomic-fs.ts: `.<name>.tmp-<pid>-<hex>`. */
 const ATOMIC_TEMP = /^\..+\.tmp-\d+-[0-9a-f]{8}$/;
@@ -49,6 +51,8 @@ export function cleanLeftovers(dataDir: string, logger?: Logger): Leftovers {
       if (ATOMIC_TEMP.test(name)) remove(dir, name, join(dir.slice(dataDir.length + 1), name));
     }
   }
+  // Spill folders of killed processes in a configured DuckDB temporary folder (outside the data folder).
+  removed.push(...removeDeadSpillFolders());
   if (removed.length > 0)
     logger?.info(`removed what an interrupted run left: ${removed.join(", ")}`, { dataDir });
   return { removed };

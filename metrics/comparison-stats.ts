@@ -365,7 +365,16 @@ function harrellDavisReplicates(
   const clusterOfRank = Int32Array.from(order, (i) => clusters[i]!);
   const count = new Int32Array(G);
   for (const c of clusterOfRank) count[c]!++;
+  // Each repository's overall ranks, ascending: positions[start[g] … start[g + 1]).
+  const start = new Int32Array(G + 1);
+  for (let g = 0; g < G; g++) start[g + 1] = start[g]! + count[g]!;
+  const positions = new Int32Array(n);
+  const filled = start.slice(0, G);
+  for (let r = 0; r < n; r++) positions[filled[clusterOfRank[r]!]!++] = r;
   const windows = new Map<number, Window>();
+  // Σ weights × the remaining values at ranks first…last, without repository `without` (-1: none). Only the
+  // window is visited: the remaining rank k sits at overall rank k + (the repository's ranks before it), so
+  // the cost is the window's length plus the repository's size, not n.
   const estimate = (without: number) => {
     const m = n - (without < 0 ? 0 : count[without]!);
     let window = windows.get(m);
@@ -374,15 +383,22 @@ function harrellDavisReplicates(
       windows.set(m, window);
     }
     const { first, weights } = window;
-    const last = first + weights.length - 1;
+    let j = without < 0 ? 0 : start[without]!;
+    const end = without < 0 ? 0 : start[without + 1]!;
+    // The overall rank of remaining rank `first`: step past every removed rank at or below it.
+    let r = first;
+    while (j < end && positions[j]! <= r) {
+      j++;
+      r++;
+    }
     let sum = 0;
-    let rank = -1; // rank among the remaining values
-    for (let r = 0; r < n; r++) {
-      if (clusterOfRank[r] === without) continue;
-      rank++;
-      if (rank < first) continue;
-      sum += weights[rank - first]! * sorted[r]!;
-      if (rank === last) break;
+    for (let w = 0; w < weights.length; w++) {
+      sum += weights[w]! * sorted[r]!;
+      r++;
+      while (j < end && positions[j] === r) {
+        j++;
+        r++;
+      }
     }
     return sum;
   };

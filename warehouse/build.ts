@@ -22,6 +22,7 @@ import { writeBuildInputs } from "./build-inputs.ts";
 import { capDbtLogs } from "./dbt-logs.ts";
 import { runDbt } from "./dbt-runner.ts";
 import { withDb } from "./duckdb.ts";
+import { dbtResourceEnv } from "./duckdb-resources.ts";
 import { checkFreeSpace } from "./free-space.ts";
 
 export interface BuildOptions {
@@ -41,6 +42,11 @@ export interface BuildOptions {
    * nightly run sets it; `yardstick build` and `run --force-build` do not.
    */
   skipWhenUnchanged?: boolean;
+  /**
+   * DuckDB settings for dbt that override the configuration's (benchmarks compare with DuckDB's own
+   * defaults this way: YARDSTICK_DUCKDB_MEMORY_LIMIT, YARDSTICK_DUCKDB_PRESERVE_INSERTION_ORDER).
+   */
+  dbtSettings?: Record<string, string>;
 }
 
 export interface BuildResult {
@@ -149,6 +155,8 @@ export async function buildWarehouse(options: BuildOptions): Promise<BuildResult
           YARDSTICK_LAKE: data.lake,
           YARDSTICK_INPUTS: paths.inputs,
           YARDSTICK_BUILD_DB: paths.newWarehouse,
+          ...dbtResourceEnv(config.duckdb, join(paths.runDir, "duckdb-tmp"), runId),
+          ...options.dbtSettings,
         },
         withhold: [config.github.tokenEnv],
         logger,

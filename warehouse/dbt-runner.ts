@@ -24,6 +24,7 @@ import type { Logger } from "../core/logger.ts";
 import { PROJECT_ROOT } from "../core/project-root.ts";
 import { InterruptedError, onShutdown, stoppingSignal } from "../core/shutdown.ts";
 import { capDbtLogs, DBT_LOG_FILE_BYTES } from "./dbt-logs.ts";
+import { dbtResourceEnv, duckDbResources } from "./duckdb-resources.ts";
 import { dbtOfflineEnv, venvPaths } from "./python-env.ts";
 
 /** Runs dbt's CLI in-process and kills its process group when the pipe on fd 3 closes. */
@@ -136,6 +137,8 @@ export async function runDbt(args: string[], options: DbtRunOptions): Promise<Db
   ];
   const env = {
     ...dbtOfflineEnv(dbtEnvironment(process.env, options.withhold)),
+    // DuckDB's memory limit, threads and spill folder (profiles.yml); a build passes its own spill folder.
+    ...dbtResourceEnv(duckDbResources(), join(options.targetPath, "duckdb-tmp"), args[0] ?? "dbt"),
     ...options.env,
     PYTHONUNBUFFERED: "1",
     NO_COLOR: "1",

@@ -11,6 +11,7 @@
 import { existsSync } from "node:fs";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { YardstickError } from "../core/errors.ts";
+import { duckDbOpenOptions } from "./duckdb-resources.ts";
 
 export interface Db {
   connection: DuckDBConnection;
@@ -41,7 +42,8 @@ export async function openDb(path: string, mode: OpenMode = "read_only"): Promis
   if (readOnly && path !== ":memory:" && !existsSync(path)) {
     throw new YardstickError(`no warehouse at ${path}: run \`yardstick build\` (or \`yardstick run\`) first`);
   }
-  const options: Record<string, string> = {};
+  // Memory limit, threads and spill folder (yardstick.yaml duckdb:) first, as path options must be.
+  const options: Record<string, string> = duckDbOpenOptions();
   if (readOnly && path !== ":memory:") options.access_mode = "READ_ONLY";
   // Options are set in order, and with external access off DuckDB refuses any later path option (such as
   // temp_directory): the sandbox's go last.

@@ -6,6 +6,8 @@ export const ROOT = resolve(import.meta.dirname, "..", "..");
 
 export interface CliResult {
   code: number | null;
+  /** The signal that ended it, if one did (yardstickAsync only). */
+  signal?: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -51,6 +53,6 @@ export function yardstickAsync(args: string[], options: CliOptions = {}): Promis
       stderr += chunk;
     });
     child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
+    child.on("close", (code, signal) => done({ code, signal, stdout, stderr }));
   });
 }
