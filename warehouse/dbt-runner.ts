@@ -298,8 +298,8 @@ function handleEvent(event: DbtEvent, result: DbtResult, logger: Logger, progres
     });
     const index = event.data.index ?? "?";
     const total = event.data.total ?? event.data.num_models ?? "?";
-    // Padded to line the columns up, and always followed by a space: ERROR and REUSED fill the padding.
-    const word = `${(STATUS_WORD[status] ?? status.toUpperCase()).padEnd(5)} `;
+    // Padded to line the columns up, and always followed by a space (below): ERROR and REUSED fill the padding.
+    const word = (STATUS_WORD[status] ?? status.toUpperCase()).padEnd(5);
     const kind = resourceType.replace("_", " ");
     const materialized = resourceType === "model" && node.materialized ? ` (${node.materialized})` : "";
     const failing = failures > 0 ? ` (${failures} failing row${failures === 1 ? "" : "s"})` : "";
