@@ -282,8 +282,8 @@ describe("buildWarehouse", () => {
                 strftime(extracted_at, '%Y-%m-%dT%H:%M:%SZ') as extracted_at
          from fct_pull_requests order by pull_request_id`,
       ),
-      // Staging views must still resolve after the file was renamed into place.
-      viaView: await db.all<{ n: number }>("select count(*)::integer as n from stg_github__pull_requests"),
+      // Views (one row per pull request here) must still resolve after the file was renamed into place.
+      viaView: await db.all<{ n: number }>("select count(*)::integer as n from int_pull_requests_delivery"),
     }));
 
     expect(columns.map((c) => [c.column_name, c.data_type])).toEqual(contract);

@@ -1,3 +1,7 @@
+-- A view, unlike the other GitHub staging models: it carries the raw payload (for the nested lists its
+-- consumers unnest), which as a table would more than double the warehouse.
+{{ config(materialized='view') }}
+
 with source as (
 
     select * from {{ source('github', 'pull_requests') }}
