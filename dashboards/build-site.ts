@@ -230,6 +230,11 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
         mkdirSync(dirname(target), { recursive: true });
         writeFileSync(target, module.render(site, page, NAV));
         written.push(page.path);
+        for (const file of module.files?.(site, page) ?? []) {
+          const path = join(dir, file.path);
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(path, file.content);
+        }
       }
     }
   });

@@ -23,6 +23,9 @@ import { stringify } from "yaml";
 import { runCli } from "../cli/main.ts";
 import { dataPaths, loadConfig } from "../core/config.ts";
 import { createMemoryLogger } from "../core/logger.ts";
+import { FOLLOW_UP_ROWS, followUpsCsv, renderReview } from "../dashboards/pages/review.page.ts";
+import type { ReviewSnapshot } from "../dashboards/review/review-snapshot.ts";
+import { NAV } from "../dashboards/site/page-registry.ts";
 import { type PipelineResult, runPipeline } from "../jobs/pipeline.ts";
 import { compareMetrics } from "../metrics/metric-compare.ts";
 import { evaluateMetrics } from "../metrics/metric-evaluator.ts";
@@ -376,6 +379,64 @@ describe("the monthly review site", () => {
     } finally {
       await page.close();
     }
+  });
+
+  it("shows at most 40 follow-ups and 30 repositories on a page, whatever the organisation's size, the whole lists in CSV beside it", async () => {
+    const reviewsDir = join(dataDir, "reviews");
+    const snapshots = readdirSync(reviewsDir)
+      .filter((f) => /^\d{4}-\d{2}\.json$/.test(f))
+      .map((f) => JSON.parse(readFileSync(join(reviewsDir, f), "utf8")) as ReviewSnapshot);
+    const busiest = [...snapshots].sort((a, b) => b.follow_ups.length - a.follow_ups.length)[0]!;
+    expect(busiest.follow_ups.length, "the demo organisation has follow-ups").toBeGreaterThan(0);
+    // The published CSV holds every follow-up of the month, and the page shows them (fewer than 40 here).
+    const csv = readFileSync(join(siteDir(), "reviews", `${busiest.month}-follow-ups.csv`), "utf8");
+    const csvLines = csv.trimEnd().split("\r\n");
+    expect(csvLines[0]).toBe(
+      "repository,number,url,class,tools,evidence,evidence_where,reverted_by,incidents",
+    );
+    expect(
+      csvLines
+        .slice(1)
+        .map((l) => l.split(",").slice(0, 2).join("#"))
+        .sort(),
+    ).toEqual(busiest.follow_ups.map((f) => `${f.repository}#${f.number}`).sort());
+    // Link coverage: one CSV line per repository of the organisation, whose merged pull requests add up to
+    // the organisation's (counted from the generator's truth).
+    const coverage = readFileSync(join(siteDir(), "data-link-coverage.csv"), "utf8").trimEnd().split("\r\n");
+    const repos = new Set(org.dataset.repositories.map((r) => `${r.owner}/${r.name}`));
+    expect(coverage[1]!.split(",")[0], "the whole organisation first").toBe("(all)");
+    const listed = coverage.slice(2).map((l) => l.split(",")[0]);
+    expect(listed.sort(), coverage.join("\n")).toEqual([...repos].sort());
+    const merged = org.dataset.pullRequests.filter((p) => p.mergedAt !== null).length;
+    expect(Number(coverage[1]!.split(",")[1])).toBe(merged);
+    expect(coverage.slice(2).reduce((sum, l) => sum + Number(l.split(",")[1]), 0)).toBe(merged);
+
+    // A month with 100 follow-ups (a hostile evidence text among them): 40 on the page, incidents first.
+    const many: ReviewSnapshot = {
+      ...busiest,
+      follow_ups: Array.from({ length: 100 }, (_, i) => ({
+        ...busiest.follow_ups[0]!,
+        number: 10_000 + i,
+        incidents: i % 10 === 9 ? [900 + i] : [],
+        reverted_by: i % 10 === 9 ? null : 20_000 + i,
+        evidence: i === 0 ? '=HYPERLINK("https://evil.example/","x")' : busiest.follow_ups[0]!.evidence,
+      })),
+    };
+    const html = renderReview(many, NAV, true);
+    const section = html.slice(
+      html.indexOf('id="follow-ups"'),
+      html.indexOf("</section>", html.indexOf('id="follow-ups"')),
+    );
+    const shownNumbers = [...section.matchAll(/#(\d+)<\/a><\/th>/g)].map((m) => Number(m[1]));
+    expect(shownNumbers).toHaveLength(FOLLOW_UP_ROWS);
+    // The ten with an incident come first, then the reverted ones by number.
+    expect(shownNumbers.slice(0, 10)).toEqual(Array.from({ length: 10 }, (_, k) => 10_009 + 10 * k));
+    expect(section).toContain("are the first of 100");
+    const manyCsv = followUpsCsv(many).trimEnd().split("\r\n");
+    expect(manyCsv).toHaveLength(101);
+    expect(manyCsv.find((l) => l.includes("HYPERLINK"))).toContain(
+      `'=HYPERLINK(""https://evil.example/"",""x"")`,
+    );
   });
 
   it("keeps a final review byte-identical through new data and a changed definition, and lists the restatement", async () => {

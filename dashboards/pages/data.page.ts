@@ -1,14 +1,16 @@
 /**
  * `data.html`, data trust: how fresh each source is, what partial extractions could not read yet, how well pull requests and incidents link to
- * deployments (per repository), which months are still provisional, and restatements — figures of frozen
+ * deployments (per repository: the least covered on the page, all in a CSV file beside it), which months are still provisional, and restatements — figures of frozen
  * reviews that today's definitions or data would give differently.
  */
 import { escapeHtml } from "../../core/html.ts";
 import { formatInstant } from "../layout.ts";
 import { monthLabel } from "../review/months.ts";
+import { csvText } from "../site/csv-file.ts";
 import { shortHash } from "../site/figure-html.ts";
 import { gapWhen } from "../site/incomplete-note.ts";
 import type { PageModule } from "../site/page-registry.ts";
+import type { CoverageRow } from "../site/site-data.ts";
 import { siteFooter } from "../site/site-footer.ts";
 import { relative, renderSitePage } from "../site/site-layout.ts";
 import { formatCount, formatValue, type Measure } from "../units.ts";
@@ -16,10 +18,62 @@ import { reviewPath } from "./review.page.ts";
 
 const SHARE: Measure = { unit: "ratio", aggregation: "ratio" };
 
+/**
+ * The page lists this many repositories at most (the least covered first), so that its size depends on the
+ * organisation's teams and months, not on its number of repositories; all are in a CSV file beside it.
+ */
+export const COVERAGE_ROWS = 30;
+export const COVERAGE_CSV = "data-link-coverage.csv";
+
+/** The whole organisation's row of rpt_link_coverage. */
+const ALL_REPOSITORIES = "(all)";
+
+/**
+ * The whole organisation first, then the least covered repositories: by the share of merged pull requests
+ * linked to production, then by name.
+ */
+function lowestCoverage(rows: readonly CoverageRow[]): CoverageRow[] {
+  const share = (c: CoverageRow) =>
+    c.repository === ALL_REPOSITORIES
+      ? -1
+      : c.merged_pull_requests > 0
+        ? c.merged_linked_to_production / c.merged_pull_requests
+        : 2;
+  return [...rows].sort(
+    (a, b) => share(a) - share(b) || (a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : 0),
+  );
+}
+
+export function coverageCsv(rows: readonly CoverageRow[]): string {
+  return csvText(
+    [
+      "repository",
+      "merged_pull_requests",
+      "merged_linked_to_production",
+      "merged_linked_by_window",
+      "incidents",
+      "incidents_linked_to_deployment",
+      "pull_requests",
+      "pull_requests_with_ai_signal",
+    ],
+    lowestCoverage(rows).map((c) => [
+      c.repository,
+      c.merged_pull_requests,
+      c.merged_linked_to_production,
+      c.merged_linked_by_window,
+      c.incidents,
+      c.incidents_linked_to_deployment,
+      c.pull_requests,
+      c.pull_requests_with_ai_signal,
+    ]),
+  );
+}
+
 export const dataPage: PageModule = {
   name: "data",
   description: "Freshness of every source, link coverage per repository, provisional months, restatements",
   pages: () => [{ path: "data.html", title: "Data trust", key: "" }],
+  files: (site) => [{ path: COVERAGE_CSV, content: coverageCsv(site.coverage) }],
   render: (site, page, nav) => {
     const extracts = site.ledger.filter((e) => e.stage === "extract");
     const lastOk = [...extracts].reverse().find((e) => e.status === "ok");
@@ -43,12 +97,21 @@ ${
     : "<p>None: the latest extraction read everything it set out to read.</p>"
 }</section>`;
     const pct = (a: number, b: number) => (b > 0 ? formatValue(a / b, SHARE) : "–");
-    const coverageRows = site.coverage.map(
+    // The whole organisation's row and the COVERAGE_ROWS least covered repositories.
+    const shown = lowestCoverage(site.coverage).slice(0, COVERAGE_ROWS + 1);
+    const repositories = site.coverage.filter((c) => c.repository !== ALL_REPOSITORIES).length;
+    const csv = relative(page.path, COVERAGE_CSV);
+    const coverageNote =
+      site.coverage.length > shown.length
+        ? `<p class="note">The whole organisation and the ${formatCount(COVERAGE_ROWS)} repositories (of ${formatCount(repositories)}) with the lowest share of merged pull requests linked to production; all are in <a href="${escapeHtml(csv)}">link coverage per repository (CSV)</a>.</p>`
+        : `<p class="note">The same table as a file: <a href="${escapeHtml(csv)}">link coverage per repository (CSV)</a>.</p>`;
+    const coverageRows = shown.map(
       (c) =>
         `<tr><th scope="row">${escapeHtml(c.repository)}</th><td class="num">${escapeHtml(pct(c.merged_linked_to_production, c.merged_pull_requests))} <span class="n">${escapeHtml(`${formatCount(c.merged_linked_to_production)} of ${formatCount(c.merged_pull_requests)}`)}</span></td><td class="num">${escapeHtml(formatCount(c.merged_linked_by_window))}</td><td class="num">${escapeHtml(pct(c.incidents_linked_to_deployment, c.incidents))} <span class="n">${escapeHtml(`${formatCount(c.incidents_linked_to_deployment)} of ${formatCount(c.incidents)}`)}</span></td><td class="num">${escapeHtml(pct(c.pull_requests_with_ai_signal, c.pull_requests))} <span class="n">${escapeHtml(`${formatCount(c.pull_requests_with_ai_signal)} of ${formatCount(c.pull_requests)}`)}</span></td></tr>`,
     );
     const coverage = `<section id="coverage" aria-labelledby="coverage-h"><h2 id="coverage-h">Link coverage</h2>
 <p class="note">Lead time and shipped-with-incident rest on linking pull requests to the deployment that shipped them, and change failure rate on linking incidents to deployments. Linked by merge time means the commit history was missing and the link is a guess.</p>
+${coverageNote}
 <div class="table-wrap" tabindex="0"><table><caption>Link coverage per repository</caption>
 <thead><tr><th scope="col">Repository</th><th scope="col">Merged PRs linked to production</th><th scope="col">…by merge time</th><th scope="col">Incidents linked to a deployment</th><th scope="col">PRs with an AI signal</th></tr></thead>
 <tbody>${coverageRows.join("\n")}</tbody></table></div></section>`;

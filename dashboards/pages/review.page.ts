@@ -9,7 +9,8 @@ import { formatInstant } from "../layout.ts";
 import { addMonths, monthLabel } from "../review/months.ts";
 import { renderNotes } from "../review/notes.ts";
 import { AGENT_METRICS, TREND_MONTHS } from "../review/review-plan.ts";
-import type { Figure, ImpactRow, ReviewSnapshot } from "../review/review-snapshot.ts";
+import type { Figure, FollowUp, ImpactRow, ReviewSnapshot } from "../review/review-snapshot.ts";
+import { csvText } from "../site/csv-file.ts";
 import {
   comparisonCell,
   comparisonText,
@@ -45,6 +46,11 @@ export const reviewPage: PageModule = {
       site.reviews.some((r) => r.month === addMonths(page.key, -1)),
       incompleteNoteHtml(site.gaps),
     );
+  },
+  files: (site, page) => {
+    const entry = site.reviews.find((r) => r.month === page.key);
+    if (!entry || entry.snapshot.follow_ups.length === 0) return [];
+    return [{ path: followUpsCsvPath(entry.month), content: followUpsCsv(entry.snapshot) }];
   },
 };
 
@@ -383,13 +389,70 @@ function safeUrl(url: string): string | null {
   return /^https?:\/\/[^\s"'<>]+$/i.test(url) ? url : null;
 }
 
+/**
+ * The page lists this many follow-ups at most (the ones with an incident first, then the reverted ones), so
+ * that its size depends on the organisation's teams and months, not on how many pull requests it merges;
+ * the whole list is in a CSV file beside the page.
+ */
+export const FOLLOW_UP_ROWS = 40;
+
+export function followUpsCsvPath(month: string): string {
+  return `reviews/${month}-follow-ups.csv`;
+}
+
+/** Incidents first, then reverts; then by repository and number (a stable order for a frozen page). */
+function bySeverity(a: FollowUp, b: FollowUp): number {
+  return (
+    Number(b.incidents.length > 0) - Number(a.incidents.length > 0) ||
+    Number(b.reverted_by !== null) - Number(a.reverted_by !== null) ||
+    (a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : 0) ||
+    a.number - b.number
+  );
+}
+
+/** The month's whole follow-up list as CSV (cells neutralised for spreadsheets). */
+export function followUpsCsv(s: ReviewSnapshot): string {
+  return csvText(
+    [
+      "repository",
+      "number",
+      "url",
+      "class",
+      "tools",
+      "evidence",
+      "evidence_where",
+      "reverted_by",
+      "incidents",
+    ],
+    [...s.follow_ups]
+      .sort(bySeverity)
+      .map((f) => [
+        f.repository,
+        f.number,
+        f.url,
+        f.authorship_class,
+        f.tools,
+        f.evidence,
+        f.evidence_where,
+        f.reverted_by,
+        f.incidents.join(" "),
+      ]),
+  );
+}
+
 function followUps(s: ReviewSnapshot): string {
   if (s.follow_ups.length === 0)
     return section(
       "follow-ups",
       `<p>No AI-attributed pull request merged in ${escapeHtml(monthLabel(s.month))} was reverted or shipped with an incident.</p>`,
     );
-  const rows = s.follow_ups.map((f) => {
+  const shown = [...s.follow_ups].sort(bySeverity).slice(0, FOLLOW_UP_ROWS);
+  const csv = relative(reviewPath(s.month), followUpsCsvPath(s.month));
+  const whole =
+    s.follow_ups.length > shown.length
+      ? `<p class="note">The ${formatCount(shown.length)} below are the first of ${formatCount(s.follow_ups.length)}: those with an incident first, then those reverted. All ${formatCount(s.follow_ups.length)} are in <a href="${escapeHtml(csv)}">the follow-up list (CSV)</a>.</p>`
+      : `<p class="note">The same list as a file: <a href="${escapeHtml(csv)}">follow-ups (CSV)</a>.</p>`;
+  const rows = shown.map((f) => {
     const url = safeUrl(f.url);
     const name = `${f.repository}#${f.number}`;
     const link = url
@@ -412,6 +475,7 @@ function followUps(s: ReviewSnapshot): string {
   return section(
     "follow-ups",
     `<p class="note">AI-attributed pull requests merged in ${escapeHtml(monthLabel(s.month))} that were reverted or shipped with an incident: the audit list to follow up, postmortem style. No author names: the question is the process, not the person.</p>
+${whole}
 ${table("AI-attributed pull requests reverted or linked to an incident", ["Pull request", "Class", "Tool", "Evidence that classified it", "Outcome"], rows)}`,
   );
 }

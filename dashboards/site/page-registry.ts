@@ -19,12 +19,21 @@ export interface PageSpec {
   key: string;
 }
 
+/** A file a page links to (e.g. the whole of a list the page shows the head of, as CSV). */
+export interface SiteFile {
+  /** Site-relative path. */
+  path: string;
+  content: string;
+}
+
 export interface PageModule {
   name: string;
   /** What it evaluates and shows, for the maintainer reading this list. */
   description: string;
   pages(site: SiteData): PageSpec[];
   render(site: SiteData, page: PageSpec, nav: readonly NavLink[]): string;
+  /** Files written beside the page, which it links to. */
+  files?(site: SiteData, page: PageSpec): SiteFile[];
 }
 
 export const PAGES: readonly PageModule[] = [
