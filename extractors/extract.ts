@@ -20,7 +20,6 @@ import {
   newPageSizes,
 } from "./github/extract-context.ts";
 import type { GitHubClient } from "./github/github-client.ts";
-import { BudgetReserveReached, GitHubUnavailable } from "./github/github-errors.ts";
 import { readDefaultBranches } from "./github/phases/default-branch.phase.ts";
 import { readDeployments } from "./github/phases/deployments.phase.ts";
 import { readIncidents } from "./github/phases/incidents.phase.ts";
@@ -32,6 +31,7 @@ import { LakeSink } from "./lake-sink.ts";
 import { sweepTemporaries } from "./lake-writer.ts";
 import { createExtractProgress, type ExtractProgress } from "./progress/extract-progress.ts";
 import type { RunSummary } from "./progress/run-summary.ts";
+import { RunStop } from "./run-stop.ts";
 
 export interface ExtractOptions {
   config: Config;
@@ -154,10 +154,10 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
     try {
       await phase(name, work, partitions());
     } catch (error) {
-      if (!(error instanceof BudgetReserveReached || error instanceof GitHubUnavailable)) throw error;
+      if (!(error instanceof RunStop)) throw error;
       // Thrown between requests, never mid-write: what landed is durable and the cursors say how far.
       await sink.flush();
-      const resetAt = error instanceof BudgetReserveReached ? error.resetAt : undefined;
+      const resetAt = error.resetAt;
       stopped = { reason: error.message, ...(resetAt ? { resetAt } : {}) };
       ctx.incomplete.push({ stream: name, reason: error.message });
       progress.stopped(error.message, resetAt);

@@ -3,12 +3,11 @@
  * request ledger (`<data>/ledger/requests.ndjson`) and to the progress display, the extraction itself, and
  * its summary. The token is handed to the client and nowhere else.
  */
-import { appendFileSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { type Config, dataPaths } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import { type ExtractSummary, extract } from "../extractors/extract.ts";
 import { createGitHubClient, type GitHubClientOptions } from "../extractors/github/github-client.ts";
+import { requestLedger } from "../extractors/http/request-ledger.ts";
 import { createExtractProgress, type ExtractProgress } from "../extractors/progress/extract-progress.ts";
 
 export interface ExtractStageOptions {
@@ -31,8 +30,7 @@ export async function runExtractStage(options: ExtractStageOptions): Promise<Ext
   // streams in the other (every step line said requests=0).
   const progress =
     options.progress ?? createExtractProgress({ output: { write: () => true }, logger, live: false });
-  const requestLedger = dataPaths(config.dataDir).requestLedger;
-  mkdirSync(dirname(requestLedger), { recursive: true });
+  const ledger = requestLedger(dataPaths(config.dataDir).requestLedger, runId);
   const client = createGitHubClient({
     requestIntervalMs: config.github.requestIntervalMs,
     reserve: config.github.reserve,
@@ -41,7 +39,7 @@ export async function runExtractStage(options: ExtractStageOptions): Promise<Ext
     token: options.token,
     logger,
     onRequest: (record) => {
-      appendFileSync(requestLedger, JSON.stringify({ runId, ...record }) + "\n");
+      ledger(record);
       progress.request(record);
     },
   });

@@ -5,17 +5,14 @@
 import type { Config } from "../../core/config.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { CursorStore } from "../cursor-store.ts";
+import { failsOnlyItsPartition } from "../http/request-error.ts";
+import type { RequestRecord } from "../http/request-record.ts";
 import type { LakeSink } from "../lake-sink.ts";
 import type { ExtractProgress } from "../progress/extract-progress.ts";
+import { SourceUnavailable } from "../run-stop.ts";
 import { AdaptivePageSizes, requestAdaptivePage } from "./adaptive-page-size.ts";
-import type { GitHubClient } from "./github-client.ts";
-import {
-  failsOnlyItsPartition,
-  GitHubRequestError,
-  GitHubUnavailable,
-  toleratedPartial,
-} from "./github-errors.ts";
-import { operationNameOf, type RequestRecord } from "./request-record.ts";
+import { type GitHubClient, operationNameOf } from "./github-client.ts";
+import { GitHubRequestError, toleratedPartial } from "./github-errors.ts";
 
 /** The next run re-reads this much before the previous scan began, so nothing updated mid-run is missed. */
 export const WATERMARK_OVERLAP_MS = 60 * 60 * 1000;
@@ -110,7 +107,7 @@ export async function readPartition(
       );
     }
     if (ctx.failuresInARow >= FAILURES_IN_A_ROW_TO_STOP)
-      throw new GitHubUnavailable(ctx.failuresInARow, error.message);
+      throw new SourceUnavailable("GitHub", ctx.failuresInARow, error.message);
     return false;
   }
 }
