@@ -23,6 +23,7 @@ import {
 } from "./github-errors.ts";
 import { gitHubRules, waitBeforeRetry } from "./github-retry-rules.ts";
 import { CONTEXT_KEY, createGraphQLOctokit, type GitHubRequest } from "./octokit-attempts.ts";
+import { operationNameOf } from "./queries/operation-name.ts";
 import { RateLimitBudget } from "./rate-limit-budget.ts";
 
 export interface GitHubClientOptions extends RequestPolicyOptions {
@@ -71,12 +72,6 @@ export function baseUrlOf(graphqlUrl: string): string {
     throw new Error(`github.url must end in /graphql: got ${url.origin}${url.pathname}`);
   }
   return `${url.origin}${url.pathname.slice(0, -"/graphql".length)}`;
-}
-
-/** The operation name of a GraphQL document, for records and messages (never the variables). */
-export function operationNameOf(document: string): string {
-  const match = /\b(?:query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(document);
-  return match?.[1] ?? "anonymous";
 }
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
