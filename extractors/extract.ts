@@ -109,8 +109,12 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
 
   for (const run of runs)
     for (const lake of run.source.lakeStreams) sweepTemporaries(paths.lake, lake.source, lake.name);
+  // A source that stops cleanly stops only itself; the summary says the first stop.
   let stopped: ExtractSummary["stopped"];
-  for (const run of runs) stopped ??= await run.read();
+  for (const run of runs) {
+    const stop = await run.read();
+    stopped ??= stop;
+  }
   await sink.flush();
   const incomplete = base.incomplete;
   if (incomplete.length > 0) {
