@@ -123,10 +123,7 @@ interface DeploymentsConnection {
 /** Deployments still in flight: id → repository and creation time. */
 type InFlight = Record<string, { repository: string; createdAt: string }>;
 
-async function readDeployments(
-  ctx: GitHubContext,
-  repositories: readonly RepositoryInfo[],
-): Promise<void> {
+async function readDeployments(ctx: GitHubContext, repositories: readonly RepositoryInfo[]): Promise<void> {
   const stateFile = join(dataPaths(ctx.config.dataDir).state, "deployments-in-flight.json");
   const lookbackStart = ctx.runStartedAt.getTime() - ctx.config.github.deploymentLookbackDays * DAY_MS;
   const inFlight: InFlight = {};
