@@ -13,7 +13,7 @@ import { createLogger } from "../core/logger.ts";
 import { redactSecrets } from "../core/secrets.ts";
 import { createGitHubClient } from "../extractors/github/github-client.ts";
 import { GitHubRequestError } from "../extractors/github/github-errors.ts";
-import { createRedactor } from "../extractors/github/redact.ts";
+import { createRedactor } from "../extractors/http/redact.ts";
 import { withDb } from "../warehouse/duckdb.ts";
 import { pythonEnvStatus } from "../warehouse/python-env.ts";
 

@@ -1,40 +1,32 @@
 /**
- * The extract stage: repositories, then pull requests (with commits, reviews and head-commit CI), default
- * branches (with their CI), deployments and incidents — each reading only what changed since its cursor,
- * landing it in the lake, then moving the cursor. Nightly cost grows with the activity since the last run,
- * not with the number of repositories.
+ * The extract stage: every configured source's declared streams (source.ts), in order — for GitHub the
+ * repositories, then pull requests (with commits, reviews and head-commit CI), default branches (with their
+ * CI), deployments and incidents — each reading only what changed since its cursor, landing it in the lake,
+ * then moving the cursor. Nightly cost grows with the activity since the last run, not with the number of
+ * repositories.
  *
- * A request that fails for good costs only the repository or scope it was reading (`incomplete` in the
- * summary); the budget reserve or an outage stops the run cleanly, and the streams it did not reach are
- * listed as incomplete too. Either way what landed is durable and the cursors say how far: the next run
- * fills the gap.
+ * A request that fails for good costs only the partition (repository, search scope) it was reading
+ * (`incomplete` in the summary); the budget reserve or an outage stops the source cleanly (RunStop), and the
+ * streams it did not reach are listed as incomplete too. Either way what landed is durable and the cursors
+ * say how far: the next run fills the gap.
  */
 import type { Config } from "../core/config.ts";
 import { dataPaths } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import { CursorStore } from "./cursor-store.ts";
-import {
-  type ExtractContext,
-  type IncompleteRead,
-  incompleteLabel,
-  newPageSizes,
-} from "./github/extract-context.ts";
 import type { GitHubClient } from "./github/github-client.ts";
-import { BudgetReserveReached, GitHubUnavailable } from "./github/github-errors.ts";
-import { readDefaultBranches } from "./github/phases/default-branch.phase.ts";
-import { readDeployments } from "./github/phases/deployments.phase.ts";
-import { readIncidents } from "./github/phases/incidents.phase.ts";
-import { readPullRequests } from "./github/phases/pull-requests.phase.ts";
-import { readRepositories } from "./github/phases/repositories.phase.ts";
-import { searchScopes } from "./github/phases/search-scopes.ts";
-import { GITHUB_STREAMS } from "./github/streams/github-streams.ts";
+import { githubSource } from "./github/source.ts";
 import { LakeSink } from "./lake-sink.ts";
 import { sweepTemporaries } from "./lake-writer.ts";
 import { createExtractProgress, type ExtractProgress } from "./progress/extract-progress.ts";
 import type { RunSummary } from "./progress/run-summary.ts";
+import { RunStop } from "./run-stop.ts";
+import type { Source, Stream } from "./source.ts";
+import { type IncompleteRead, incompleteLabel, inPartition, type StreamContext } from "./stream-context.ts";
 
 export interface ExtractOptions {
   config: Config;
+  /** The GitHub source's client (githubSource.createClient, or createGitHubClient in tests). */
   client: GitHubClient;
   logger: Logger;
   runId: string;
@@ -60,11 +52,11 @@ export interface ExtractSummary {
   streams: StreamSummary[];
   requests: number;
   points: number;
-  /** Requests per phase: repositories, pull_requests, pull_request_overflow, default_branch, deployments, incidents. */
+  /** Requests per stream: repositories, pull_requests, pull_request_overflow, default_branch, deployments, incidents. */
   requestsByPhase: Record<string, number>;
   durationMs: number;
   /**
-   * Set when the run stopped cleanly before the end (GitHub budget under the reserve, or GitHub not
+   * Set when the run stopped cleanly before the end (GitHub budget under the reserve, or a source not
    * answering); the next run resumes.
    */
   stopped?: { reason: string; resetAt?: string };
@@ -82,18 +74,17 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
   const now = options.now ?? (() => new Date());
   const started = Date.now();
   const paths = dataPaths(config.dataDir);
-  for (const stream of GITHUB_STREAMS) sweepTemporaries(paths.lake, stream.source, stream.name);
   const progress =
     options.progress ?? createExtractProgress({ output: { write: () => true }, logger, live: false });
+  const current = { phase: "-", partition: "-" };
   const sink = new LakeSink({
     lakeDir: paths.lake,
     runId,
     now,
-    onRow: () => progress.rowsWritten(ctx.current.phase, ctx.current.partition, 1),
+    onRow: () => progress.rowsWritten(current.phase, current.partition, 1),
   });
-  const ctx: ExtractContext = {
+  const base: Omit<StreamContext, "source"> = {
     config,
-    client: options.client,
     logger,
     runId,
     now,
@@ -102,92 +93,114 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
     cursors: new CursorStore(paths.state),
     since: options.since,
     full: options.full,
-    incidentLabels: options.incidentLabels ?? ["incident"],
     counters: { requests: 0, points: 0, byPhase: {} },
-    pageSizes: newPageSizes(),
     progress,
-    current: { phase: "repositories", partition: "-" },
+    current,
     incomplete: [],
     failuresInARow: 0,
   };
+  const open = <C extends StreamContext, Client>(source: Source<C, Client, unknown>, client: Client) =>
+    new SourceRun(
+      source,
+      source.open({ ...base, source: { name: source.name, label: source.label } }, client, options),
+    );
+  // Every configured source with its client, in the order they are read.
+  const runs: SourceRun[] = [open(githubSource, options.client)];
 
-  // `partitions`: how many repositories (or search scopes) the stream reads one by one, shown as done/total;
-  // unknown for the listing of repositories, none for deployments (read in batches of repositories).
-  const phase = async <T>(name: string, work: () => Promise<T>, partitions?: number): Promise<T> => {
-    ctx.current = { phase: name, partition: "-" };
-    progress.streamStarted(name, partitions);
-    try {
-      return await work();
-    } finally {
-      await sink.flush();
-      progress.streamFinished(name);
-    }
-  };
-
+  for (const run of runs)
+    for (const lake of run.source.lakeStreams) sweepTemporaries(paths.lake, lake.source, lake.name);
+  // A source that stops cleanly stops only itself; the summary says the first stop.
   let stopped: ExtractSummary["stopped"];
-  let repositories: Awaited<ReturnType<typeof readRepositories>> = [];
-  let scopes = 0;
-  // [stream, its work, how many partitions its progress counts (known once the repositories are read)]
-  const phases: [string, () => Promise<unknown>, () => number | undefined][] = [
-    [
-      "repositories",
-      async () => {
-        repositories = await readRepositories(ctx);
-        scopes = searchScopes(config.github.orgs, repositories).length;
-      },
-      () => undefined,
-    ],
-    [
-      "pull_requests",
-      () => readPullRequests(ctx, repositories),
-      () => (config.github.discovery === "scan" ? repositories.length : scopes),
-    ],
-    ["default_branch", () => readDefaultBranches(ctx, repositories), () => repositories.length],
-    ["deployments", () => readDeployments(ctx, repositories), () => undefined],
-    ["incidents", () => readIncidents(ctx, repositories), () => scopes],
-  ];
-  for (const [name, work, partitions] of phases) {
-    if (stopped) {
-      ctx.incomplete.push({ stream: name, reason: stopped.reason });
-      continue;
-    }
-    try {
-      await phase(name, work, partitions());
-    } catch (error) {
-      if (!(error instanceof BudgetReserveReached || error instanceof GitHubUnavailable)) throw error;
-      // Thrown between requests, never mid-write: what landed is durable and the cursors say how far.
-      await sink.flush();
-      const resetAt = error instanceof BudgetReserveReached ? error.resetAt : undefined;
-      stopped = { reason: error.message, ...(resetAt ? { resetAt } : {}) };
-      ctx.incomplete.push({ stream: name, reason: error.message });
-      progress.stopped(error.message, resetAt);
-      logger.warn(`extract stopped early: ${error.message}; the next run resumes from here`);
-    }
+  for (const run of runs) {
+    const stop = await run.read();
+    stopped ??= stop;
   }
   await sink.flush();
-  if (ctx.incomplete.length > 0) {
+  const incomplete = base.incomplete;
+  if (incomplete.length > 0) {
     logger.warn(
-      `extract incomplete: ${ctx.incomplete.map(incompleteLabel).join(", ")} could not be read; the next run fills the gap`,
-      { step: "extract_incomplete", incomplete: ctx.incomplete.map(incompleteLabel) },
+      `extract incomplete: ${incomplete.map(incompleteLabel).join(", ")} could not be read; the next run fills the gap`,
+      { step: "extract_incomplete", incomplete: incomplete.map(incompleteLabel) },
     );
   }
 
   const counts = sink.summary();
   return {
-    repositories: repositories.map((r) => r.fullName),
-    streams: GITHUB_STREAMS.map((s) => ({
-      stream: s.name,
-      rows: counts[s.name]?.rows ?? 0,
-      files: counts[s.name]?.files ?? 0,
-    })),
-    requests: ctx.counters.requests,
-    points: ctx.counters.points,
-    requestsByPhase: { ...ctx.counters.byPhase },
+    repositories: runs.flatMap((run) => run.repositories()),
+    streams: runs.flatMap((run) =>
+      run.source.lakeStreams.map((s) => ({
+        stream: s.name,
+        rows: counts[s.name]?.rows ?? 0,
+        files: counts[s.name]?.files ?? 0,
+      })),
+    ),
+    requests: base.counters.requests,
+    points: base.counters.points,
+    requestsByPhase: { ...base.counters.byPhase },
     durationMs: Date.now() - started,
     ...(stopped ? { stopped } : {}),
-    incomplete: [...ctx.incomplete],
-    run: { ...progress.finish(), incomplete: [...ctx.incomplete] },
+    incomplete: [...incomplete],
+    run: { ...progress.finish(), incomplete: [...incomplete] },
   };
+}
+
+/** One source's streams in one run, read in order; a clean stop ends the source's reading. */
+class SourceRun<C extends StreamContext = StreamContext> {
+  constructor(
+    readonly source: Source<C, unknown, unknown>,
+    private readonly ctx: C,
+  ) {}
+
+  repositories(): string[] {
+    return this.source.repositories?.(this.ctx) ?? [];
+  }
+
+  /** Reads every stream; resolves to the stop, if the source stopped cleanly before its last stream. */
+  async read(): Promise<ExtractSummary["stopped"]> {
+    const { ctx } = this;
+    let stopped: ExtractSummary["stopped"];
+    for (const stream of this.source.streams) {
+      if (stopped) {
+        ctx.incomplete.push({ stream: stream.name, reason: stopped.reason });
+        continue;
+      }
+      try {
+        await this.readStream(stream);
+      } catch (error) {
+        if (!(error instanceof RunStop)) throw error;
+        // Thrown between requests, never mid-write: what landed is durable and the cursors say how far.
+        await ctx.sink.flush();
+        const resetAt = error.resetAt;
+        stopped = { reason: error.message, ...(resetAt ? { resetAt } : {}) };
+        ctx.incomplete.push({ stream: stream.name, reason: error.message });
+        ctx.progress.stopped(error.message, resetAt);
+        ctx.logger.warn(`extract stopped early: ${error.message}; the next run resumes from here`);
+      }
+    }
+    return stopped;
+  }
+
+  /**
+   * One stream with its progress: a partitioned stream partition by partition (shown as done/total, each
+   * failing alone), another whole; the sink is flushed after it, whatever happened.
+   */
+  private async readStream(stream: Stream<C>): Promise<void> {
+    const { ctx } = this;
+    const partitions = "partitions" in stream ? stream.partitions(ctx) : undefined;
+    Object.assign(ctx.current, { phase: stream.name, partition: "-" });
+    ctx.progress.streamStarted(stream.name, partitions?.length);
+    try {
+      if ("read" in stream) await stream.read(ctx);
+      else
+        for (const partition of partitions ?? []) {
+          if (stream.skip?.(ctx, partition)) continue;
+          await inPartition(ctx, stream.name, partition.name, () => stream.readPartition(ctx, partition));
+        }
+    } finally {
+      await ctx.sink.flush();
+      ctx.progress.streamFinished(stream.name);
+    }
+  }
 }
 
 /** Rows one stream landed in a run. */

@@ -1,9 +1,9 @@
 /**
  * Buffers records per stream and writes them to the lake in batches of a few thousand rows: fewer, larger
- * Parquet files, and bounded memory on a huge backfill. A phase calls `flush()` before it moves a cursor,
+ * Parquet files, and bounded memory on a huge backfill. A stream calls `flush()` before it moves a cursor,
  * so a cursor never runs ahead of what is durable.
  */
-import type { LakeStream, RowValue } from "./github/streams/stream-definition.ts";
+import type { LakeStream, RowValue } from "./lake-stream.ts";
 import { writeLakeBatch } from "./lake-writer.ts";
 
 /** Rows per Parquet batch. */

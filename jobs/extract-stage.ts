@@ -1,18 +1,20 @@
 /**
- * The extract stage as the CLI and the pipeline run it: a GitHub client whose every request goes to the
- * request ledger (`<data>/ledger/requests.ndjson`) and to the progress display, the extraction itself, and
- * its summary. The token is handed to the client and nowhere else.
+ * The extract stage as the CLI and the pipeline run it: each source's client (made by the source from the
+ * configuration and the token) with every request going to the request ledger
+ * (`<data>/ledger/requests.ndjson`) and to the progress display, the extraction itself, and its summary. The
+ * token is handed to the client and nowhere else.
  */
-import { appendFileSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { type Config, dataPaths } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import { type ExtractSummary, extract } from "../extractors/extract.ts";
-import { createGitHubClient, type GitHubClientOptions } from "../extractors/github/github-client.ts";
+import { type GitHubTuning, githubSource } from "../extractors/github/source.ts";
+import { requestLedger } from "../extractors/http/request-ledger.ts";
+import type { RequestRecord } from "../extractors/http/request-record.ts";
 import { createExtractProgress, type ExtractProgress } from "../extractors/progress/extract-progress.ts";
 
 export interface ExtractStageOptions {
   config: Config;
+  /** The GitHub token, read by the caller from the variable `github.tokenEnv` names (core/config.ts readToken). */
   token: string;
   logger: Logger;
   runId: string;
@@ -22,7 +24,7 @@ export interface ExtractStageOptions {
   full?: boolean;
   incidentLabels?: readonly string[];
   /** Client tuning (tests and the demo turn the pacing down for the simulator). */
-  client?: Partial<Omit<GitHubClientOptions, "url" | "token" | "logger" | "onRequest">>;
+  client?: GitHubTuning;
 }
 
 export async function runExtractStage(options: ExtractStageOptions): Promise<ExtractSummary> {
@@ -31,20 +33,16 @@ export async function runExtractStage(options: ExtractStageOptions): Promise<Ext
   // streams in the other (every step line said requests=0).
   const progress =
     options.progress ?? createExtractProgress({ output: { write: () => true }, logger, live: false });
-  const requestLedger = dataPaths(config.dataDir).requestLedger;
-  mkdirSync(dirname(requestLedger), { recursive: true });
-  const client = createGitHubClient({
-    requestIntervalMs: config.github.requestIntervalMs,
-    reserve: config.github.reserve,
-    ...options.client,
-    url: config.github.url,
-    token: options.token,
+  const ledger = requestLedger(dataPaths(config.dataDir).requestLedger, runId);
+  const hooks = {
     logger,
-    onRequest: (record) => {
-      appendFileSync(requestLedger, JSON.stringify({ runId, ...record }) + "\n");
+    onRequest: (record: RequestRecord) => {
+      ledger(record);
       progress.request(record);
     },
-  });
+  };
+  const env = { [config.github.tokenEnv]: options.token };
+  const client = await githubSource.createClient(config, env, hooks, options.client);
   return extract({
     config,
     client,

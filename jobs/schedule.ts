@@ -9,7 +9,7 @@ import { type ScheduledTask, schedule } from "node-cron";
 import { type Config, dataPaths } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import { stoppingSignal } from "../core/shutdown.ts";
-import { incompleteLabel } from "../extractors/github/extract-context.ts";
+import { incompleteLabel } from "../extractors/stream-context.ts";
 import { codeVersion } from "./code-version.ts";
 import { withRunNotifications } from "./notify.ts";
 import { newRunId, type PipelineOptions, runPipeline } from "./pipeline.ts";

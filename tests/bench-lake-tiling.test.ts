@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tileLake, tileRepository, tileTeams } from "../bench/lake-tiling.ts";
 import { configFromObject, dataPaths } from "../core/config.ts";
 import { createMemoryLogger } from "../core/logger.ts";
-import { GITHUB_STREAMS } from "../extractors/github/streams/github-streams.ts";
+import { GITHUB_LAKE_STREAMS } from "../extractors/github/source.ts";
 import { runExtractStage } from "../jobs/extract-stage.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
@@ -89,7 +89,7 @@ describe("lake tiling for the build benchmark", () => {
   }
 
   it("gives every record of every stream a key of its own in each copy", async () => {
-    for (const stream of GITHUB_STREAMS) {
+    for (const stream of GITHUB_LAKE_STREAMS) {
       const key = `(${stream.primaryKey.join(", ")})`;
       const before = await distinct(sourceLake, stream.name, key);
       expect(before, stream.name).toBeGreaterThan(0);

@@ -12,8 +12,8 @@ import { createMemoryLogger } from "../core/logger.ts";
 import { CursorStore } from "../extractors/cursor-store.ts";
 import { type ExtractSummary, extract } from "../extractors/extract.ts";
 import { createGitHubClient } from "../extractors/github/github-client.ts";
-import type { RequestRecord } from "../extractors/github/request-record.ts";
-import { GITHUB_STREAMS } from "../extractors/github/streams/github-streams.ts";
+import { GITHUB_LAKE_STREAMS } from "../extractors/github/source.ts";
+import type { RequestRecord } from "../extractors/http/request-record.ts";
 import type { FaultPlan } from "../simulator/faults.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
@@ -78,7 +78,7 @@ describe("an extraction with one request that fails for good", () => {
     const dir = mkdtempSync(join(tmpdir(), "ys-partial-ref-"));
     const { summary } = await extractWith(dir, null);
     expect(summary.incomplete).toEqual([]);
-    reference = await dedupedLake(dir, GITHUB_STREAMS);
+    reference = await dedupedLake(dir, GITHUB_LAKE_STREAMS);
     expect(reference.pull_requests).toHaveLength(org.dataset.pullRequests.length);
     expect(reference.default_branch_commits!.length).toBeGreaterThan(0);
     expect(reference.deployments!.length).toBeGreaterThan(0);
@@ -103,7 +103,7 @@ describe("an extraction with one request that fails for good", () => {
     expect(first.summary.incomplete[0]!.reason).toMatch(/DefaultBranchCommits.*after 5 attempts/);
     // One request spent its retries; nothing else was given up.
     expect(first.records.filter((r) => r.outcome === "failed")).toHaveLength(1);
-    const lake = await dedupedLake(dir, GITHUB_STREAMS);
+    const lake = await dedupedLake(dir, GITHUB_LAKE_STREAMS);
     const missing = (stream: string) => reference[stream]!.filter((line) => !lake[stream]!.includes(line));
     for (const stream of ["repositories", "pull_requests", "pull_request_commits", "pull_request_reviews"])
       expect(missing(stream), stream).toEqual([]);
@@ -123,7 +123,7 @@ describe("an extraction with one request that fails for good", () => {
 
     const second = await extractWith(dir, null);
     expect(second.summary.incomplete).toEqual([]);
-    expect(await dedupedLake(dir, GITHUB_STREAMS)).toEqual(reference);
+    expect(await dedupedLake(dir, GITHUB_LAKE_STREAMS)).toEqual(reference);
   });
 
   it("keeps what a search scope landed before its failure and resumes from there", async () => {
@@ -135,7 +135,7 @@ describe("an extraction with one request that fails for good", () => {
       { pageSize: 25 },
     );
     expect(incompleteOf(first.summary)).toEqual([`pull_requests of org:${owner}`]);
-    const lake = await dedupedLake(dir, GITHUB_STREAMS);
+    const lake = await dedupedLake(dir, GITHUB_LAKE_STREAMS);
     // The first two pages (oldest update first) landed; the cursor stands after them, not at the window end.
     expect(lake.pull_requests!.length).toBeGreaterThanOrEqual(2 * 25);
     expect(lake.pull_requests!.length).toBeLessThan(reference.pull_requests!.length);
@@ -151,7 +151,7 @@ describe("an extraction with one request that fails for good", () => {
     expect(second.summary.streams.find((s) => s.stream === "pull_requests")!.rows).toBeLessThan(
       reference.pull_requests!.length,
     );
-    expect(await dedupedLake(dir, GITHUB_STREAMS)).toEqual(reference);
+    expect(await dedupedLake(dir, GITHUB_LAKE_STREAMS)).toEqual(reference);
   });
 
   it("marks each repository of a failed deployments batch and reads the rest", async () => {
@@ -160,13 +160,13 @@ describe("an extraction with one request that fails for good", () => {
       rules: [{ kind: "malformed_json", operation: "RepositoriesDeployments" }],
     });
     expect(incompleteOf(first.summary)).toEqual(repos.map((r) => `deployments of ${r}`));
-    const lake = await dedupedLake(dir, GITHUB_STREAMS);
+    const lake = await dedupedLake(dir, GITHUB_LAKE_STREAMS);
     expect(lake.deployments).toEqual([]);
     for (const stream of ["pull_requests", "default_branch_commits", "incidents"])
       expect(lake[stream], stream).toEqual(reference[stream]);
     const second = await extractWith(dir, null);
     expect(second.summary.incomplete).toEqual([]);
-    expect(await dedupedLake(dir, GITHUB_STREAMS)).toEqual(reference);
+    expect(await dedupedLake(dir, GITHUB_LAKE_STREAMS)).toEqual(reference);
   });
 
   it("stops after a few failures in a row when GitHub is down, instead of trying every repository", async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../core/logger.ts";
 import { createGitHubClient } from "../extractors/github/github-client.ts";
-import type { RequestRecord } from "../extractors/github/request-record.ts";
+import type { RequestRecord } from "../extractors/http/request-record.ts";
 import { createExtractProgress } from "../extractors/progress/extract-progress.ts";
 import { clock } from "../extractors/progress/progress-lines.ts";
 import { formatDuration, formatRunSummary } from "../extractors/progress/run-summary.ts";

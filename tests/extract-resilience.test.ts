@@ -13,7 +13,7 @@ import { type Config, configFromObject } from "../core/config.ts";
 import { createMemoryLogger } from "../core/logger.ts";
 import { extract } from "../extractors/extract.ts";
 import { createGitHubClient } from "../extractors/github/github-client.ts";
-import { GITHUB_STREAMS } from "../extractors/github/streams/github-streams.ts";
+import { GITHUB_LAKE_STREAMS } from "../extractors/github/source.ts";
 import { FAULT_KINDS } from "../simulator/faults.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { createRng } from "../simulator/prng.ts";
@@ -59,7 +59,7 @@ describe("extraction under injected GitHub failures", () => {
     sim = await startSimulator({ dataset: org.dataset, tokens: [TOKEN], rateLimit: { limit: 1_000_000 } });
     const dir = mkdtempSync(join(tmpdir(), "ys-ref-"));
     await extractOnce(sim, dir, owner);
-    reference = await dedupedLake(dir, GITHUB_STREAMS);
+    reference = await dedupedLake(dir, GITHUB_LAKE_STREAMS);
     expect(reference.pull_requests).toHaveLength(org.dataset.pullRequests.length);
   });
   afterAll(async () => {
@@ -73,7 +73,7 @@ describe("extraction under injected GitHub failures", () => {
       try {
         const dir = mkdtempSync(join(tmpdir(), `ys-fault-${kind}-`));
         await extractOnce(sim, dir, owner);
-        expect(await dedupedLake(dir, GITHUB_STREAMS)).toEqual(reference);
+        expect(await dedupedLake(dir, GITHUB_LAKE_STREAMS)).toEqual(reference);
         expect(sim.faultStats()[kind] ?? 0).toBeGreaterThan(0);
       } finally {
         sim.setFaults(null);
@@ -169,7 +169,7 @@ describe("extraction killed at random requests", () => {
     const final = await runCli(dir);
     expect(final.code, final.stderr).toBe(0);
 
-    for (const stream of GITHUB_STREAMS) {
+    for (const stream of GITHUB_LAKE_STREAMS) {
       let files: string[] = [];
       try {
         files = readdirSync(join(dir, "lake", "raw", "github", stream.name));
@@ -178,6 +178,8 @@ describe("extraction killed at random requests", () => {
       }
       expect(files.filter((f) => !f.endsWith(".parquet"))).toEqual([]);
     }
-    expect(await dedupedLake(dir, GITHUB_STREAMS)).toEqual(await dedupedLake(referenceDir, GITHUB_STREAMS));
+    expect(await dedupedLake(dir, GITHUB_LAKE_STREAMS)).toEqual(
+      await dedupedLake(referenceDir, GITHUB_LAKE_STREAMS),
+    );
   }, 600_000);
 });

@@ -6,7 +6,7 @@ import { type Config, configFromObject, dataPaths } from "../core/config.ts";
 import { createMemoryLogger } from "../core/logger.ts";
 import { extract, rowsOf } from "../extractors/extract.ts";
 import { createGitHubClient } from "../extractors/github/github-client.ts";
-import { GITHUB_STREAMS } from "../extractors/github/streams/github-streams.ts";
+import { GITHUB_LAKE_STREAMS } from "../extractors/github/source.ts";
 import { runExtractStage } from "../jobs/extract-stage.ts";
 import type { Dataset } from "../simulator/dataset.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
@@ -215,8 +215,8 @@ describe("GitHub's hourly budget", () => {
         logger: createMemoryLogger(),
         runId: "reference",
       });
-      const resumed = await dedupedLake(dataDir, GITHUB_STREAMS);
-      const reference = await dedupedLake(referenceDir, GITHUB_STREAMS);
+      const resumed = await dedupedLake(dataDir, GITHUB_LAKE_STREAMS);
+      const reference = await dedupedLake(referenceDir, GITHUB_LAKE_STREAMS);
       const sizes = (lake: Record<string, string[]>) =>
         Object.fromEntries(Object.entries(lake).map(([k, v]) => [k, v.length]));
       expect(sizes(resumed)).toEqual(sizes(reference));

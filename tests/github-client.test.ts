@@ -11,10 +11,11 @@ import {
   reactionOf,
   toleratedPartial,
 } from "../extractors/github/github-errors.ts";
+import { waitBeforeRetry } from "../extractors/github/github-retry-rules.ts";
 import { RateLimitBudget } from "../extractors/github/rate-limit-budget.ts";
-import { createRedactor } from "../extractors/github/redact.ts";
-import { normaliseRequestPolicy, waitBeforeRetry } from "../extractors/github/request-policy.ts";
-import type { RequestRecord } from "../extractors/github/request-record.ts";
+import { createRedactor } from "../extractors/http/redact.ts";
+import type { RequestRecord } from "../extractors/http/request-record.ts";
+import { normaliseRequestPolicy } from "../extractors/http/retry-policy.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { type FaultKind, type Simulator, startSimulator } from "../simulator/server.ts";
 

@@ -26,7 +26,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { writeFileAtomic } from "../core/atomic-fs.ts";
-import { GITHUB_STREAMS } from "../extractors/github/streams/github-streams.ts";
+import { LAKE_STREAMS } from "../extractors/sources.ts";
 import { codeVersion } from "../jobs/code-version.ts";
 import type { BuildInputFiles } from "./build-inputs.ts";
 import { type Db, sqlLiteral, withDb } from "./duckdb.ts";
@@ -188,7 +188,7 @@ export async function whyRebuild(
 
 /** Primary keys of the lake streams, by `<source>/<stream>`. */
 const STREAM_KEYS = new Map<string, readonly string[]>(
-  GITHUB_STREAMS.map((stream) => [`${stream.source}/${stream.name}`, stream.primaryKey]),
+  LAKE_STREAMS.map((stream) => [`${stream.source}/${stream.name}`, stream.primaryKey]),
 );
 
 /**

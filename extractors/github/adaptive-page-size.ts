@@ -5,8 +5,9 @@
  * pull request page 100 → 30 → 10 by hand over such 502s (as GitHub's own guidance does); this does it per
  * query, as it happens.
  */
+
+import type { RequestRecord } from "../http/request-record.ts";
 import { GitHubRequestError, isHeavyQueryFailure } from "./github-errors.ts";
-import type { RequestRecord } from "./request-record.ts";
 
 export interface AdaptivePageSizeOptions {
   /** The configured page size: the start and the ceiling. */

@@ -4,11 +4,18 @@
  * retriable (back off and try again), wait_until (a rate limit: wait as GitHub asks), tolerated (data with
  * errors the caller may accept, e.g. NOT_FOUND on one batched node) or fatal. Errors keep the evidence
  * (status, GitHub's request id, GraphQL errors, partial data, the request record) but never the token:
- * octokit puts request headers on its errors, so only what we need is copied out, redacted.
+ * octokit puts request headers on its errors, so only what we need is copied out, redacted. The retry
+ * class and wait of each kind are in github-retry-rules.ts.
  */
-import { YardstickError } from "../../core/errors.ts";
-import { createRedactor } from "./redact.ts";
-import type { RequestRecord } from "./request-record.ts";
+
+import { createRedactor } from "../http/redact.ts";
+import type {
+  AttemptEvidence,
+  AttemptClassification as GenericClassification,
+} from "../http/request-attempts.ts";
+import { type Reaction, RequestError } from "../http/request-error.ts";
+import type { RequestRecord } from "../http/request-record.ts";
+import { RunStop } from "../run-stop.ts";
 
 export type FailureKind =
   /** 502: GitHub stopped a query that ran past its 10 s limit (or a gateway hiccup). */
@@ -47,8 +54,6 @@ export type FailureKind =
 
 export type AttemptKind = "ok" | FailureKind;
 
-export type Reaction = "ok" | "retriable" | "wait_until" | "tolerated" | "fatal";
-
 const REACTIONS: Record<AttemptKind, Reaction> = {
   ok: "ok",
   bad_gateway: "retriable",
@@ -77,7 +82,7 @@ export function reactionOf(kind: AttemptKind): Reaction {
 }
 
 /** Failures that say the query is too heavy for GitHub at this page size (the page size halves). */
-export function isHeavyQueryFailure(kind: AttemptKind): boolean {
+export function isHeavyQueryFailure(kind: string): boolean {
   return kind === "bad_gateway" || kind === "gateway_timeout" || kind === "timeout";
 }
 
@@ -87,27 +92,8 @@ export interface GraphQLErrorEntry {
   path?: (string | number)[];
 }
 
-/** Everything one HTTP attempt left behind: an answer (status, headers, body) or a failure without one. */
-export interface AttemptEvidence {
-  status?: number;
-  headers?: Record<string, string | number | undefined>;
-  /** Parsed JSON, or the raw text when the body did not parse. */
-  body?: unknown;
-  /** The network-level error when no answer came. */
-  error?: unknown;
-  /** Our per-request timeout fired. */
-  timedOut?: boolean;
-  /** The caller's signal aborted the request. */
-  cancelled?: boolean;
-}
-
-export interface AttemptClassification {
-  kind: AttemptKind;
-  message: string;
+export interface AttemptClassification extends GenericClassification<FailureKind> {
   graphqlErrors: GraphQLErrorEntry[];
-  requestId: string | null;
-  /** `retry-after`, in seconds, when GitHub sent one. */
-  retryAfterSeconds: number | null;
 }
 
 const SECONDARY = /secondary rate limit/i;
@@ -177,21 +163,22 @@ export function classifyAttempt(evidence: AttemptEvidence): AttemptClassificatio
 }
 
 /** A GitHub request that failed for good, with the evidence (never the token). */
-export class GitHubRequestError extends YardstickError {
+export class GitHubRequestError extends RequestError {
   override name = "GitHubRequestError";
+  declare readonly kind: FailureKind;
   constructor(
     message: string,
-    readonly kind: FailureKind,
-    readonly status: number | null,
-    readonly requestId: string | null,
+    kind: FailureKind,
+    status: number | null,
+    requestId: string | null,
     readonly graphqlErrors: GraphQLErrorEntry[] = [],
     /** The request's record (attempts, retries, rate limit), when it reached the network. */
-    readonly record?: RequestRecord,
+    record?: RequestRecord,
   ) {
-    super(message);
+    super(message, kind, status, requestId, record);
   }
 
-  get reaction(): Reaction {
+  override get reaction(): Reaction {
     return reactionOf(this.kind);
   }
 }
@@ -239,10 +226,10 @@ export function toleratedPartial<T>(
  * the runner stops cleanly, leaving cursors where the last durable batch put them, and a later run
  * resumes after `resetAt`.
  */
-export class BudgetReserveReached extends YardstickError {
+export class BudgetReserveReached extends RunStop {
   override name = "BudgetReserveReached";
   constructor(
-    readonly resetAt: string,
+    override readonly resetAt: string,
     readonly remaining: number,
     readonly reserve: number,
     readonly reason: "reserve" | "rate_limit",
@@ -253,33 +240,6 @@ export class BudgetReserveReached extends YardstickError {
         : `GitHub rate limit spent until ${resetAt}, longer than the longest allowed wait; stopping cleanly, resume after it`,
     );
   }
-}
-
-/**
- * Several requests in a row failed for good, each after its retries: GitHub looks down (or unreachable) for
- * this run, so the runner stops cleanly rather than spend every retry on every repository that is left.
- */
-export class GitHubUnavailable extends YardstickError {
-  override name = "GitHubUnavailable";
-  constructor(
-    readonly failures: number,
-    readonly last: string,
-  ) {
-    super(`GitHub did not answer ${failures} requests in a row (the last: ${last}); stopping cleanly`);
-  }
-}
-
-/**
- * Whether a request that failed for good costs only what it was reading — one repository or search scope of
- * one stream — so that the run goes on with the rest and the next run reads it again: a request whose
- * retries ran out (5xx, timeouts, resets, malformed or partial answers, rate limits). An answer that says
- * no — a rejected token or query, NOT_FOUND, forbidden — would say it again next time: it still stops the
- * run, with its message.
- */
-export function failsOnlyItsPartition(error: unknown): error is GitHubRequestError {
-  return (
-    error instanceof GitHubRequestError && (error.reaction === "retriable" || error.reaction === "wait_until")
-  );
 }
 
 /**

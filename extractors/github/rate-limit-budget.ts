@@ -4,7 +4,7 @@
  * (BudgetReserveReached) instead of spending the last points — which other tools on the same token, or
  * tomorrow's catch-up, may need.
  */
-import type { RateLimitSnapshot } from "./request-record.ts";
+import type { RateLimitSnapshot } from "../http/request-record.ts";
 
 export type ReserveDecision =
   | { action: "proceed" }

@@ -13,7 +13,7 @@
  *   logger.info(formatRunSummary(progress.finish()));
  */
 import type { LogFormat, Logger } from "../../core/logger.ts";
-import type { RequestRecord } from "../github/request-record.ts";
+import type { RequestRecord } from "../http/request-record.ts";
 import { LiveDisplay, type ProgressOutput } from "./live-display.ts";
 import { renderProgressLines } from "./progress-lines.ts";
 import { ProgressState } from "./progress-state.ts";

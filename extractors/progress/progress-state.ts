@@ -3,7 +3,7 @@
  * repository being read, rows, requests, points, retries (by kind) and waits. Pure bookkeeping, fed by
  * the runner's calls and the GitHub client's request records; the clock is passed in.
  */
-import type { RequestRecord } from "../github/request-record.ts";
+import type { RequestRecord } from "../http/request-record.ts";
 
 export interface Counters {
   rows: number;

@@ -4,65 +4,129 @@
  * commits, reviews or check suites than one page holds — read by batched follow-up queries before the
  * cursor moves. With `github.discovery: scan`, each repository is paged newest-first instead.
  */
-import {
-  advanceCursor,
-  advanceSearchCursor,
-  ask,
-  chunk,
-  type ExtractContext,
-  inPartition,
-  nextWatermark,
-  startOf,
-} from "../extract-context.ts";
+import { defineLakeStream } from "../../lake-stream.ts";
+import { definePartitionedStream } from "../../source.ts";
+import { advanceCursor, cursorKey, nextWatermark, type StreamCursor, startOf } from "../../stream-context.ts";
+import { ask, type GitHubContext, partitionOf } from "../github-context.ts";
 import { pages } from "../paginate.ts";
 import { COMMIT_CHECKS_QUERY } from "../queries/commit-checks.query.ts";
 import { PULL_REQUEST_COMMITS_PAGE_QUERY } from "../queries/pull-request-commits.query.ts";
 import { PULL_REQUEST_REVIEWS_PAGE_QUERY } from "../queries/pull-request-reviews.query.ts";
 import { REPO_PULL_REQUESTS_QUERY } from "../queries/pull-requests.query.ts";
 import { SEARCH_PULL_REQUESTS_QUERY } from "../queries/search-pull-requests.query.ts";
-import {
-  type CommitContext,
-  checkSuitesStream,
-  commitStatusesStream,
-  pullRequestCommitsStream,
-  pullRequestReviewsStream,
-  pullRequestsStream,
-} from "../streams/github-streams.ts";
-import type {
-  CheckSuiteNode,
-  CommitNode,
-  PageInfo,
-  PullRequestNode,
-  RateLimitFields,
-  ReviewNode,
-  StatusNode,
-} from "../streams/records.ts";
-import { partitionOf } from "../streams/stream-definition.ts";
-import type { RepositoryInfo } from "./repositories.phase.ts";
+import { checkSuitesStream, commitStatusesStream, landChecks, readCommitChecks } from "./commit-checks.ts";
+import type { CommitNode, PageInfo, PullRequestNode, RateLimitFields, ReviewNode } from "./records.ts";
+import type { RepositoryInfo } from "./repositories.stream.ts";
 import { searchScopes } from "./search-scopes.ts";
-import { windowedSearch } from "./windowed-search.ts";
+import { advanceSearchCursor, windowedSearch } from "./windowed-search.ts";
 
 const PHASE = "pull_requests";
 const OVERFLOW = "pull_request_overflow";
-/** Commits per CommitChecks request: 50 × 20 suites ≈ 11 points. */
-const CHECKS_BATCH = 50;
+const CURSOR: StreamCursor = { name: "pull_requests", field: "updatedAt" };
 
-export async function readPullRequests(
-  ctx: ExtractContext,
-  repositories: readonly RepositoryInfo[],
-): Promise<void> {
-  if (ctx.config.github.discovery === "scan") {
-    for (const repo of repositories)
-      await inPartition(ctx, PHASE, repo.fullName, () => scanRepository(ctx, repo));
-    return;
-  }
-  for (const scope of searchScopes(ctx.config.github.orgs, repositories)) {
-    await inPartition(ctx, PHASE, scope, () => searchScope(ctx, scope));
-  }
+/**
+ * The pull request without the child lists that have streams of their own (commits, reviews, head-commit
+ * CI), so that each fact lands once; their counts and page info stay.
+ */
+export const pullRequestsStream = defineLakeStream<PullRequestNode>({
+  source: "github",
+  name: "pull_requests",
+  primaryKey: ["pull_request_id"],
+  columns: [
+    { name: "pull_request_id", type: "VARCHAR" },
+    { name: "repository", type: "VARCHAR" },
+    { name: "updated_at", type: "TIMESTAMP" },
+  ],
+  toRow: (pr) => ({
+    pull_request_id: pr.id,
+    repository: pr.repository.nameWithOwner,
+    updated_at: pr.updatedAt,
+  }),
+  toPayload: (pr) => {
+    const { headCommit, ...rest } = pr;
+    return {
+      ...rest,
+      headCommit: headCommit.nodes[0]
+        ? { id: headCommit.nodes[0].commit.id, oid: headCommit.nodes[0].commit.oid }
+        : null,
+      commits: { totalCount: pr.commits.totalCount },
+      reviews: { totalCount: pr.reviews.totalCount },
+    };
+  },
+});
+
+export interface PullRequestCommitRecord {
+  pullRequestId: string;
+  repository: string;
+  commit: CommitNode;
 }
 
-async function searchScope(ctx: ExtractContext, scope: string): Promise<void> {
-  const key = `github/pull_requests/${scope}`;
+export const pullRequestCommitsStream = defineLakeStream<PullRequestCommitRecord>({
+  source: "github",
+  name: "pull_request_commits",
+  primaryKey: ["pull_request_id", "commit_oid"],
+  columns: [
+    { name: "pull_request_id", type: "VARCHAR" },
+    { name: "commit_oid", type: "VARCHAR" },
+    { name: "repository", type: "VARCHAR" },
+  ],
+  toRow: (r) => ({ pull_request_id: r.pullRequestId, commit_oid: r.commit.oid, repository: r.repository }),
+  toPayload: (r) => r.commit,
+});
+
+export interface ReviewRecord {
+  pullRequestId: string;
+  repository: string;
+  review: ReviewNode;
+}
+
+export const pullRequestReviewsStream = defineLakeStream<ReviewRecord>({
+  source: "github",
+  name: "pull_request_reviews",
+  primaryKey: ["review_id"],
+  columns: [
+    { name: "review_id", type: "VARCHAR" },
+    { name: "pull_request_id", type: "VARCHAR" },
+    { name: "repository", type: "VARCHAR" },
+  ],
+  toRow: (r) => ({ review_id: r.review.id, pull_request_id: r.pullRequestId, repository: r.repository }),
+  toPayload: (r) => r.review,
+});
+
+/** A search scope (`org:acme`), or with `github.discovery: scan` a repository. */
+interface PullRequestPartition {
+  name: string;
+  repository?: RepositoryInfo;
+}
+
+export const PULL_REQUESTS = definePartitionedStream<GitHubContext, PullRequestPartition>({
+  name: PHASE,
+  requests: [
+    SEARCH_PULL_REQUESTS_QUERY,
+    REPO_PULL_REQUESTS_QUERY,
+    PULL_REQUEST_COMMITS_PAGE_QUERY,
+    PULL_REQUEST_REVIEWS_PAGE_QUERY,
+    COMMIT_CHECKS_QUERY,
+  ],
+  lands: [
+    pullRequestsStream,
+    pullRequestCommitsStream,
+    pullRequestReviewsStream,
+    checkSuitesStream,
+    commitStatusesStream,
+  ],
+  cursor: CURSOR,
+  partitionedBy: "search scope (one per organisation); with github.discovery: scan, repository",
+  partitions: (ctx) =>
+    ctx.config.github.discovery === "scan"
+      ? ctx.repositories.map((repository) => ({ name: repository.fullName, repository }))
+      : searchScopes(ctx.config.github.orgs, ctx.repositories).map((scope) => ({ name: scope })),
+  readPartition: (ctx, partition) =>
+    partition.repository ? scanRepository(ctx, partition.repository) : searchScope(ctx, partition.name),
+});
+
+async function searchScope(ctx: GitHubContext, scope: string): Promise<void> {
+  const key = cursorKey(ctx, CURSOR, scope);
   const events = windowedSearch<PullRequestNode | { __typename: string }>(ctx, {
     phase: PHASE,
     document: SEARCH_PULL_REQUESTS_QUERY,
@@ -86,8 +150,8 @@ async function searchScope(ctx: ExtractContext, scope: string): Promise<void> {
 }
 
 /** The per-repository path: newest first, stopping at the first pull request older than the cursor. */
-async function scanRepository(ctx: ExtractContext, repo: RepositoryInfo): Promise<void> {
-  const key = `github/pull_requests/${repo.fullName}`;
+async function scanRepository(ctx: GitHubContext, repo: RepositoryInfo): Promise<void> {
+  const key = cursorKey(ctx, CURSOR, repo.fullName);
   const from = startOf(ctx, key).toISOString();
   const { owner, name } = partitionOf(repo.fullName);
   for await (const page of pages<PullRequestNode>(`pull requests of ${repo.fullName}`, async (after) => {
@@ -105,7 +169,7 @@ async function scanRepository(ctx: ExtractContext, repo: RepositoryInfo): Promis
 }
 
 /** Lands a page of pull requests and everything that came with them, then reads their overflow. */
-async function landPullRequests(ctx: ExtractContext, prs: readonly PullRequestNode[]): Promise<void> {
+async function landPullRequests(ctx: GitHubContext, prs: readonly PullRequestNode[]): Promise<void> {
   const moreCommits: { pr: PullRequestNode; after: string }[] = [];
   const moreReviews: { pr: PullRequestNode; after: string }[] = [];
   const moreChecks: { repository: string; commitId: string; oid: string }[] = [];
@@ -176,42 +240,4 @@ async function landPullRequests(ctx: ExtractContext, prs: readonly PullRequestNo
     }
   }
   await readCommitChecks(ctx, moreChecks, "pull_request_head", OVERFLOW);
-}
-
-/** CI of commits by node id, in batches; used for overflowing heads and for default-branch commits. */
-export async function readCommitChecks(
-  ctx: ExtractContext,
-  commits: readonly { repository: string; commitId: string; oid: string }[],
-  context: CommitContext,
-  phase: string,
-): Promise<void> {
-  for (const batch of chunk(commits, CHECKS_BATCH)) {
-    const data = await ask<{
-      nodes: ({
-        id: string;
-        oid: string;
-        checkSuites: { nodes: CheckSuiteNode[] };
-        status: StatusNode | null;
-      } | null)[];
-      rateLimit: RateLimitFields | null;
-    }>(ctx, phase, COMMIT_CHECKS_QUERY, { ids: batch.map((c) => c.commitId) }, { tolerate: true });
-    for (const [i, node] of data.nodes.entries()) {
-      if (!node) continue; // a commit GitHub no longer has (force-pushed away): nothing to land
-      await landChecks(ctx, batch[i]!.repository, node.oid, context, node.checkSuites.nodes, node.status);
-    }
-  }
-}
-
-async function landChecks(
-  ctx: ExtractContext,
-  repository: string,
-  commitOid: string,
-  context: CommitContext,
-  suites: readonly CheckSuiteNode[],
-  status: StatusNode | null,
-): Promise<void> {
-  for (const suite of suites)
-    await ctx.sink.add(checkSuitesStream, { repository, commitOid, context, suite });
-  for (const s of status?.contexts ?? [])
-    await ctx.sink.add(commitStatusesStream, { repository, commitOid, context, status: s });
 }

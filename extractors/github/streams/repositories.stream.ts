@@ -1,19 +1,43 @@
 /**
  * Repositories: every non-archived, non-fork repository of the configured organisations (one request per
- * 100), plus the repositories named on their own. Their push times let later phases skip the unchanged.
+ * 100), plus the repositories named on their own. Their push times let later streams skip the unchanged.
  * An organisation or repository whose listing fails for good is left out of this run (and marked
- * incomplete): the later phases read the others, and their cursors wait for the next run.
+ * incomplete): the later streams read the others, and their cursors wait for the next run.
  */
 import { YardstickError } from "../../../core/errors.ts";
-import { ask, type ExtractContext, readPartition } from "../extract-context.ts";
+import { defineLakeStream } from "../../lake-stream.ts";
+import { defineStream } from "../../source.ts";
+import { readPartition } from "../../stream-context.ts";
+import { ask, type GitHubContext, partitionOf } from "../github-context.ts";
 import { pages } from "../paginate.ts";
 import { ORG_REPOSITORIES_QUERY, type OrgRepositoriesResponse } from "../queries/org-repositories.query.ts";
 import { REPOSITORY_QUERY } from "../queries/repository.query.ts";
-import { repositoriesStream } from "../streams/github-streams.ts";
-import type { RateLimitFields, RepositoryNode } from "../streams/records.ts";
-import { partitionOf } from "../streams/stream-definition.ts";
+import type { RateLimitFields, RepositoryNode } from "./records.ts";
 
 const PHASE = "repositories";
+
+export const repositoriesStream = defineLakeStream<RepositoryNode>({
+  source: "github",
+  name: "repositories",
+  primaryKey: ["repository_id"],
+  columns: [
+    { name: "repository_id", type: "VARCHAR" },
+    { name: "repository", type: "VARCHAR" },
+    { name: "pushed_at", type: "TIMESTAMP" },
+  ],
+  toRow: (r) => ({ repository_id: r.id, repository: r.nameWithOwner, pushed_at: r.pushedAt }),
+});
+
+/** Read whole every run (one request per 100 repositories): the later streams need every repository. */
+export const REPOSITORIES = defineStream<GitHubContext>({
+  name: PHASE,
+  requests: [ORG_REPOSITORIES_QUERY, REPOSITORY_QUERY],
+  lands: [repositoriesStream],
+  partitionedBy: "organisation (listed whole), or a repository named on its own",
+  read: async (ctx) => {
+    ctx.repositories = await readRepositories(ctx);
+  },
+});
 
 export interface RepositoryInfo {
   id: string;
@@ -24,7 +48,7 @@ export interface RepositoryInfo {
   inOrg: boolean;
 }
 
-export async function readRepositories(ctx: ExtractContext): Promise<RepositoryInfo[]> {
+async function readRepositories(ctx: GitHubContext): Promise<RepositoryInfo[]> {
   const found = new Map<string, RepositoryInfo>();
   const orgs = new Set(ctx.config.github.orgs.map((o) => o.toLowerCase()));
   for (const org of ctx.config.github.orgs) {

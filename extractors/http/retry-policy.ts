@@ -1,18 +1,19 @@
 /**
  * How long to wait before a retry, how many retries a request gets, and the longest any wait may be —
- * GitHub's guidance on rate limits and retries as pure functions, so the client only applies them.
+ * GitHub's guidance on rate limits and retries (which PagerDuty's and incident.io's resemble) as pure
+ * functions, so that a client only applies them. Shared by every API family: each family maps its own kinds
+ * of failure to a retry class and a wait rule (GitHub's: github/github-retry-rules.ts).
  *
- * - Transient failures (5xx, timeouts, resets, malformed or partial answers): (n+1)² × base, as octokit's
- *   retry plugin does, for at most `maxRetries` retries per request.
- * - Secondary limits (and RATE_LIMITED while points remain): `retry-after`, else 60 s, doubling on each
- *   further hit, for at most `maxRateLimitRetries`.
- * - Primary limit: `retry-after` if sent, else until `x-ratelimit-reset` (+1 s).
+ * - `backoff` (transient failures: 5xx, timeouts, resets, malformed or partial answers): (n+1)² × base, as
+ *   octokit's retry plugin does, for at most `maxRetries` retries per request.
+ * - `retry_after` (secondary limits, a 429): `retry-after`, else 60 s, doubling on each further hit, for at
+ *   most `maxRateLimitRetries`.
+ * - `until_reset` (a spent budget): `retry-after` if sent, else until the reset (+1 s).
  *
  * `retryAfterBaseMs` is the length of one "second" of relative waits (tests turn it down to 1 ms). Waits
  * until an absolute reset time are real time. No wait is longer than `maxWaitMs`: a backoff is clamped to
  * it; a reset further away than that is not waited for at all — the run stops cleanly instead.
  */
-import type { AttemptKind } from "./github-errors.ts";
 
 export interface RequestPolicyOptions {
   /** Per-attempt timeout (default 30 s): no answer by then aborts the attempt, which is retried. */
@@ -27,7 +28,7 @@ export interface RequestPolicyOptions {
   maxWaitMs?: number;
   /** Seconds to wait after a secondary limit without `retry-after` (GitHub: "at least one minute"). */
   secondaryFallbackSeconds?: number;
-  /** Stop before `remaining` falls under this many points (default 200; `github.reserve`). */
+  /** For a family with a budget: stop before `remaining` falls under this many points (default 200; `github.reserve`). */
   reserve?: number;
   /**
    * An attempt without an answer for this long is said in the log ("waiting for GitHub: …, 10 s so far"),
@@ -57,26 +58,11 @@ export function normaliseRequestPolicy(options: RequestPolicyOptions = {}): Requ
 /** Retry budgets: transient failures and rate limits are counted separately. */
 export type RetryClass = "transient" | "limit";
 
-export function retryClassOf(kind: AttemptKind): RetryClass | null {
-  switch (kind) {
-    case "bad_gateway":
-    case "gateway_timeout":
-    case "server_error":
-    case "timeout":
-    case "connection_reset":
-    case "network":
-    case "malformed_json":
-    case "something_went_wrong":
-    case "partial_data":
-      return "transient";
-    case "secondary_limit":
-    case "primary_limit":
-    case "rate_limited":
-      return "limit";
-    default:
-      return null;
-  }
-}
+/**
+ * How long to wait after a kind of failure: a growing backoff, what `retry-after` asks (doubling on each
+ * further hit), or until the budget's reset.
+ */
+export type WaitRule = "backoff" | "retry_after" | "until_reset";
 
 /** How many retries of this class a request may make. */
 export function retryBudget(policy: RequestPolicy, retryClass: RetryClass): number {
@@ -85,17 +71,18 @@ export function retryBudget(policy: RequestPolicy, retryClass: RetryClass): numb
 
 /** What is known about a failed attempt when deciding the wait after it. */
 export interface FailedAttempt {
-  kind: AttemptKind;
+  /** The wait rule of its kind. */
+  rule: WaitRule;
   retryAfterSeconds: number | null;
-  /** `x-ratelimit-reset` as a time, when sent. */
+  /** When the budget resets (GitHub: `x-ratelimit-reset`), when sent. */
   resetAt: Date | null;
 }
 
 export interface Wait {
   ms: number;
-  /** The wait GitHub asked for was longer than `maxWaitMs` and was clamped. */
+  /** The wait the API asked for was longer than `maxWaitMs` and was clamped. */
   clamped: boolean;
-  /** A primary-limit reset further away than `maxWaitMs`: do not wait, stop. */
+  /** A budget reset further away than `maxWaitMs`: do not wait, stop. */
   beyondCap: boolean;
 }
 
@@ -115,27 +102,26 @@ export function waitBeforeRetry(
     clamped: ms > policy.maxWaitMs,
     beyondCap: false,
   });
-  switch (failed.kind) {
-    case "primary_limit": {
+  switch (failed.rule) {
+    case "until_reset": {
       if (failed.retryAfterSeconds !== null) return clamp(failed.retryAfterSeconds * base);
       const untilReset = failed.resetAt ? failed.resetAt.getTime() - now.getTime() + 1000 : 0;
       if (untilReset > policy.maxWaitMs) return { ms: 0, clamped: false, beyondCap: true };
       return clamp(untilReset);
     }
-    case "secondary_limit":
-    case "rate_limited": {
+    case "retry_after": {
       const first = failed.retryAfterSeconds ?? policy.secondaryFallbackSeconds;
       return clamp(first * 2 ** previous * base);
     }
-    default:
+    case "backoff":
       return clamp((previous + 1) ** 2 * base);
   }
 }
 
 /**
- * Whether a throttling-plugin wait until the primary reset is worth it: GitHub asks for `retryAfterSeconds`
- * of real time, and the cap applies to that, whatever `retryAfterBaseMs` compresses it to.
+ * Whether a wait until a budget's reset is worth it: the API asks for `retryAfterSeconds` of real time,
+ * and the cap applies to that, whatever `retryAfterBaseMs` compresses it to.
  */
-export function primaryWaitWithinCap(policy: RequestPolicy, retryAfterSeconds: number): boolean {
+export function resetWaitWithinCap(policy: RequestPolicy, retryAfterSeconds: number): boolean {
   return retryAfterSeconds * 1000 <= policy.maxWaitMs;
 }

@@ -3,7 +3,7 @@
  * possible — one `org:` per organisation, and the repositories named on their own grouped as `repo:`
  * qualifiers (several are ORed) under GitHub's 256-character query limit.
  */
-import type { RepositoryInfo } from "./repositories.phase.ts";
+import type { RepositoryInfo } from "./repositories.stream.ts";
 
 /** Room left in a query string for the scope, after `is:pr archived:false updated:A..B sort:updated-asc`. */
 const SCOPE_BUDGET = 150;

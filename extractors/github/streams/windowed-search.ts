@@ -3,8 +3,14 @@
  * Windows are walked oldest first (`sort:updated-asc`), so a cursor can move to the end of each finished
  * window and a killed backfill resumes where it stopped. An unchanged scope costs exactly one request.
  */
-import { ask, type ExtractContext, isoSeconds } from "../extract-context.ts";
-import type { PageInfo, RateLimitFields } from "../streams/records.ts";
+import {
+  advanceCursor,
+  nextWatermark,
+  type StreamContext,
+  WATERMARK_OVERLAP_MS,
+} from "../../stream-context.ts";
+import { ask, type GitHubContext, isoSeconds } from "../github-context.ts";
+import type { PageInfo, RateLimitFields } from "./records.ts";
 
 /** GitHub returns at most this many results for one search query string. */
 export const SEARCH_CAP = 1000;
@@ -30,7 +36,7 @@ export interface WindowedSearch {
 }
 
 export async function* windowedSearch<N>(
-  ctx: ExtractContext,
+  ctx: GitHubContext,
   search: WindowedSearch,
 ): AsyncGenerator<SearchEvent<N>> {
   const windows: [Date, Date][] = [[search.from, search.to]];
@@ -69,4 +75,19 @@ export async function* windowedSearch<N>(
       after = endCursor;
     }
   }
+}
+
+/**
+ * Where a search scope resumes after a durable page or window: results come oldest update first, so
+ * everything updated before `upTo` is in the lake; less the overlap, for the search index's lag, and never
+ * past this run's own end watermark.
+ */
+export async function advanceSearchCursor(
+  ctx: StreamContext,
+  key: string,
+  upTo: Date | string | null,
+): Promise<void> {
+  if (upTo === null) return;
+  const at = new Date(upTo).getTime() - WATERMARK_OVERLAP_MS;
+  await advanceCursor(ctx, key, new Date(Math.min(at, nextWatermark(ctx).getTime())));
 }

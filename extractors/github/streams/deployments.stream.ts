@@ -17,15 +17,18 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../../core/atomic-fs.ts";
 import { dataPaths } from "../../../core/config.ts";
+import { defineLakeStream } from "../../lake-stream.ts";
+import { defineStream } from "../../source.ts";
 import {
   advanceCursor,
-  ask,
   chunk,
-  type ExtractContext,
+  cursorKey,
   nextWatermark,
   readPartition,
+  type StreamCursor,
   startOf,
-} from "../extract-context.ts";
+} from "../../stream-context.ts";
+import { ask, type GitHubContext, partitionOf } from "../github-context.ts";
 import { pages } from "../paginate.ts";
 import { DEPLOYED_COMMIT_HISTORY_QUERY } from "../queries/default-branch-commits.query.ts";
 import {
@@ -33,12 +36,11 @@ import {
   REPOSITORIES_DEPLOYMENTS_QUERY,
   REPOSITORY_DEPLOYMENTS_PAGE_QUERY,
 } from "../queries/deployments.query.ts";
-import { deployedCommitsStream, deploymentsStream } from "../streams/github-streams.ts";
-import type { CommitNode, DeploymentNode, PageInfo, RateLimitFields } from "../streams/records.ts";
-import { partitionOf } from "../streams/stream-definition.ts";
-import type { RepositoryInfo } from "./repositories.phase.ts";
+import type { CommitNode, DeploymentNode, PageInfo, RateLimitFields } from "./records.ts";
+import type { RepositoryInfo } from "./repositories.stream.ts";
 
 const PHASE = "deployments";
+const CURSOR: StreamCursor = { name: "deployments", field: "createdAt" };
 const REPOSITORIES_PER_REQUEST = 50;
 const NEWEST_PER_REPOSITORY = 10;
 const IDS_PER_REQUEST = 50;
@@ -51,6 +53,67 @@ export const DEPLOYED_HISTORY_DEPTH = 100;
 /** Latest statuses after which a deployment's outcome no longer changes. */
 const FINAL_STATES = new Set(["SUCCESS", "FAILURE", "ERROR", "INACTIVE", "DESTROYED", "ABANDONED"]);
 
+export interface DeploymentRecord {
+  repository: string;
+  deployment: DeploymentNode;
+}
+
+export const deploymentsStream = defineLakeStream<DeploymentRecord>({
+  source: "github",
+  name: "deployments",
+  primaryKey: ["deployment_id"],
+  columns: [
+    { name: "deployment_id", type: "VARCHAR" },
+    { name: "repository", type: "VARCHAR" },
+    { name: "created_at", type: "TIMESTAMP" },
+  ],
+  toRow: (r) => ({
+    deployment_id: r.deployment.id,
+    repository: r.repository,
+    created_at: r.deployment.createdAt,
+  }),
+  toPayload: (r) => r.deployment,
+});
+
+export interface DeployedCommitRecord {
+  repository: string;
+  /** The deployed commit whose history listed this one. */
+  deployedOid: string;
+  commit: CommitNode;
+}
+
+/**
+ * The newest ancestors of each deployed commit outside the default branch (hotfix and release branches), one
+ * row per (deployed commit, ancestor), so that what such a deployment contains is decided by ancestry from
+ * its own list: a bounded number of rows per deployed commit, however long its branch lives.
+ */
+export const deployedCommitsStream = defineLakeStream<DeployedCommitRecord>({
+  source: "github",
+  name: "deployed_commits",
+  primaryKey: ["repository", "deployed_oid", "commit_oid"],
+  columns: [
+    { name: "repository", type: "VARCHAR" },
+    { name: "commit_oid", type: "VARCHAR" },
+    { name: "deployed_oid", type: "VARCHAR" },
+  ],
+  toRow: (r) => ({ repository: r.repository, commit_oid: r.commit.oid, deployed_oid: r.deployedOid }),
+  toPayload: (r) => r.commit,
+});
+
+export const DEPLOYMENTS = defineStream<GitHubContext>({
+  name: PHASE,
+  requests: [
+    DEPLOYMENTS_BY_ID_QUERY,
+    REPOSITORIES_DEPLOYMENTS_QUERY,
+    REPOSITORY_DEPLOYMENTS_PAGE_QUERY,
+    DEPLOYED_COMMIT_HISTORY_QUERY,
+  ],
+  lands: [deploymentsStream, deployedCommitsStream],
+  cursor: CURSOR,
+  partitionedBy: `${REPOSITORIES_PER_REQUEST} repositories a request (then a repository), and the deployments in flight`,
+  read: (ctx) => readDeployments(ctx, ctx.repositories),
+});
+
 interface DeploymentsConnection {
   totalCount: number;
   pageInfo: PageInfo;
@@ -60,10 +123,7 @@ interface DeploymentsConnection {
 /** Deployments still in flight: id → repository and creation time. */
 type InFlight = Record<string, { repository: string; createdAt: string }>;
 
-export async function readDeployments(
-  ctx: ExtractContext,
-  repositories: readonly RepositoryInfo[],
-): Promise<void> {
+async function readDeployments(ctx: GitHubContext, repositories: readonly RepositoryInfo[]): Promise<void> {
   const stateFile = join(dataPaths(ctx.config.dataDir).state, "deployments-in-flight.json");
   const lookbackStart = ctx.runStartedAt.getTime() - ctx.config.github.deploymentLookbackDays * DAY_MS;
   const inFlight: InFlight = {};
@@ -130,7 +190,7 @@ export async function readDeployments(
       const repo = batch[i]!;
       if (!node) continue;
       const read = await readPartition(ctx, PHASE, repo.fullName, async () => {
-        const key = `github/deployments/${repo.fullName}`;
+        const key = cursorKey(ctx, CURSOR, repo.fullName);
         const from = startOf(ctx, key).getTime();
         let reachedOld = false;
         for (const deployment of node.deployments.nodes) {
@@ -160,7 +220,7 @@ export async function readDeployments(
 }
 
 /** The newest ancestors of a deployed commit (itself first), as GitHub's history lists them. */
-async function readDeployedHistory(ctx: ExtractContext, repository: string, oid: string): Promise<void> {
+async function readDeployedHistory(ctx: GitHubContext, repository: string, oid: string): Promise<void> {
   const { owner, name } = partitionOf(repository);
   const data = await ask<{
     repository: { object: { oid: string; history?: { nodes: CommitNode[] } } | null } | null;
@@ -182,7 +242,7 @@ function saveInFlight(file: string, inFlight: InFlight): void {
 }
 
 async function pageOlder(
-  ctx: ExtractContext,
+  ctx: GitHubContext,
   repo: RepositoryInfo,
   after: string,
   from: number,
