@@ -3,12 +3,13 @@
  * (time zones, days that do not exist, the future), and what a row becomes. Expected values are written out
  * by hand.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../core/errors.ts";
 import { parseCsv } from "../extractors/files/csv-records.ts";
+import { IMPORT_COLUMNS, IMPORT_KINDS } from "../extractors/files/import-columns.ts";
 import { parseInstant } from "../extractors/files/import-values.ts";
 import { readImportFile } from "../extractors/files/read-import-file.ts";
 
@@ -69,6 +70,7 @@ describe("the CSV reader (RFC 4180)", () => {
       line: 2,
       column: 3,
       message: "this quoted field is never closed: its closing double quote is missing",
+      field: 1,
     });
   });
 
@@ -216,5 +218,24 @@ describe("a whole import file", () => {
       ["repository", 2, 4],
       ["status", 3, 59],
     ]);
+  });
+});
+
+describe("the documentation of import files", () => {
+  const readme = readFileSync(resolve(import.meta.dirname, "..", "README.md"), "utf8");
+
+  it.each(IMPORT_KINDS)("lists every %s column in the README as --help describes it", (kind) => {
+    const section = readme.slice(readme.indexOf("## Importing deployments and incidents"));
+    const table = section.slice(section.indexOf(`${kind[0]!.toUpperCase()}${kind.slice(1)}:\n`));
+    const lines = table.split("\n").slice(4);
+    const rows = lines
+      .slice(
+        0,
+        lines.findIndex((l) => !l.startsWith("| `")),
+      )
+      .map((l) => l.split(" | ").map((cell) => cell.replace(/^\| /, "").replace(/ \|$/, "")));
+    expect(rows).toEqual(
+      IMPORT_COLUMNS[kind].map((c) => [`\`${c.name}\``, c.required ? "required" : "optional", c.description]),
+    );
   });
 });
