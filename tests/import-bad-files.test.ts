@@ -389,6 +389,18 @@ describe("yardstick import refuses a bad file whole", () => {
     expect(snapshot(lake)).toEqual(before);
   });
 
+  it("checks a good file on a dry run and writes nothing", () => {
+    const path = join(work, "dry.csv");
+    writeFileSync(path, deploys(GOOD_DEPLOY, deployRow({ id: "d2" })));
+    const result = yardstick(["import", "deployments", path, "--config", config, "--dry-run"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `${path} (deployments, system file): 2 rows: 1 new, 0 changed, 1 already imported; dry run, nothing written\n`,
+    );
+    expect(snapshot(lake)).toEqual(before);
+  });
+
   it("names the column of a problem in the first data row exactly", () => {
     const path = join(work, "column.csv");
     writeFileSync(path, deploys(deployRow({ status: "shipped" })));
