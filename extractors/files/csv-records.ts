@@ -34,8 +34,15 @@ export interface CsvResult {
   problem: CsvProblem | null;
 }
 
-/** Parses CSV text; `maxRecordChars` bounds one record (a huge line is refused, not read into memory twice). */
-export function parseCsv(text: string, options: { maxRecordChars: number }): CsvResult {
+/**
+ * Parses CSV text; `maxRecordChars` bounds one record (a huge line is refused, not read into memory twice).
+ * With `onRecord`, each record is handed over as it is read and `records` stays empty (a big file's fields
+ * are not all kept at once).
+ */
+export function parseCsv(
+  text: string,
+  options: { maxRecordChars: number; onRecord?: (record: CsvRecord) => void },
+): CsvResult {
   const records: CsvRecord[] = [];
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -148,7 +155,8 @@ export function parseCsv(text: string, options: { maxRecordChars: number }): Csv
       lineBreak();
       break;
     }
-    records.push({ line: recordLine, fields });
+    if (options.onRecord) options.onRecord({ line: recordLine, fields });
+    else records.push({ line: recordLine, fields });
   }
   return { records, problem: null };
 }

@@ -16,9 +16,10 @@ export interface NdjsonProblem {
   message: string;
 }
 
+/** Parses NDJSON text; with `onLine`, each object is handed over as it is read and `lines` stays empty. */
 export function parseNdjson(
   text: string,
-  options: { maxLineChars: number },
+  options: { maxLineChars: number; onLine?: (line: NdjsonLine) => void },
 ): { lines: NdjsonLine[]; problems: NdjsonProblem[] } {
   const lines: NdjsonLine[] = [];
   const problems: NdjsonProblem[] = [];
@@ -63,7 +64,9 @@ export function parseNdjson(
       });
       continue;
     }
-    lines.push({ line: number, text: content, value: value as Record<string, unknown> });
+    const line = { line: number, text: content, value: value as Record<string, unknown> };
+    if (options.onLine) options.onLine(line);
+    else lines.push(line);
   }
   return { lines, problems };
 }

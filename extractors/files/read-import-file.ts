@@ -11,7 +11,7 @@ import { extname } from "node:path";
 import type { z } from "zod";
 import { InputError, type InputProblem } from "../../core/errors.ts";
 import { firstInvalidUtf8 } from "../../core/yaml-source.ts";
-import { type CsvField, parseCsv } from "./csv-records.ts";
+import { type CsvField, type CsvRecord, parseCsv } from "./csv-records.ts";
 import { columnNames, IMPORT_COLUMNS, type ImportKind } from "./import-columns.ts";
 import {
   type DeploymentRecord,
@@ -113,34 +113,34 @@ export function readImportFile<K extends ImportKind>(
         : "the file is empty: an NDJSON file has one JSON object per line",
     );
 
-  // Bytes that are not UTF-8 are found, and the file is still read (with replacement characters) only to
-  // say which row and field they are in.
-  const invalidAt = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
-  const text = new TextDecoder("utf-8").decode(bytes);
-
-  const problems: InputProblem[] = [];
-  const rows =
-    format === "csv" ? csvRows(text, kind, file, problems) : ndjsonRows(text, kind, file, problems);
-
-  if (invalidAt >= 0) {
-    const lineStart = bytes.lastIndexOf(0x0a, invalidAt - 1) + 1;
-    const line = bytes.subarray(0, invalidAt).filter((b) => b === 0x0a).length + 1;
-    const column = new TextDecoder().decode(bytes.subarray(lineStart, invalidAt)).length + 1;
-    const byte = `0x${(bytes[invalidAt] ?? 0).toString(16).toUpperCase().padStart(2, "0")}`;
-    refuse("it is not UTF-8 text", [
-      {
-        field: fieldAt(rows, line, column),
-        message: `byte ${byte} is not UTF-8 (was the file saved as Latin-1 or Windows-1252? save it as UTF-8)`,
-        position: { file, line, column },
-      },
-    ]);
+  // Bytes that are not UTF-8 are found first; the file is still read (with replacement characters), only to
+  // say which field they are in.
+  let utf8: { line: number; column: number; byte: string; field: string } | null = null;
+  if (!isUtf8(bytes)) {
+    const at = firstInvalidUtf8(bytes);
+    const lineStart = bytes.lastIndexOf(0x0a, at - 1) + 1;
+    utf8 = {
+      line: bytes.subarray(0, at).filter((b) => b === 0x0a).length + 1,
+      column: new TextDecoder().decode(bytes.subarray(lineStart, at)).length + 1,
+      byte: `0x${(bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, "0")}`,
+      field: "",
+    };
   }
+  const text = new TextDecoder("utf-8").decode(bytes);
 
   const schema: z.ZodType<DeploymentRecord | IncidentRecord> =
     kind === "deployments" ? deploymentRowSchema(options.now) : incidentRowSchema(options.now, options.teams);
+  const problems: InputProblem[] = [];
   const out: ImportRow<ImportRecord<K>>[] = [];
   const seen = new Map<string, number>();
-  for (const row of rows) {
+  // Each row is checked as it is read: a big file's cells are never all held at once.
+  const onRow = (row: RawRow) => {
+    if (utf8) {
+      // The field holding the bad byte is the last one that starts before it.
+      for (const [name, c] of row.cells)
+        if (c.line < utf8.line || (c.line === utf8.line && c.column <= utf8.column)) utf8.field = name;
+      return;
+    }
     const input = Object.fromEntries([...row.cells].map(([name, c]) => [name, c.value]));
     const result = schema.safeParse(input);
     const at = (field: string) => {
@@ -157,7 +157,7 @@ export function readImportFile<K extends ImportKind>(
           position: at(field),
         });
       }
-      continue;
+      return;
     }
     const id = result.data.id;
     const first = seen.get(id);
@@ -167,11 +167,22 @@ export function readImportFile<K extends ImportKind>(
         message: `${JSON.stringify(id)} is already the id of the row on line ${first}: ids must be unique in a file`,
         position: at("id"),
       });
-      continue;
+      return;
     }
     seen.set(id, row.line);
     out.push({ line: row.line, record: result.data as ImportRecord<K> });
-  }
+  };
+  if (format === "csv") csvRows(text, kind, file, problems, onRow);
+  else ndjsonRows(text, kind, file, problems, onRow);
+
+  if (utf8)
+    refuse("it is not UTF-8 text", [
+      {
+        field: utf8.field,
+        message: `byte ${utf8.byte} is not UTF-8 (was the file saved as Latin-1 or Windows-1252? save it as UTF-8)`,
+        position: { file, line: utf8.line, column: utf8.column },
+      },
+    ]);
 
   if (problems.length > 0) {
     problems.sort((a, b) => (a.position?.line ?? 0) - (b.position?.line ?? 0));
@@ -181,19 +192,6 @@ export function readImportFile<K extends ImportKind>(
     refuse(`${problems.length} problem${problems.length === 1 ? "" : "s"}`, listed);
   }
   return { kind, format, rows: out };
-}
-
-/** The name of the field written at (line, column), for a problem found in the bytes rather than a cell. */
-function fieldAt(rows: readonly RawRow[], line: number, column: number): string {
-  let best: { name: string; line: number; column: number } | null = null;
-  for (const row of rows) {
-    for (const [name, c] of row.cells) {
-      const before = c.line < line || (c.line === line && c.column <= column);
-      if (before && (!best || c.line > best.line || (c.line === best.line && c.column > best.column)))
-        best = { name, line: c.line, column: c.column };
-    }
-  }
-  return best?.name ?? "";
 }
 
 function knownColumn(kind: ImportKind, name: string): boolean {
@@ -232,144 +230,163 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-function csvRows(text: string, kind: ImportKind, file: string, problems: InputProblem[]): RawRow[] {
-  const parsed = parseCsv(text, { maxRecordChars: MAX_RECORD_CHARS });
-  const [header, ...records] = parsed.records;
-  const rows: RawRow[] = [];
-  if (!header) {
-    if (parsed.problem) {
-      const { line, column, message } = parsed.problem;
-      problems.push({ field: "", message, position: { file, line, column } });
-      return rows;
-    }
+function csvRows(
+  text: string,
+  kind: ImportKind,
+  file: string,
+  problems: InputProblem[],
+  onRow: (row: RawRow) => void,
+): void {
+  let names: string[] | null = null;
+  let headerGood = false;
+  const parsed = parseCsv(text, {
+    maxRecordChars: MAX_RECORD_CHARS,
+    onRecord: (record) => {
+      if (names === null) {
+        names = record.fields.map((f) => f.value.trim().toLowerCase());
+        const headerProblems = checkHeader(record, names, kind, file);
+        // Rows cannot be read against a header that is wrong: the header is reported alone.
+        problems.push(...headerProblems);
+        headerGood = headerProblems.length === 0;
+        return;
+      }
+      if (!headerGood) return;
+      if (record.fields.length !== names.length) {
+        problems.push({
+          field: "",
+          message: `this row has ${record.fields.length} field${record.fields.length === 1 ? "" : "s"} and the header ${names.length} (a comma inside a value needs the value in double quotes)`,
+          position: { file, line: record.line, column: 1 },
+        });
+        return;
+      }
+      const cells = new Map<string, { value: string; line: number; column: number }>();
+      record.fields.forEach((f, index) => {
+        const value = f.value.trim();
+        if (value !== "") cells.set(names![index]!, { value, line: f.line, column: f.column });
+      });
+      onRow({ line: record.line, cells });
+    },
+  });
+  if (parsed.problem) {
+    const { line, column, message, field } = parsed.problem;
+    // A problem in a data row names its column; one in the header names none.
+    const header: string[] = names ?? [];
+    const inRow = names !== null && field !== undefined;
+    problems.push({ field: inRow ? (header[field!] ?? "") : "", message, position: { file, line, column } });
+    return;
+  }
+  if (names === null)
     problems.push({
       field: "",
       message: `the file has no header line: it starts with the column names (${columnNames(kind).join(",")})`,
       position: { file, line: 1, column: 1 },
     });
-    return rows;
-  }
-  const names = header.fields.map((f) => f.value.trim().toLowerCase());
-  const headerProblems: InputProblem[] = [];
-  const pos = (f: CsvField) => ({ file, line: f.line, column: f.column });
-  if (names.length === 1 && /[;\t|]/.test(header.fields[0]?.value ?? "")) {
-    const separator = /;/.test(header.fields[0]!.value)
-      ? "semicolons"
-      : /\t/.test(header.fields[0]!.value)
-        ? "tabs"
-        : "bars";
-    headerProblems.push({
-      field: "",
-      message: `the header is one column with ${separator} in it: fields must be separated by commas (save as "CSV UTF-8 (comma delimited)")`,
-      position: pos(header.fields[0]!),
-    });
-  } else {
-    names.forEach((name, index) => {
-      const f = header.fields[index]!;
-      if (name === "") {
-        headerProblems.push({
-          field: "",
-          message: `column ${index + 1} of the header has no name`,
-          position: pos(f),
-        });
-      } else if (!knownColumn(kind, name)) {
-        headerProblems.push({
-          field: name,
-          message: `is not a column of ${kind} files${suggestion(kind, name)}; the columns are ${columnNames(kind).join(", ")}`,
-          position: pos(f),
-        });
-      } else if (names.indexOf(name) !== index) {
-        headerProblems.push({
-          field: name,
-          message: `is in the header twice (columns ${names.indexOf(name) + 1} and ${index + 1})`,
-          position: pos(f),
-        });
-      }
-    });
-    for (const column of IMPORT_COLUMNS[kind]) {
-      if (column.required && !names.includes(column.name))
-        headerProblems.push({
-          field: column.name,
-          message: `is a required column and the header does not have it (it has ${names.join(", ")})`,
-          position: { file, line: header.line, column: 1 },
-        });
-    }
-  }
-  if (headerProblems.length > 0) {
-    // Rows cannot be read against a header that is wrong: report the header alone.
-    problems.push(...headerProblems);
-    return rows;
-  }
-  for (const record of records) {
-    if (record.fields.length !== names.length) {
-      problems.push({
-        field: "",
-        message: `this row has ${record.fields.length} field${record.fields.length === 1 ? "" : "s"} and the header ${names.length} (a comma inside a value needs the value in double quotes)`,
-        position: { file, line: record.line, column: 1 },
-      });
-      continue;
-    }
-    const cells = new Map<string, { value: string; line: number; column: number }>();
-    record.fields.forEach((f, index) => {
-      const value = f.value.trim();
-      if (value !== "") cells.set(names[index]!, { value, line: f.line, column: f.column });
-    });
-    rows.push({ line: record.line, cells });
-  }
-  if (parsed.problem) {
-    const { line, column, message, field } = parsed.problem;
-    problems.push({
-      field: field === undefined ? "" : (names[field] ?? ""),
-      message,
-      position: { file, line, column },
-    });
-  }
-  return rows;
 }
 
-function ndjsonRows(text: string, kind: ImportKind, file: string, problems: InputProblem[]): RawRow[] {
-  const parsed = parseNdjson(text, { maxLineChars: MAX_RECORD_CHARS });
+/** What is wrong with a CSV header: separators other than commas, unknown, unnamed or repeated columns, required ones missing. */
+function checkHeader(
+  header: CsvRecord,
+  names: readonly string[],
+  kind: ImportKind,
+  file: string,
+): InputProblem[] {
+  const headerProblems: InputProblem[] = [];
+  const pos = (f: CsvField) => ({ file, line: f.line, column: f.column });
+  const first = header.fields[0]!;
+  if (names.length === 1 && /[;\t|]/.test(first.value)) {
+    const separator = first.value.includes(";") ? "semicolons" : first.value.includes("\t") ? "tabs" : "bars";
+    return [
+      {
+        field: "",
+        message: `the header is one column with ${separator} in it: fields must be separated by commas (save as "CSV UTF-8 (comma delimited)")`,
+        position: pos(first),
+      },
+    ];
+  }
+  names.forEach((name, index) => {
+    const f = header.fields[index]!;
+    if (name === "") {
+      headerProblems.push({
+        field: "",
+        message: `column ${index + 1} of the header has no name`,
+        position: pos(f),
+      });
+    } else if (!knownColumn(kind, name)) {
+      headerProblems.push({
+        field: name,
+        message: `is not a column of ${kind} files${suggestion(kind, name)}; the columns are ${columnNames(kind).join(", ")}`,
+        position: pos(f),
+      });
+    } else if (names.indexOf(name) !== index) {
+      headerProblems.push({
+        field: name,
+        message: `is in the header twice (columns ${names.indexOf(name) + 1} and ${index + 1})`,
+        position: pos(f),
+      });
+    }
+  });
+  for (const column of IMPORT_COLUMNS[kind]) {
+    if (column.required && !names.includes(column.name))
+      headerProblems.push({
+        field: column.name,
+        message: `is a required column and the header does not have it (it has ${names.join(", ")})`,
+        position: { file, line: header.line, column: 1 },
+      });
+  }
+  return headerProblems;
+}
+
+function ndjsonRows(
+  text: string,
+  kind: ImportKind,
+  file: string,
+  problems: InputProblem[],
+  onRow: (row: RawRow) => void,
+): void {
+  let objects = 0;
+  const parsed = parseNdjson(text, {
+    maxLineChars: MAX_RECORD_CHARS,
+    onLine: (line) => {
+      objects += 1;
+      const cells = new Map<string, { value: string; line: number; column: number }>();
+      let good = true;
+      for (const [key, raw] of Object.entries(line.value)) {
+        const position = { file, line: line.line, column: keyColumn(line.text, key) };
+        if (!knownColumn(kind, key)) {
+          problems.push({
+            field: key,
+            message: `is not a field of ${kind} rows${suggestion(kind, key)}; the fields are ${columnNames(kind).join(", ")}`,
+            position,
+          });
+          good = false;
+          continue;
+        }
+        if (raw === null) continue;
+        if (typeof raw === "number" && Number.isFinite(raw)) {
+          cells.set(key, { value: String(raw), line: position.line, column: position.column });
+          continue;
+        }
+        if (typeof raw !== "string") {
+          problems.push({
+            field: key,
+            message: `must be a JSON string (or null when empty): got ${Array.isArray(raw) ? "an array" : `a ${typeof raw}`}`,
+            position,
+          });
+          good = false;
+          continue;
+        }
+        const value = raw.trim();
+        if (value !== "") cells.set(key, { value, line: position.line, column: position.column });
+      }
+      if (good) onRow({ line: line.line, cells });
+    },
+  });
   for (const p of parsed.problems)
     problems.push({ field: "", message: p.message, position: { file, line: p.line, column: p.column } });
-  const rows: RawRow[] = [];
-  if (parsed.lines.length === 0 && parsed.problems.length === 0)
+  if (objects === 0 && parsed.problems.length === 0)
     problems.push({
       field: "",
       message: "the file has no rows: an NDJSON file has one JSON object per line",
       position: { file, line: 1, column: 1 },
     });
-  for (const line of parsed.lines) {
-    const cells = new Map<string, { value: string; line: number; column: number }>();
-    let good = true;
-    for (const [key, raw] of Object.entries(line.value)) {
-      const position = { file, line: line.line, column: keyColumn(line.text, key) };
-      if (!knownColumn(kind, key)) {
-        problems.push({
-          field: key,
-          message: `is not a field of ${kind} rows${suggestion(kind, key)}; the fields are ${columnNames(kind).join(", ")}`,
-          position,
-        });
-        good = false;
-        continue;
-      }
-      if (raw === null) continue;
-      if (typeof raw === "number" && Number.isFinite(raw)) {
-        cells.set(key, { value: String(raw), ...position });
-        continue;
-      }
-      if (typeof raw !== "string") {
-        problems.push({
-          field: key,
-          message: `must be a JSON string (or null when empty): got ${Array.isArray(raw) ? "an array" : `a ${typeof raw}`}`,
-          position,
-        });
-        good = false;
-        continue;
-      }
-      const value = raw.trim();
-      if (value !== "") cells.set(key, { value, ...position });
-    }
-    if (good) rows.push({ line: line.line, cells });
-  }
-  return rows;
 }
