@@ -18,6 +18,7 @@ import { createExtractProgress, type ExtractProgress } from "../extractors/progr
 import { formatRunSummary, type RunSummary } from "../extractors/progress/run-summary.ts";
 import { type IncompleteRead, incompleteLabel } from "../extractors/stream-context.ts";
 import type { runPipeline } from "../jobs/pipeline.ts";
+import { importCommand } from "./import-command.ts";
 import { metricsCommand } from "./metrics-command.ts";
 import { METRICS_OPTION_HELP, metricsPath } from "./metrics-path.ts";
 import { statusCommand } from "./status-command.ts";
@@ -235,6 +236,7 @@ export function buildProgram(): Command {
 
   program.addCommand(metricsCommand());
   program.addCommand(statusCommand(() => loggerFor(globals())));
+  program.addCommand(importCommand(() => loggerFor(globals())));
 
   withFiles(program.command("dashboards"), true)
     .description("render the static pages from the warehouse into <dataDir>/site")

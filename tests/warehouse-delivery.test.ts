@@ -861,6 +861,21 @@ describe("delivery marts built from a hand-made lake", () => {
     ]);
   });
 
+  it("records GitHub as the source of every deployment and incident read from GitHub", async () => {
+    expect(
+      await query(
+        `select 'fct_deployments' as mart, source, count(*)::integer as n, count(external_id)::integer as with_external_id
+         from fct_deployments group by source
+         union all
+         select 'fct_incidents', source, count(*)::integer, count(external_id)::integer from fct_incidents group by source
+         order by mart`,
+      ),
+    ).toEqual([
+      { mart: "fct_deployments", source: "github", n: expect.any(Number), with_external_id: 0 },
+      { mart: "fct_incidents", source: "github", n: expect.any(Number), with_external_id: 0 },
+    ]);
+  });
+
   it("publishes the delivery marts with their enforced column types", async () => {
     const columns = await query(
       `select table_name, list(column_name || ' ' || data_type order by ordinal_position) as columns
@@ -924,6 +939,8 @@ describe("delivery marts built from a hand-made lake", () => {
         table_name: "fct_deployments",
         columns: [
           "deployment_id VARCHAR",
+          "source VARCHAR",
+          "external_id VARCHAR",
           "repository VARCHAR",
           "team VARCHAR",
           "database_id BIGINT",
@@ -954,6 +971,8 @@ describe("delivery marts built from a hand-made lake", () => {
         table_name: "fct_incidents",
         columns: [
           "incident_id VARCHAR",
+          "source VARCHAR",
+          "external_id VARCHAR",
           "repository VARCHAR",
           "team VARCHAR",
           "number INTEGER",
@@ -963,6 +982,7 @@ describe("delivery marts built from a hand-made lake", () => {
           "state_reason VARCHAR",
           "author_login VARCHAR",
           "labels VARCHAR[]",
+          "severity VARCHAR",
           "started_at TIMESTAMP",
           "resolved_at TIMESTAMP",
           "is_resolved BOOLEAN",

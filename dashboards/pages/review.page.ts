@@ -460,7 +460,9 @@ function followUps(s: ReviewSnapshot): string {
       : escapeHtml(name);
     const outcome = [
       f.reverted_by !== null ? `reverted by #${f.reverted_by}` : null,
-      f.incidents.length > 0 ? `incident ${f.incidents.map((i) => `#${i}`).join(", ")}` : null,
+      f.incidents.length > 0
+        ? `incident ${f.incidents.map((i) => (typeof i === "number" ? `#${i}` : i)).join(", ")}`
+        : null,
     ]
       .filter(Boolean)
       .join("; ");

@@ -584,12 +584,14 @@ async function readFacts(warehousePath: string, from: string, to: string): Promi
       classCounts.set(c.month, entry);
     }
     // The month's AI work that was reverted or shipped with an incident: the audit list. No author names.
-    // Incidents arrive as text (a list of numbers) and are parsed below.
+    // Incidents arrive as JSON text (GitHub's by number, imported ones by their id) and are parsed below.
     const followUps = await db.all<Omit<FollowUp, "incidents"> & { month: string; incidents: string | null }>(
       `select strftime(p.merged_at, '%Y-%m') as month, p.repository, p.number, p.url, p.authorship_class,
               p.ai_tools as tools, p.strongest_evidence as evidence, p.strongest_evidence_where as evidence_where,
               case when p.reverted_within_window then r.number end as reverted_by,
-              (select string_agg(cast(i.number as varchar), ',' order by i.number) from fct_incidents i
+              (select cast(to_json(list({'number': i.number, 'id': i.external_id} order by i.number, i.external_id))
+                        as varchar)
+                 from fct_incidents i
                 where p.shipped_with_incident and i.deployment_id = p.production_deployment_id) as incidents
        from fct_pull_requests p
        left join fct_pull_requests r on r.pull_request_id = p.reverted_by_pull_request_id
@@ -618,7 +620,11 @@ async function readFacts(warehousePath: string, from: string, to: string): Promi
         evidence: f.evidence,
         evidence_where: f.evidence_where,
         reverted_by: f.reverted_by === null ? null : Number(f.reverted_by),
-        incidents: f.incidents ? f.incidents.split(",").map(Number) : [],
+        incidents: f.incidents
+          ? (JSON.parse(f.incidents) as { number: number | null; id: string | null }[]).map(
+              (i) => i.number ?? i.id ?? "?",
+            )
+          : [],
       })),
       coverage: coverage
         ? (Object.fromEntries(

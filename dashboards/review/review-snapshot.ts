@@ -85,7 +85,8 @@ export interface FollowUp {
   evidence: string | null;
   evidence_where: string | null;
   reverted_by: number | null;
-  incidents: number[];
+  /** The incidents its deployment caused: a GitHub issue's number, or an imported incident's id in its tool. */
+  incidents: (number | string)[];
 }
 
 export interface ClassCounts {

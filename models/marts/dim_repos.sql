@@ -29,6 +29,11 @@ seen as (
     union
     select repository from {{ ref('stg_github__incidents') }}
     union
+    -- Imported deployments and incidents, in GitHub's spelling where the lake knows it.
+    select repository from {{ ref('int_file_deployments') }}
+    union
+    select repository from {{ ref('int_file_incidents') }} where repository is not null
+    union
     select repository from {{ ref('stg_github__check_suites') }}
     union
     select repository from repositories

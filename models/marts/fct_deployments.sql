@@ -56,6 +56,8 @@ final as (
 
     select
         deployments.deployment_id,
+        deployments.source,
+        deployments.external_id,
         deployments.repository,
         coalesce(repos.team, 'unassigned') as team,
         deployments.database_id,

@@ -4,9 +4,60 @@ with linked as (
 
 ),
 
-incidents as (
+github_incidents as (
 
     select * from {{ ref('stg_github__incidents') }}
+
+),
+
+file_incidents as (
+
+    select * from {{ ref('int_file_incidents') }}
+
+),
+
+-- Every source in one set of columns; a field a source does not have is null.
+incidents as (
+
+    select
+        incident_id,
+        'github' as source,
+        cast(null as varchar) as external_id,
+        repository,
+        cast(null as varchar) as named_team,
+        number,
+        url,
+        title,
+        state,
+        state_reason,
+        author_login,
+        labels,
+        cast(null as varchar) as severity,
+        created_at,
+        closed_at as resolved_at,
+        extracted_at
+    from github_incidents
+
+    union all
+
+    select
+        incident_id,
+        'file' as source,
+        external_id,
+        repository,
+        team as named_team,
+        cast(null as integer) as number,
+        url,
+        title,
+        case when resolved_at is null then 'OPEN' else 'CLOSED' end as state,
+        cast(null as varchar) as state_reason,
+        cast(null as varchar) as author_login,
+        cast(null as varchar[]) as labels,
+        severity,
+        created_at,
+        resolved_at,
+        extracted_at
+    from file_incidents
 
 ),
 
@@ -27,8 +78,11 @@ final as (
 
     select
         linked.incident_id,
+        incidents.source,
+        incidents.external_id,
         incidents.repository,
-        coalesce(repos.team, 'unassigned') as team,
+        -- An imported incident naming its team keeps it; otherwise the team of its repository.
+        coalesce(incidents.named_team, repos.team, 'unassigned') as team,
         incidents.number,
         incidents.url,
         incidents.title,
@@ -36,12 +90,13 @@ final as (
         incidents.state_reason,
         incidents.author_login,
         incidents.labels,
+        incidents.severity,
         incidents.created_at as started_at,
-        incidents.closed_at as resolved_at,
-        incidents.closed_at is not null as is_resolved,
+        incidents.resolved_at,
+        incidents.resolved_at is not null as is_resolved,
         case
-            when incidents.closed_at >= incidents.created_at
-                then cast({{ dbt.datediff('incidents.created_at', 'incidents.closed_at', 'second') }} as double) / 3600
+            when incidents.resolved_at >= incidents.created_at
+                then cast({{ dbt.datediff('incidents.created_at', 'incidents.resolved_at', 'second') }} as double) / 3600
         end as time_to_restore_hours,
         linked.root_cause,
         linked.deployment_id,

@@ -7,9 +7,13 @@ with pull_requests as (
 
 ),
 
+-- An imported incident may name a team and no repository: it gets a row of its own, never the total's.
 incidents as (
 
-    select * from {{ ref('fct_incidents') }}
+    select
+        coalesce(repository, '(no repository)') as repository,
+        is_linked
+    from {{ ref('fct_incidents') }}
 
 ),
 

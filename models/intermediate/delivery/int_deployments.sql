@@ -67,7 +67,7 @@ latest_failure as (
 
 ),
 
-final as (
+github_deployments as (
 
     select
         deployments.deployment_id,
@@ -96,13 +96,34 @@ final as (
         deployments.latest_status_state,
         outcomes.last_status_at,
         outcomes.log_url,
-        deployments.extracted_at
+        deployments.extracted_at,
+        'github' as source,
+        cast(null as varchar) as external_id
     from deployments
     cross join definitions
     left join outcomes
         on deployments.deployment_id = outcomes.deployment_id
     left join latest_failure
         on deployments.deployment_id = latest_failure.deployment_id
+
+),
+
+-- Deployments imported from files (yardstick import), already in these columns.
+file_deployments as (
+
+    select * from {{ ref('int_file_deployments') }}
+
+),
+
+final as (
+
+    select * from github_deployments
+    union all
+    select
+        deployment_id, repository, database_id, environment, is_production, commit_oid, ref_name, task,
+        creator_login, creator_type, created_at, outcome, is_success, is_failed, finished_at,
+        latest_status_state, last_status_at, log_url, extracted_at, source, external_id
+    from file_deployments
 
 )
 

@@ -13,6 +13,11 @@
       2. else the latest successful production deployment of the same repository that finished before the
          incident started: 'latest_before'.
     A reference that names nothing known falls through to 2. No deployment at all: deployment_id is null.
+
+    Incidents imported from files (int_file_incidents) take the same path: their `reference` column is the
+    reference (an imported deployment is also named by its id in its own system, or its url), and "the same
+    repository" is the one the file names, else every repository of the team it names (a SHA is looked for
+    in each of them as well).
 #}
 with incidents as (
 
@@ -23,6 +28,12 @@ with incidents as (
 definitions as (
 
     select * from {{ ref('stg_yardstick__definitions') }}
+
+),
+
+file_incidents as (
+
+    select * from {{ ref('int_file_incidents') }}
 
 ),
 
@@ -121,6 +132,25 @@ named_targets as (
             as root_cause
     from labelled
 
+    union all
+
+    select incident_id, repository, created_at, reference as root_cause
+    from file_incidents
+
+),
+
+-- The repositories an incident belongs to: a GitHub incident's own; an imported one's mapped repositories.
+incident_repositories as (
+
+    select incident_id, repository, created_at
+    from labelled
+
+    union all
+
+    select file_incidents.incident_id, mapped.repository, file_incidents.created_at
+    from file_incidents
+    cross join unnest(file_incidents.mapped_repositories) as mapped(repository)
+
 ),
 
 classified as (
@@ -150,8 +180,10 @@ by_sha_pull_request as (
         1 as priority,
         'root_cause_sha' as link_method
     from classified
+    inner join incident_repositories
+        on classified.incident_id = incident_repositories.incident_id
     inner join pull_requests
-        on classified.repository = pull_requests.repository
+        on incident_repositories.repository = pull_requests.repository
         and substring(pull_requests.merge_commit_oid, 1, 7) = substring(classified.root_cause_sha, 1, 7)
         and substring(pull_requests.merge_commit_oid, 1, length(classified.root_cause_sha)) = classified.root_cause_sha
     inner join pull_request_deployments
@@ -168,8 +200,10 @@ by_sha_pull_request_commit as (
         50 as priority,
         'root_cause_sha' as link_method
     from classified
+    inner join incident_repositories
+        on classified.incident_id = incident_repositories.incident_id
     inner join pull_request_commits
-        on classified.repository = pull_request_commits.repository
+        on incident_repositories.repository = pull_request_commits.repository
         and substring(pull_request_commits.commit_oid, 1, 7) = substring(classified.root_cause_sha, 1, 7)
         and substring(pull_request_commits.commit_oid, 1, length(classified.root_cause_sha)) = classified.root_cause_sha
     inner join pull_request_deployments
@@ -189,8 +223,10 @@ by_sha_chain as (
         ) as priority,
         'root_cause_sha' as link_method
     from classified
+    inner join incident_repositories
+        on classified.incident_id = incident_repositories.incident_id
     inner join chain
-        on classified.repository = chain.repository
+        on incident_repositories.repository = chain.repository
         and substring(chain.commit_oid, 1, 7) = substring(classified.root_cause_sha, 1, 7)
         and substring(chain.commit_oid, 1, length(classified.root_cause_sha)) = classified.root_cause_sha
     inner join ranges
@@ -211,8 +247,10 @@ by_sha_deployment as (
         ) as priority,
         'root_cause_sha' as link_method
     from classified
+    inner join incident_repositories
+        on classified.incident_id = incident_repositories.incident_id
     inner join production
-        on classified.repository = production.repository
+        on incident_repositories.repository = production.repository
         and substring(production.commit_oid, 1, 7) = substring(classified.root_cause_sha, 1, 7)
         and substring(production.commit_oid, 1, length(classified.root_cause_sha)) = classified.root_cause_sha
 
@@ -253,6 +291,13 @@ by_deployment as (
         select deployment_id, log_url as reference from deployment_log_urls
         union all
         select deployment_id, deployment_id as reference from deployments
+        union all
+        -- An imported deployment: its id in its own system, and its url.
+        select deployment_id, external_id as reference from deployments
+        where source = 'file'
+        union all
+        select deployment_id, rtrim(log_url, '/') as reference from deployments
+        where source = 'file' and log_url is not null
     ) as deployment_references
         on coalesce(classified.root_cause_url, classified.root_cause) = deployment_references.reference
     inner join deployments
@@ -262,11 +307,12 @@ by_deployment as (
 
 -- DevLake's rule: the latest successful production deployment of the repository that finished before the
 -- incident started, found in one ordered pass over finishes and starts (a finish at the very moment of the
--- start sorts after it, so it does not count).
+-- start sorts after it, so it does not count). An incident of several repositories (an imported one naming a
+-- team) takes the latest over all of them.
 time_stream as (
 
     select repository, created_at as event_at, 0 as is_deployment, incident_id
-    from labelled
+    from incident_repositories
 
     union all
 
@@ -290,17 +336,22 @@ previous_finish as (
 
 latest_before as (
 
-    select
-        previous_finish.incident_id,
-        max(production.deployment_id) as deployment_id,
-        1000 as priority,
-        'latest_before' as link_method
-    from previous_finish
-    inner join production
-        on previous_finish.repository = production.repository
-        and previous_finish.finished_before = production.finished_at
-    where previous_finish.is_deployment = 0
-    group by previous_finish.incident_id
+    select incident_id, deployment_id, 1000 as priority, 'latest_before' as link_method
+    from (
+        select
+            previous_finish.incident_id,
+            production.deployment_id,
+            row_number() over (
+                partition by previous_finish.incident_id
+                order by production.finished_at desc, production.deployment_id desc
+            ) as latest_rank
+        from previous_finish
+        inner join production
+            on previous_finish.repository = production.repository
+            and previous_finish.finished_before = production.finished_at
+        where previous_finish.is_deployment = 0
+    ) as ranked
+    where latest_rank = 1
 
 ),
 
