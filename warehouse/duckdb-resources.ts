@@ -11,6 +11,7 @@
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism, totalmem } from "node:os";
 import { join } from "node:path";
+import { isProcessAlive } from "../core/process-alive.ts";
 
 export interface DuckDbResources {
   /** DuckDB `memory_limit`, e.g. "2GB". */
@@ -96,22 +97,12 @@ export function removeDeadSpillFolders(resources: DuckDbResources = current): st
   const removed: string[] = [];
   for (const name of names) {
     const pid = SPILL_FOLDER.exec(name)?.[1];
-    if (pid === undefined || isRunning(Number(pid))) continue;
+    if (pid === undefined || isProcessAlive(Number(pid))) continue;
     const path = join(resources.tempDirectory, name);
     rmSync(path, { recursive: true, force: true });
     removed.push(path);
   }
   return removed;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**
