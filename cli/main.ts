@@ -180,6 +180,8 @@ export function buildProgram(): Command {
       const since = parseDateFlag("--since", opts.since);
       const metrics = await loadCheckedMetricsFile(metricsPath(opts.metrics, opts.config));
       const token = readToken(cfg);
+      const { readSourceTokens } = await import("../extractors/sources.ts");
+      const tokens = readSourceTokens(cfg);
       await prepareData(cfg);
       const logger = loggerFor(globals());
       const progress = progressFor(globals(), logger);
@@ -190,6 +192,7 @@ export function buildProgram(): Command {
           return runExtractStage({
             config: cfg,
             token,
+            tokens,
             logger,
             runId,
             since,

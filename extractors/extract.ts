@@ -22,12 +22,18 @@ import { createExtractProgress, type ExtractProgress } from "./progress/extract-
 import type { RunSummary } from "./progress/run-summary.ts";
 import { RunStop } from "./run-stop.ts";
 import type { Source, Stream } from "./source.ts";
+import { configuredSources } from "./sources.ts";
 import { type IncompleteRead, incompleteLabel, inPartition, type StreamContext } from "./stream-context.ts";
 
 export interface ExtractOptions {
   config: Config;
   /** The GitHub source's client (githubSource.createClient, or createGitHubClient in tests). */
   client: GitHubClient;
+  /**
+   * Every other configured source's client, by source name (each source's createClient; jobs/extract-stage.ts
+   * makes them). A configured source without one is a programming error.
+   */
+  clients?: Readonly<Record<string, unknown>>;
   logger: Logger;
   runId: string;
   now?: () => Date;
@@ -54,6 +60,8 @@ export interface ExtractSummary {
   points: number;
   /** Requests per stream: repositories, pull_requests, pull_request_overflow, default_branch, deployments, incidents. */
   requestsByPhase: Record<string, number>;
+  /** Requests per source (`github`, …): every configured source, 0 when it sent none. */
+  requestsBySource: Record<string, number>;
   durationMs: number;
   /**
    * Set when the run stopped cleanly before the end (GitHub budget under the reserve, or a source not
@@ -93,7 +101,7 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
     cursors: new CursorStore(paths.state),
     since: options.since,
     full: options.full,
-    counters: { requests: 0, points: 0, byPhase: {} },
+    counters: { requests: 0, points: 0, byPhase: {}, bySource: {} },
     progress,
     current,
     incomplete: [],
@@ -105,7 +113,11 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
       source.open({ ...base, source: { name: source.name, label: source.label } }, client, options),
     );
   // Every configured source with its client, in the order they are read.
-  const runs: SourceRun[] = [open(githubSource, options.client)];
+  const runs: SourceRun[] = configuredSources(config).map((source) => {
+    const client = source === githubSource ? options.client : options.clients?.[source.name];
+    if (client === undefined) throw new Error(`extract: no client for the configured source ${source.name}`);
+    return open(source, client);
+  });
 
   for (const run of runs)
     for (const lake of run.source.lakeStreams) sweepTemporaries(paths.lake, lake.source, lake.name);
@@ -137,6 +149,9 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
     requests: base.counters.requests,
     points: base.counters.points,
     requestsByPhase: { ...base.counters.byPhase },
+    requestsBySource: Object.fromEntries(
+      runs.map((run) => [run.source.name, base.counters.bySource[run.source.name] ?? 0]),
+    ),
     durationMs: Date.now() - started,
     ...(stopped ? { stopped } : {}),
     incomplete: [...incomplete],

@@ -91,6 +91,12 @@ export interface Source<C extends StreamContext, Client, Tuning = never> {
   /** Whether yardstick.yaml asks for it: a source not configured costs nothing and changes nothing. */
   configured(config: Config): boolean;
   /**
+   * The environment variable its token comes from, as the configuration names it (`github.tokenEnv`), and
+   * the field that names it, for the message when it is not set. A run reads every configured source's
+   * token before it writes anything (sources.ts `readSourceTokens`).
+   */
+  token(config: Config): { variable: string; field: string; what: string };
+  /**
    * Its client, from the configuration and the environment (the token comes from the variable the
    * configuration names; a missing one is an InputError naming it). `tuning` is for tests and the demo.
    */

@@ -1,13 +1,45 @@
 /**
  * Every source Yardstick reads, in the order a run reads them, and every lake stream they write. A new
- * source is a folder beside github/ exporting its `Source` (source.ts), listed here and opened with its
- * client in extract.ts. See docs/extractors.md.
+ * source is a folder beside github/ exporting its `Source` (source.ts), listed here; the runner (extract.ts)
+ * opens every configured one with the client jobs/extract-stage.ts makes for it. See docs/extractors.md.
  */
+import type { Config } from "../core/config.ts";
+import { InputError } from "../core/errors.ts";
 import { githubSource } from "./github/source.ts";
 import type { LakeStream } from "./lake-stream.ts";
+import type { Source } from "./source.ts";
 
-export const SOURCES = [githubSource] as const;
+// biome-ignore lint/suspicious/noExplicitAny: every source has its own context, client and tuning.
+export type AnySource = Source<any, any, any>;
+
+export const SOURCES: readonly AnySource[] = [githubSource];
 
 /** Every lake stream of every source (the build's fingerprint keys them, the runner sweeps them). */
 // biome-ignore lint/suspicious/noExplicitAny: lake streams of every record type.
 export const LAKE_STREAMS: readonly LakeStream<any>[] = SOURCES.flatMap((source) => source.lakeStreams);
+
+/** The sources yardstick.yaml asks for, in the order a run reads them. */
+export function configuredSources(config: Config): AnySource[] {
+  return SOURCES.filter((source) => source.configured(config));
+}
+
+/**
+ * Every configured source's token, read before anything is written: `{ variable: value }`. A variable that
+ * is not set is bad input naming it and the field that names it (the value is never shown).
+ */
+export function readSourceTokens(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const tokens: Record<string, string> = {};
+  for (const source of configuredSources(config)) {
+    const { variable, field, what } = source.token(config);
+    const value = env[variable];
+    if (!value)
+      throw new InputError(
+        `environment variable ${variable} is not set: it must hold ${what} (${field} in ${config.file})`,
+      );
+    tokens[variable] = value;
+  }
+  return tokens;
+}

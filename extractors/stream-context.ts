@@ -51,6 +51,8 @@ export interface ExtractCounters {
   points: number;
   /** Requests per stream, for the summary and the cost acceptance tests. */
   byPhase: Record<string, number>;
+  /** Requests per source (`github`, …). */
+  bySource: Record<string, number>;
 }
 
 export interface StreamContext {
@@ -141,6 +143,7 @@ export async function inPartition(
 export function countAnswered(ctx: StreamContext, phase: string, record: RequestRecord | undefined): void {
   ctx.counters.requests++;
   ctx.counters.byPhase[phase] = (ctx.counters.byPhase[phase] ?? 0) + 1;
+  ctx.counters.bySource[ctx.source.name] = (ctx.counters.bySource[ctx.source.name] ?? 0) + 1;
   ctx.counters.points += record?.rateLimit?.cost ?? 0;
   ctx.failuresInARow = 0;
 }

@@ -11,11 +11,17 @@ import { type GitHubTuning, githubSource } from "../extractors/github/source.ts"
 import { requestLedger } from "../extractors/http/request-ledger.ts";
 import type { RequestRecord } from "../extractors/http/request-record.ts";
 import { createExtractProgress, type ExtractProgress } from "../extractors/progress/extract-progress.ts";
+import { configuredSources } from "../extractors/sources.ts";
 
 export interface ExtractStageOptions {
   config: Config;
   /** The GitHub token, read by the caller from the variable `github.tokenEnv` names (core/config.ts readToken). */
   token: string;
+  /**
+   * Every other configured source's token, `{ variable: value }`, read by the caller before anything was
+   * written (extractors/sources.ts readSourceTokens).
+   */
+  tokens?: Readonly<Record<string, string>>;
   logger: Logger;
   runId: string;
   progress?: ExtractProgress;
@@ -25,6 +31,8 @@ export interface ExtractStageOptions {
   incidentLabels?: readonly string[];
   /** Client tuning (tests and the demo turn the pacing down for the simulator). */
   client?: GitHubTuning;
+  /** Other sources' client tuning, by source name (tests and the demo turn their waits down). */
+  tuning?: Readonly<Record<string, unknown>>;
 }
 
 export async function runExtractStage(options: ExtractStageOptions): Promise<ExtractSummary> {
@@ -34,18 +42,29 @@ export async function runExtractStage(options: ExtractStageOptions): Promise<Ext
   const progress =
     options.progress ?? createExtractProgress({ output: { write: () => true }, logger, live: false });
   const ledger = requestLedger(dataPaths(config.dataDir).requestLedger, runId);
-  const hooks = {
+  // Every record says its source in the ledger.
+  const hooksFor = (source: string) => ({
     logger,
     onRequest: (record: RequestRecord) => {
-      ledger(record);
+      ledger({ source, ...record });
       progress.request(record);
     },
-  };
-  const env = { [config.github.tokenEnv]: options.token };
-  const client = await githubSource.createClient(config, env, hooks, options.client);
+  });
+  const env = { ...options.tokens, [config.github.tokenEnv]: options.token };
+  const client = await githubSource.createClient(config, env, hooksFor(githubSource.name), options.client);
+  const clients: Record<string, unknown> = {};
+  for (const source of configuredSources(config))
+    if (source !== githubSource)
+      clients[source.name] = await source.createClient(
+        config,
+        env,
+        hooksFor(source.name),
+        options.tuning?.[source.name],
+      );
   return extract({
     config,
     client,
+    clients,
     logger,
     runId,
     now: options.now,

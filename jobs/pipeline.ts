@@ -19,6 +19,7 @@ import type { ExtractSummary } from "../extractors/extract.ts";
 import type { GitHubClientOptions } from "../extractors/github/github-client.ts";
 import { compactLake, recoverCompactions } from "../extractors/lake-compaction.ts";
 import type { ExtractProgress } from "../extractors/progress/extract-progress.ts";
+import { readSourceTokens } from "../extractors/sources.ts";
 import { loadCheckedMetricsFile } from "../metrics/metric-sql-check.ts";
 import { buildWarehouse } from "../warehouse/build.ts";
 import { ensurePythonEnv } from "../warehouse/python-env.ts";
@@ -46,6 +47,8 @@ export interface PipelineOptions {
   now?: () => Date;
   /** Client tuning (tests and the demo turn the pacing down for the simulator). */
   client?: Partial<Omit<GitHubClientOptions, "url" | "token" | "logger" | "onRequest">>;
+  /** Other sources' client tuning, by source name (tests and the demo turn their waits down). */
+  tuning?: Readonly<Record<string, unknown>>;
   /** Live display or step log lines for the extract stage. */
   progress?: ExtractProgress;
   since?: Date;
@@ -89,14 +92,16 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   let metricsHash: string | null = null;
 
   // Inputs first: nothing is written until the metrics file parses, its SQL fits the warehouse contract
-  // and the token is there.
+  // and every configured source's token is there.
   let metrics: Awaited<ReturnType<typeof loadCheckedMetricsFile>>;
   let token: string;
+  let tokens: Record<string, string>;
   let lock: RunLock;
   try {
     metrics = await loadCheckedMetricsFile(options.metricsFile);
     metricsHash = `sha256:${createHash("sha256").update(readFileSync(options.metricsFile)).digest("hex")}`;
     token = readToken(config, options.env ?? process.env);
+    tokens = readSourceTokens(config, options.env ?? process.env);
     // dbt's environment before any extraction: a machine that cannot build should not spend GitHub points.
     await ensurePythonEnv({ root: options.root, logger });
     throwIfStopping();
@@ -188,6 +193,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       const summary = await runExtractStage({
         config,
         token,
+        tokens,
         logger,
         runId,
         now,
@@ -196,6 +202,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         incidentLabels: metrics.definitions.incident_labels,
         progress: options.progress,
         client: options.client,
+        tuning: options.tuning,
       });
       const partial = summary.stopped !== undefined || summary.incomplete.length > 0;
       return {
@@ -207,6 +214,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           requests: summary.requests,
           points: summary.points,
           requestsByPhase: summary.requestsByPhase,
+          requestsBySource: summary.requestsBySource,
           retries: summary.run.retries,
           ...(summary.stopped ? { stopped: summary.stopped } : {}),
           ...(summary.incomplete.length > 0 ? { incomplete: summary.incomplete } : {}),

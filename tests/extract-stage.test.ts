@@ -45,6 +45,9 @@ describe("the extract stage's step lines", () => {
     const counted = done.reduce((sum, l) => sum + Number(l.requests), 0);
     expect(summary.run.requests).toBe(ledger.length);
     expect(counted).toBe(ledger.length);
+    // Every ledger line names its source; the only configured source sent every request.
+    expect(new Set(ledger.map((line) => JSON.parse(line).source))).toEqual(new Set(["github"]));
+    expect(summary.requestsBySource).toEqual({ github: ledger.length });
     // The search scope's own line counts the requests read under it, like the stream's.
     const scope = lines.find((l) => l.step === "repository_done" && l.stream === "pull_requests");
     const stream = done.find((l) => l.stream === "pull_requests");

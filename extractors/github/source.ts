@@ -23,6 +23,7 @@ export const githubSource: Source<GitHubContext, GitHubClient, GitHubTuning> = {
   label: "GitHub",
   // Every configuration reads GitHub: its organisations or repositories are required.
   configured: () => true,
+  token: (config) => ({ variable: config.github.tokenEnv, field: "github.tokenEnv", what: "a GitHub token" }),
   async createClient(config, env, hooks, tuning) {
     const token = readToken(config, env);
     // Loaded here, not at the top: reading the lake streams' declarations needs no octokit.

@@ -41,6 +41,8 @@ export interface RequestRecord<K extends string = string> {
    * "anonymous"), or a REST route (`GET /incidents`).
    */
   operation: string;
+  /** The source that sent it (`github`, …): the extract stage stamps it on the ledger's line. */
+  source?: string;
   stream?: string;
   repository?: string;
   label?: string;
