@@ -48,8 +48,12 @@ function entryFile(text: string, variant: string): string {
 }
 
 /** The cached value of a text parsed as `variant`, or undefined when there is none (or none worth keeping). */
-export function readCachedYaml(text: string, variant: string): { value: unknown } | undefined {
-  if (text.length < MIN_CACHED_BYTES) return undefined;
+export function readCachedYaml(
+  text: string,
+  variant: string,
+  minBytes = MIN_CACHED_BYTES,
+): { value: unknown } | undefined {
+  if (text.length < minBytes) return undefined;
   try {
     return { value: JSON.parse(readFileSync(entryFile(text, variant), "utf8")) as unknown };
   } catch {
@@ -58,8 +62,13 @@ export function readCachedYaml(text: string, variant: string): { value: unknown 
 }
 
 /** Keeps the value a text parsed to, when JSON holds it exactly (no Infinity, NaN, -0, undefined, dates…). */
-export function writeCachedYaml(text: string, variant: string, value: unknown): void {
-  if (text.length < MIN_CACHED_BYTES || !jsonExact(value)) return;
+export function writeCachedYaml(
+  text: string,
+  variant: string,
+  value: unknown,
+  minBytes = MIN_CACHED_BYTES,
+): void {
+  if (text.length < minBytes || !jsonExact(value)) return;
   try {
     const json = JSON.stringify(value);
     if (json.length > MAX_ENTRY_BYTES) return;
@@ -83,6 +92,52 @@ export function cachedYamlValue(text: string, variant: string, parse: () => unkn
   if (cached) return cached.value;
   const value = parse();
   writeCachedYaml(text, variant, value);
+  return value;
+}
+
+/**
+ * The build of the code running now: dist/build.json's start time when it runs compiled, undefined when it
+ * runs from its TypeScript sources (which change without a build, so nothing derived by code is kept then).
+ */
+function compiledBuild(): string | undefined {
+  if (!import.meta.url.includes("/dist/core/")) return undefined;
+  try {
+    return String(
+      (JSON.parse(readFileSync(join(PROJECT_ROOT, "dist", "build.json"), "utf8")) as { startedAt: unknown })
+        .startedAt,
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A value the compiled code derives from one file's text alone (e.g. the validated metrics that `metrics
+ * list` prints), kept between runs: keyed by the exact text, `variant` and the build of the code, so an
+ * edited file or a rebuilt Yardstick is a new key. `derive` runs when there is no entry, and always when the
+ * code runs from its sources; its value is kept only when it resolves (a file that fails to validate is never
+ * kept, so its errors are reported every time) and JSON holds it exactly. A file that cannot be read is left
+ * to `derive` to report.
+ */
+export async function cachedValueOfFile(
+  file: string,
+  variant: string,
+  derive: () => Promise<unknown>,
+): Promise<unknown> {
+  const build = compiledBuild();
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return derive();
+  }
+  if (build === undefined) return derive();
+  const key = `${variant}\0build@${build}`;
+  // Whatever the file's size: deriving costs loading the validation, not only parsing.
+  const cached = readCachedYaml(text, key, 0);
+  if (cached) return cached.value;
+  const value = await derive();
+  writeCachedYaml(text, key, value, 0);
   return value;
 }
 

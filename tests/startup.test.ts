@@ -231,6 +231,38 @@ describe("the compiled build (dist/)", () => {
     expect(loadedAny(run, WORK_LIBRARIES)).toEqual([]);
   });
 
+  it("lists an unchanged file again without the YAML parser or the validation, and never a stale listing", () => {
+    const file = join(scratch, "list-metrics.yaml");
+    const text = readFileSync(join(ROOT, "metrics.yaml"), "utf8");
+    writeFileSync(file, text);
+    const first = yardstick(copy, ["metrics", "list", "--format", "json", "--metrics", file]);
+    const again = yardstick(copy, ["metrics", "list", "--format", "json", "--metrics", file]);
+    expect(first.code).toBe(0);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(first.stdout);
+    // (The cache key names the YAML parser's version: reading its package.json is not loading the parser.)
+    const code = { ...again, modules: again.modules.filter((f) => !f.endsWith(`${sep}package.json`)) };
+    expect(loadedAny(code, [...WORK_LIBRARIES, ...DEFINITION_LIBRARIES])).toEqual([]);
+
+    // An edited file is listed as it now is: the validation runs again.
+    const label = (JSON.parse(first.stdout.split("\n")[0]!) as { label: string }).label;
+    writeFileSync(file, text.replace(`label: ${label}`, "label: Relabelled for the test"));
+    const edited = yardstick(copy, ["metrics", "list", "--format", "json", "--metrics", file]);
+    expect(edited.code).toBe(0);
+    expect((JSON.parse(edited.stdout.split("\n")[0]!) as { label: string }).label).toBe(
+      "Relabelled for the test",
+    );
+    expect(packagesOf(edited)).toContain("zod");
+
+    // A file that does not validate is never kept: its errors come back every time.
+    writeFileSync(file, text.replace("version: 1", "version: 7"));
+    for (let i = 0; i < 2; i++) {
+      const bad = yardstick(copy, ["metrics", "list", "--metrics", file]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("version");
+    }
+  });
+
   it("finds the files beside the code (init copies yardstick.example.yaml)", () => {
     const target = join(scratch, "init", "yardstick.yaml");
     mkdirSync(join(scratch, "init"));
