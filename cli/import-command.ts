@@ -132,7 +132,37 @@ export function importCommand(loggerFor: () => Logger): Command {
         summary = await task();
       } else {
         prepareDataDir(cfg);
-        summary = await withRunLock(cfg.dataDir, `import ${runId}`, loggerFor(), task);
+        const { appendLedger } = await import("../jobs/run-ledger.ts");
+        const { codeVersion } = await import("../jobs/code-version.ts");
+        const { PROJECT_ROOT } = await import("../core/project-root.ts");
+        const { basename } = await import("node:path");
+        summary = await withRunLock(cfg.dataDir, `import ${runId}`, loggerFor(), async () => {
+          const imported = await task();
+          // The files source's reading, in the run ledger: `yardstick status` and data.html show its freshness.
+          const endedAt = new Date();
+          appendLedger(dataPaths(cfg.dataDir).ledger, {
+            runId,
+            stage: "import",
+            status: "ok",
+            startedAt: now.toISOString(),
+            endedAt: endedAt.toISOString(),
+            durationMs: endedAt.getTime() - now.getTime(),
+            codeVersion: codeVersion(PROJECT_ROOT),
+            metricsHash: null,
+            rows: { [kind]: imported.rows },
+            details: {
+              source: "files",
+              kind,
+              system: flags.system,
+              file: basename(file),
+              added: imported.added,
+              changed: imported.changed,
+              unchanged: imported.unchanged,
+              ...(imported.batch ? { batch: basename(imported.batch) } : {}),
+            },
+          });
+          return imported;
+        });
       }
       const counts = `${summary.rows} row${summary.rows === 1 ? "" : "s"}: ${summary.added} new, ${summary.changed} changed, ${summary.unchanged} already imported`;
       const outcome = flags.dryRun

@@ -35,6 +35,7 @@ import { gapLabel } from "./site/incomplete-note.ts";
 import { NAV, PAGES } from "./site/page-registry.ts";
 import type { CoverageRow, ReviewEntry, SiteData, TeamTrends } from "./site/site-data.ts";
 import { teamPath } from "./site/site-data.ts";
+import { ledgerSourceOf, sourceFreshness } from "./site/source-freshness.ts";
 
 export interface BuildSiteOptions {
   warehousePath: string;
@@ -212,6 +213,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
     teams: watermark ? await teamTrends(options.warehousePath, metrics, monthOf(watermark)) : [],
     coverage: tables.has("rpt_link_coverage") ? await coverageRows(options.warehousePath) : [],
     ledger,
+    sources: await freshnessWithNewest(options.warehousePath, tables, ledger),
     gaps: openGaps(ledger),
     overview: options.overviewRows
       ? [...options.overviewRows]
@@ -320,6 +322,48 @@ async function teamTrends(
     months,
     rows: rows.filter((r) => r.team === team),
   }));
+}
+
+/**
+ * Each source's freshness from the ledger, with the newest extraction its rows in the warehouse carry
+ * (pull requests are GitHub's; deployments and incidents say their source).
+ */
+async function freshnessWithNewest(
+  warehousePath: string,
+  tables: ReadonlySet<string>,
+  ledger: readonly LedgerEntry[],
+): Promise<SiteData["sources"]> {
+  const parts = [
+    tables.has("fct_pull_requests")
+      ? "select 'github' as source, max(extracted_at) as newest_at from fct_pull_requests"
+      : "",
+    ...["fct_deployments", "fct_incidents"]
+      .filter((t) => tables.has(t))
+      .map((t) => `select source, max(extracted_at) as newest_at from ${t} group by source`),
+  ].filter(Boolean);
+  const rows =
+    parts.length === 0
+      ? []
+      : await withDb(warehousePath, "read_only", (db) =>
+          db.all<{ source: string; ms: number | null }>(
+            `select source, epoch_ms(max(newest_at))::DOUBLE as ms from (${parts.join(" union all ")}) group by source`,
+          ),
+        );
+  const newest = new Map<string, number>();
+  for (const row of rows) {
+    if (row.ms === null) continue;
+    const source = ledgerSourceOf(row.source);
+    newest.set(source, Math.max(newest.get(source) ?? 0, Number(row.ms)));
+  }
+  const freshness = sourceFreshness(ledger);
+  // A source whose rows are in the warehouse but not in the ledger (its lines rotated away) is listed too.
+  for (const source of newest.keys())
+    if (!freshness.some((f) => f.source === source))
+      freshness.push({ source, last_success: null, last_attempt: null, last_status: null });
+  return freshness.map((f) => {
+    const ms = newest.get(f.source);
+    return { ...f, newest: ms === undefined ? null : new Date(ms).toISOString() };
+  });
 }
 
 async function coverageRows(warehousePath: string): Promise<CoverageRow[]> {

@@ -176,7 +176,7 @@ class SourceRun<C extends StreamContext = StreamContext> {
     let stopped: ExtractSummary["stopped"];
     for (const stream of this.source.streams) {
       if (stopped) {
-        ctx.incomplete.push({ stream: stream.name, reason: stopped.reason });
+        ctx.incomplete.push({ source: this.source.name, stream: stream.name, reason: stopped.reason });
         continue;
       }
       try {
@@ -187,7 +187,7 @@ class SourceRun<C extends StreamContext = StreamContext> {
         await ctx.sink.flush();
         const resetAt = error.resetAt;
         stopped = { reason: error.message, ...(resetAt ? { resetAt } : {}) };
-        ctx.incomplete.push({ stream: stream.name, reason: error.message });
+        ctx.incomplete.push({ source: this.source.name, stream: stream.name, reason: error.message });
         ctx.progress.stopped(error.message, resetAt);
         ctx.logger.warn(`extract stopped early: ${error.message}; the next run resumes from here`);
       }

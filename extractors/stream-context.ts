@@ -33,6 +33,8 @@ export const FAILURES_IN_A_ROW_TO_STOP = 3;
  * the last durable batch put it, so the next run reads it again.
  */
 export interface IncompleteRead {
+  /** The source whose stream it is (`github`, …); absent in ledger lines written before sources had names. */
+  source?: string;
   /** The stream, e.g. `pull_requests`, `default_branch`, `deployments`. */
   stream: string;
   /** The repository (`acme/api`) or search scope (`org:acme`); absent: the whole rest of the stream. */
@@ -103,7 +105,7 @@ export async function readPartition(
   } catch (error) {
     if (!failsOnlyItsPartition(error)) throw error;
     for (const partition of typeof partitions === "string" ? [partitions] : partitions) {
-      const item = { stream: phase, partition, reason: error.message };
+      const item = { source: ctx.source.name, stream: phase, partition, reason: error.message };
       ctx.incomplete.push(item);
       ctx.logger.warn(
         `${incompleteLabel(item)} could not be read: ${error.message}; its cursor stays, the next run fills the gap`,

@@ -215,6 +215,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           points: summary.points,
           requestsByPhase: summary.requestsByPhase,
           requestsBySource: summary.requestsBySource,
+          // Each source's own outcome: data.html and the review show freshness source by source.
+          sources: Object.fromEntries(
+            Object.entries(summary.requestsBySource).map(([source, requests]) => [
+              source,
+              { status: summary.incomplete.some((i) => i.source === source) ? "partial" : "ok", requests },
+            ]),
+          ),
           retries: summary.run.retries,
           ...(summary.stopped ? { stopped: summary.stopped } : {}),
           ...(summary.incomplete.length > 0 ? { incomplete: summary.incomplete } : {}),

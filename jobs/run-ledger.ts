@@ -10,10 +10,12 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync
 import { dirname } from "node:path";
 
 /**
+ * `import`: a `yardstick import` that wrote to the lake (details: kind, system, file name, rows new, changed
+ * and already imported); it is the `files` source's reading, for freshness.
  * `start`: what happens before the first stage (inputs checked, the lock taken). The scheduler records it
  * when a tick fails there (a missing token) or is skipped (the previous run still holds the lock).
  */
-export type StageName = "start" | "extract" | "build" | "metrics" | "dashboards";
+export type StageName = "start" | "extract" | "build" | "metrics" | "dashboards" | "import";
 /**
  * `partial`: the stage did not read everything — it stopped cleanly before the end (the GitHub budget
  * reserve, GitHub not answering) or some requests failed for good — and `details.incomplete` says what is

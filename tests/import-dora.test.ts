@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dataPaths, loadConfig } from "../core/config.ts";
 import { createMemoryLogger } from "../core/logger.ts";
 import { buildDashboards } from "../dashboards/build-dashboards.ts";
+import { formatInstant } from "../dashboards/layout.ts";
+import { readLedger } from "../jobs/run-ledger.ts";
 import { evaluateMetrics, type MetricRow } from "../metrics/metric-evaluator.ts";
 import { loadMetricsFile } from "../metrics/metrics-file.ts";
 import { buildWarehouse } from "../warehouse/build.ts";
@@ -577,6 +579,20 @@ describe("deployments and incidents imported from files", () => {
     expect(page).toContain(`${CHAIN}#3`);
     expect(page).toContain("incident &lt;b&gt;INC&lt;/b&gt;-chain&amp;1");
     expect(page).not.toContain("<b>INC</b>");
+
+    // Each import is the files source's reading in the run ledger; data.html shows its freshness beside GitHub's.
+    const imported = readLedger(paths.ledger).filter((e) => e.stage === "import");
+    expect(imported.map((e) => [e.status, e.details?.kind, e.details?.file, e.details?.added])).toEqual([
+      ["ok", "deployments", "argocd.csv", generated.deployments.length],
+      ["ok", "deployments", "chain.ndjson", CHAIN_DEPLOYMENTS.length],
+      ["ok", "incidents", "incidents.csv", incidents.length],
+    ]);
+    const data = readFileSync(join(paths.site, "data.html"), "utf8");
+    const row = /<tr data-source="files">(.*?)<\/tr>/.exec(data)?.[1] ?? "";
+    expect(row).toContain("Imported files");
+    expect(row).toContain(`ok, ${formatInstant(imported[2]!.endedAt)}`);
+    expect(row).not.toContain("no data");
+    expect(data).toContain('<tr data-source="github">');
   });
 
   it("changes nothing in the lake when the same files are imported again", () => {

@@ -141,8 +141,17 @@ describe("yardstick run when one stream of one repository cannot be read", () =>
       "dashboards:ok",
     ]);
     expect(entries[0]!.details?.incomplete).toEqual([
-      { stream: "pull_requests", partition: broken, reason: expect.stringMatching(/RepoPullRequests/) },
+      {
+        source: "github",
+        stream: "pull_requests",
+        partition: broken,
+        reason: expect.stringMatching(/RepoPullRequests/),
+      },
     ]);
+    // The source's own outcome, for freshness source by source.
+    expect(entries[0]!.details?.sources).toEqual({
+      github: { status: "partial", requests: entries[0]!.details?.requests },
+    });
 
     // The other repositories' pull requests, and every other stream, are in the warehouse as a clean run has them.
     const clean = await marts(cleanDir);

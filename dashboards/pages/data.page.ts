@@ -13,6 +13,7 @@ import type { PageModule } from "../site/page-registry.ts";
 import type { CoverageRow } from "../site/site-data.ts";
 import { siteFooter } from "../site/site-footer.ts";
 import { relative, renderSitePage } from "../site/site-layout.ts";
+import { sourceLabel } from "../site/source-freshness.ts";
 import { formatCount, formatValue, type Measure } from "../units.ts";
 import { reviewPath } from "./review.page.ts";
 
@@ -75,13 +76,15 @@ export const dataPage: PageModule = {
   pages: () => [{ path: "data.html", title: "Data trust", key: "" }],
   files: (site) => [{ path: COVERAGE_CSV, content: coverageCsv(site.coverage) }],
   render: (site, page, nav) => {
-    const extracts = site.ledger.filter((e) => e.stage === "extract");
-    const lastOk = [...extracts].reverse().find((e) => e.status === "ok");
-    const last = extracts[extracts.length - 1];
     const freshness = `<section id="freshness" aria-labelledby="freshness-h"><h2 id="freshness-h">Freshness</h2>
-<div class="table-wrap" tabindex="0"><table><caption>Every source and its last extraction</caption>
-<thead><tr><th scope="col">Source</th><th scope="col">Last successful extraction</th><th scope="col">Last run</th><th scope="col">Newest event in the data</th></tr></thead>
-<tbody><tr><th scope="row">github</th><td>${escapeHtml(lastOk ? formatInstant(lastOk.endedAt) : "never")}</td><td>${escapeHtml(last ? `${last.status}, ${formatInstant(last.endedAt)}` : "none")}</td><td>${escapeHtml(site.watermark ? formatInstant(site.watermark) : "no data")}</td></tr></tbody></table></div></section>`;
+<div class="table-wrap" tabindex="0"><table><caption>Every source and its last reading (an extraction, or for imported files an import)</caption>
+<thead><tr><th scope="col">Source</th><th scope="col">Last read whole</th><th scope="col">Last reading</th><th scope="col">Newest extraction in the data</th></tr></thead>
+<tbody>${site.sources
+      .map(
+        (s) =>
+          `<tr data-source="${escapeHtml(s.source)}"><th scope="row">${escapeHtml(sourceLabel(s.source))}</th><td>${escapeHtml(s.last_success ? formatInstant(s.last_success) : "never")}</td><td>${escapeHtml(s.last_attempt ? `${s.last_status}, ${formatInstant(s.last_attempt)}` : "none")}</td><td>${escapeHtml(s.newest ? formatInstant(s.newest) : "no data")}</td></tr>`,
+      )
+      .join("\n")}</tbody></table></div></section>`;
     const incomplete = `<section id="incomplete" aria-labelledby="incomplete-h"><h2 id="incomplete-h">Incomplete data</h2>
 ${
   site.gaps.length > 0

@@ -22,6 +22,7 @@ import {
 import { incompleteNoteHtml } from "../site/incomplete-note.ts";
 import type { PageModule } from "../site/page-registry.ts";
 import { type NavLink, relative, renderSitePage } from "../site/site-layout.ts";
+import { sourceLabel } from "../site/source-freshness.ts";
 import { renderLineChartSvg } from "../svg-chart.ts";
 import { formatCount, formatValue } from "../units.ts";
 
@@ -528,7 +529,7 @@ function changes(s: ReviewSnapshot): string {
 
 function dataTrust(s: ReviewSnapshot): string {
   const sources = s.data_trust.sources.map((src) => [
-    `<th scope="row">${escapeHtml(src.source)}</th>`,
+    `<th scope="row">${escapeHtml(sourceLabel(src.source))}</th>`,
     `<td>${escapeHtml(src.last_success ? formatInstant(src.last_success) : "never")}</td>`,
     `<td>${escapeHtml(src.last_status ?? "–")}</td>`,
   ]);

@@ -11,6 +11,7 @@ import { CLASS_DIMENSION } from "../../metrics/metric-comparison.ts";
 import { type EvaluateOptions, evaluateMetrics, type MetricRow } from "../../metrics/metric-evaluator.ts";
 import { findMetric, type Metric, type MetricsFile } from "../../metrics/metrics-file.ts";
 import { withDb } from "../../warehouse/duckdb.ts";
+import { sourceFreshness } from "../site/source-freshness.ts";
 import { addMonths, finalFrom, isFinal, monthEnd, monthRange, monthStart } from "./months.ts";
 import {
   AGENT_METRICS,
@@ -41,7 +42,6 @@ import {
   type LinkCoverage,
   type ReviewSnapshot,
   SNAPSHOT_VERSION,
-  type SourceFreshness,
 } from "./review-snapshot.ts";
 
 export interface EvaluateReviewsOptions {
@@ -259,7 +259,7 @@ export async function evaluateReviews(options: EvaluateReviewsOptions): Promise<
       class_counts: facts.classCounts.get(month) ?? {},
       // Filled in below, once every month of the batch is evaluated.
       changes: changesSince(null, month, { ledger: options.ledger }),
-      data_trust: { sources: freshness(options.ledger), coverage: facts.coverage },
+      data_trust: { sources: sourceFreshness(options.ledger), coverage: facts.coverage },
       notes: {
         file: notes?.file ?? null,
         markdown: notes?.markdown ?? null,
@@ -527,22 +527,6 @@ function changesSince(
             recounted: recount,
           },
   };
-}
-
-/** Each source's last successful and last attempted extraction, from the run ledger. */
-function freshness(ledger: readonly LedgerEntry[]): SourceFreshness[] {
-  const extracts = ledger.filter((e) => e.stage === "extract");
-  const ok = extracts.filter((e) => e.status === "ok");
-  const lastOk = ok[ok.length - 1];
-  const lastAny = extracts[extracts.length - 1];
-  return [
-    {
-      source: "github",
-      last_success: lastOk?.endedAt ?? null,
-      last_attempt: lastAny?.endedAt ?? null,
-      last_status: lastAny?.status ?? null,
-    },
-  ];
 }
 
 /** Action items of a notes file: unchecked task-list lines (`- [ ] …`), in order. */

@@ -7,7 +7,7 @@ import type { DataGap, LedgerEntry } from "../../jobs/run-ledger.ts";
 import type { MetricRow } from "../../metrics/metric-evaluator.ts";
 import type { MetricsFile } from "../../metrics/metrics-file.ts";
 import type { Restatement } from "../review/restatements.ts";
-import type { LinkCoverage, ReviewSnapshot } from "../review/review-snapshot.ts";
+import type { LinkCoverage, ReviewSnapshot, SourceFreshness } from "../review/review-snapshot.ts";
 
 export interface ReviewEntry {
   month: string;
@@ -48,6 +48,8 @@ export interface SiteData {
   teams: TeamTrends[];
   coverage: CoverageRow[];
   ledger: LedgerEntry[];
+  /** Each source's freshness (source-freshness.ts), with the newest extraction its data holds. */
+  sources: (SourceFreshness & { newest: string | null })[];
   /** What partial extractions could not read and no later run has read yet (see `openGaps`). */
   gaps: DataGap[];
   /** The weekly overview's rows (every metric per week, overall and per team), when the site has one. */
