@@ -40,9 +40,11 @@ const bench: Benchmark = {
         fullSeconds: Number(((t1 - t0) / 1000).toFixed(2)),
         fullRowsPerSecond: Math.round(rowsOf(full, "pull_requests") / ((t1 - t0) / 1000)),
         fullRequests: full.requests,
+        fullRequestsBySource: full.requestsBySource,
         fullPoints: full.points,
         nightlySeconds: Number(((t2 - t1) / 1000).toFixed(2)),
         nightlyRequests: nightly.requests,
+        nightlyRequestsBySource: nightly.requestsBySource,
         peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       };
     } finally {
