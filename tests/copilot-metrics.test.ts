@@ -12,8 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { type Config, loadConfig } from "../core/config.ts";
 import { createMemoryLogger } from "../core/logger.ts";
+import { renderReview } from "../dashboards/pages/review.page.ts";
+import { evaluateReviews } from "../dashboards/review/evaluate-reviews.ts";
 import { runExtractStage } from "../jobs/extract-stage.ts";
 import { DEFAULT_DEFINITIONS } from "../metrics/metric-schema.ts";
+import { loadMetricsFile } from "../metrics/metrics-file.ts";
 import { copilotDays, copilotPopulation } from "../simulator/generator/copilot-usage.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
@@ -203,6 +206,38 @@ describe("Copilot usage in the warehouse and the metrics", () => {
     expect([...actual.keys()].sort()).toEqual(expected.map(key).sort());
     for (const e of expected) expect(actual.get(key(e)), key(e)).toBeCloseTo(e.value, 9);
   }, 120_000);
+
+  it("shows the month's Copilot figures in the review's adoption section", async () => {
+    const snapshots = await evaluateReviews({
+      warehousePath: join(config.dataDir, "warehouse", "warehouse.duckdb"),
+      metrics: loadMetricsFile(join(ROOT, "metrics.yaml")),
+      months: ["2026-10"],
+      watermark: second.toISOString(),
+      ledger: [],
+      codeVersion: "test",
+      metricsHash: "test",
+      now: second,
+      frozen: () => null,
+      notes: () => null,
+    });
+    const copilot = snapshots[0]!.adoption.copilot ?? [];
+    const october = truth().filter((t) => t.team === null && t.date.startsWith("2026-10"));
+    const active = october.reduce((sum, t) => sum + t.active, 0) / october.length;
+    const shown = copilot.find((f) => f.metric === "copilot_daily_active_users");
+    expect(shown?.value).toBeCloseTo(active, 9);
+    expect(copilot.map((f) => f.metric)).toEqual([
+      "copilot_daily_active_users",
+      "copilot_weekly_active_users",
+      "copilot_daily_engaged_users",
+      "copilot_active_share",
+      "copilot_engaged_share",
+    ]);
+    const html = renderReview(snapshots[0]!, [], false);
+    const adoption = /<section[^>]*id="adoption"[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
+    expect(adoption).toContain("GitHub Copilot usage this month");
+    expect(adoption).toContain('data-metric="copilot_daily_active_users"');
+    expect(adoption).toContain("Copilot daily active users");
+  });
 
   it("leaves out the teams smaller than the privacy floor", async () => {
     const sizes = org.teams.map((t) => new Set(t.members).size);
