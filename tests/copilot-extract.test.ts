@@ -171,6 +171,23 @@ describe("Copilot metrics from the simulator", () => {
     simNow = new Date("2026-10-25T05:00:00Z");
   }, 300_000);
 
+  it("lists a team GitHub does not know as incomplete, with what to check, and reads the rest", async () => {
+    simNow = new Date("2026-10-25T05:00:00Z");
+    const dir = mkdtempSync(join(tmpdir(), "ys-copilot-unknown-team-"));
+    const config = loadConfig(writeConfig(dir, sim.url, owner, org, { teams: ["no-such-team"] }));
+    const summary = await extractAt(config, simNow, "unknown-team");
+    expect(summary.incomplete).toHaveLength(1);
+    expect(summary.incomplete[0]).toMatchObject({
+      stream: "copilot_metrics",
+      partition: `${owner}/no-such-team`,
+    });
+    expect(summary.incomplete[0]!.reason).toMatch(/404 Not Found .*team slug in github\.copilot\.teams/);
+    const orgOnly = Object.fromEntries(
+      Object.entries(truthAt(org, owner, [], simNow)).filter(([k]) => k.includes("|-|")),
+    );
+    expect(await copilotLake(config.dataDir)).toEqual(orgOnly);
+  }, 300_000);
+
   it("costs one request per organisation and team on a quiet night, and re-reads only the overlap", async () => {
     simNow = new Date("2026-10-25T05:00:00Z");
     const config = newDir("quiet");
