@@ -159,16 +159,21 @@ describe("Copilot usage in the warehouse and the metrics", () => {
     expect(rows.map((r) => ({ ...r, active_users: Number(r.active_users) }))).toEqual(expected);
   });
 
-  it("evaluates daily and weekly active users, engaged users and their shares as computed from the truth", async () => {
+  it("evaluates every Copilot metric (daily and weekly active users, engaged users, their shares) as computed from the truth", async () => {
     const result = await yardstick(
       [
         "metrics",
         "query",
+        "copilot_active_user_days",
+        "copilot_engaged_user_days",
+        "copilot_reported_days",
+        "copilot_people_days",
         "copilot_daily_active_users",
         "copilot_daily_engaged_users",
         "copilot_weekly_active_users",
         "copilot_active_share",
         "copilot_engaged_share",
+        "copilot_team_daily_active_users",
         "--grain",
         "month",
         "--format",
@@ -193,7 +198,17 @@ describe("Copilot usage in the warehouse and the metrics", () => {
       const sum = (f: (t: (typeof days)[number]) => number) => days.reduce((s, t) => s + f(t), 0);
       const people = sum((t) => peopleOn(t.date));
       const period = `${month}-01`;
+      const teamDays = truth().filter((t) => t.team !== null && t.date.startsWith(month));
       expected.push(
+        { metric: "copilot_active_user_days", period, value: sum((t) => t.active) },
+        { metric: "copilot_engaged_user_days", period, value: sum((t) => t.engaged) },
+        { metric: "copilot_reported_days", period, value: days.length },
+        { metric: "copilot_people_days", period, value: people },
+        {
+          metric: "copilot_team_daily_active_users",
+          period,
+          value: teamDays.reduce((s, t) => s + t.active, 0) / teamDays.length,
+        },
         { metric: "copilot_daily_active_users", period, value: sum((t) => t.active) / days.length },
         { metric: "copilot_daily_engaged_users", period, value: sum((t) => t.engaged) / days.length },
         { metric: "copilot_weekly_active_users", period, value: Math.max(...days.map((t) => t.active)) },
