@@ -40,6 +40,51 @@ function checkTokenEnv(value: unknown, ctx: z.RefinementCtx): void {
 
 const repoName = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"');
 const login = z.string().regex(/^[A-Za-z0-9_.\-[\]]+$/, "must be a GitHub login");
+/** A GitHub team's slug as its URLs write it: lower case letters, digits, - and _. */
+const TEAM_SLUG = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** The slug GitHub gives a team of this name: lower case, every run of other characters a single -. */
+export function teamSlug(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+/**
+ * github.copilot: `true` (the organisations' Copilot metrics) or `{ teams: true | [slug, …] }` (also each
+ * team's: `true` for the teams of yardstick.yaml by their slug, or GitHub team slugs). Checked by hand so each
+ * mistake gets one plain message at its own line rather than zod's union report.
+ */
+function checkCopilot(value: unknown, ctx: z.RefinementCtx): void {
+  if (value === undefined || typeof value === "boolean") return;
+  const at = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    at([], "must be true, false or { teams: true | [team-slug, …] }");
+    return;
+  }
+  for (const key of Object.keys(value))
+    if (key !== "teams") at([key], `unknown key "${key}": copilot takes only teams`);
+  const teams = (value as { teams?: unknown }).teams;
+  if (teams === undefined || typeof teams === "boolean") return;
+  if (!Array.isArray(teams)) {
+    at(["teams"], "must be true, false or a list of GitHub team slugs, e.g. [platform, web-frontend]");
+    return;
+  }
+  teams.forEach((slug, i) => {
+    if (typeof slug !== "string" || !TEAM_SLUG.test(slug))
+      at(
+        ["teams", i],
+        `must be a GitHub team slug as in its URL (lower case letters, digits, - and _), e.g. platform: got ${JSON.stringify(slug)}`,
+      );
+  });
+  const seen = new Set<string>();
+  teams.forEach((slug, i) => {
+    if (typeof slug === "string" && seen.has(slug)) at(["teams", i], `team "${slug}" is listed twice`);
+    seen.add(String(slug));
+  });
+}
+
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the NAME of an environment variable");
 
 /** Outcomes that can send a notification (`notify.on`). */
@@ -104,6 +149,13 @@ export const configSchema = z
           .min(0)
           .default(200)
           .describe("Stop cleanly (and resume next run) before GitHub's remaining points fall below this"),
+        copilot: z
+          .unknown()
+          .optional()
+          .superRefine(checkCopilot)
+          .describe(
+            "Copilot usage (REST Copilot metrics, kept past GitHub's 28 days): true for each organisation's, { teams: true | [slug, …] } for teams' too",
+          ),
       })
       .strict(),
     teams: z
@@ -252,6 +304,21 @@ export const configSchema = z
           message: "names no webhook, webhookEnv or command: nothing would be notified",
         });
     }
+    const copilot = cfg.github.copilot as boolean | { teams?: boolean | string[] } | undefined;
+    if (copilot && cfg.github.orgs.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["github", "copilot"],
+        message:
+          "Copilot metrics are read per organisation, and github.orgs names none: list the organisations (or set copilot: false)",
+      });
+    if (typeof copilot === "object" && copilot.teams === true && cfg.teams.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["github", "copilot", "teams"],
+        message:
+          "is true, which reads the Copilot metrics of the teams of yardstick.yaml, but teams: names none: list the GitHub team slugs instead, or leave teams out",
+      });
     if (cfg.github.orgs.length === 0 && cfg.github.repos.length === 0) {
       ctx.addIssue({
         code: "custom",
@@ -296,6 +363,11 @@ export interface Config {
     deploymentLookbackDays: number;
     requestIntervalMs: number;
     reserve: number;
+    /**
+     * Copilot usage (the GitHub Copilot source, extractors/github-copilot/): null when not configured; else
+     * the GitHub team slugs whose metrics are read in every organisation (empty: the organisations' only).
+     */
+    copilot: { teams: string[] } | null;
   };
   teams: { name: string; members: string[]; repos: string[] }[];
   schedule: { cron: string; timezone: string };
@@ -360,7 +432,11 @@ export function normaliseConfig(source: YamlSource): Config {
   return {
     file: resolve(source.file),
     dataDir: isAbsolute(parsed.dataDir) ? parsed.dataDir : resolve(base, parsed.dataDir),
-    github: { ...parsed.github, url: parsed.github.url.replace(/\/$/, "") },
+    github: {
+      ...parsed.github,
+      url: parsed.github.url.replace(/\/$/, ""),
+      copilot: copilotOf(parsed.github.copilot, parsed.teams),
+    },
     teams: parsed.teams,
     schedule: parsed.schedule,
     reviews: {
@@ -373,6 +449,14 @@ export function normaliseConfig(source: YamlSource): Config {
     lake: parsed.lake,
     duckdb,
   };
+}
+
+function copilotOf(value: unknown, teams: readonly { name: string }[]): Config["github"]["copilot"] {
+  if (!value) return null;
+  if (value === true) return { teams: [] };
+  const given = (value as { teams?: boolean | string[] }).teams;
+  if (given === true) return { teams: [...new Set(teams.map((t) => teamSlug(t.name)))].filter(Boolean) };
+  return { teams: Array.isArray(given) ? given : [] };
 }
 
 /** Reads the token from the variable the configuration names; a missing one is bad input naming the variable. */

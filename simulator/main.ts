@@ -126,6 +126,7 @@ const program = new Command("simulator")
       tokens: opts.token,
       rateLimit: { limit: opts.rateLimit },
       ...(faults ? { faults } : {}),
+      teams,
     });
     const out = process.stdout;
     out.write(`GitHub GraphQL simulator listening on ${simulator.url}\n`);

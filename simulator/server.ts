@@ -23,7 +23,16 @@ import {
   serveFault,
 } from "./faults.ts";
 import { GraphQLEndpoint } from "./graphql-endpoint.ts";
+import type { TeamDefinition } from "./ground-truth.ts";
 import { RateLimiter, type RateLimitState } from "./rate-limit.ts";
+import {
+  matchRestRoute,
+  REST_COPILOT_OPERATION,
+  RestEndpoint,
+  type RestRequest,
+  send as sendRest,
+  serveRestFault,
+} from "./rest-endpoint.ts";
 
 export type { FaultKind, FaultPlan, FaultStats } from "./faults.ts";
 
@@ -43,6 +52,11 @@ export interface SimulatorOptions {
   viewerLogin?: string;
   /** Faults to inject from the first request on (see faults.ts); `setFaults` changes them later. */
   faults?: FaultPlan;
+  /**
+   * The organisation's teams (GeneratedOrg.teams): the REST Copilot metrics route answers for each by its
+   * slug, and counts their members among the organisation's people.
+   */
+  teams?: TeamDefinition[];
 }
 
 export interface Simulator {
@@ -50,6 +64,12 @@ export interface Simulator {
   url: string;
   /** How many requests reached the GraphQL endpoint, rejected ones included. */
   requestCount(): number;
+  /** How many requests reached the REST routes (Copilot metrics), rejected ones included. */
+  restRequestCount(): number;
+  /** How many faults of each kind the REST routes served (also counted in `faultStats`). */
+  restFaultStats(): FaultStats;
+  /** Like `onRequest`, for the REST routes: `listener` gets `restRequestCount()` as each arrives. */
+  onRestRequest(listener: (count: number) => void): () => void;
   /** Serves another dataset from the next request on (incremental-extraction tests). */
   setDataset(dataset: Dataset): void;
   /** Replaces the fault plan (a new script, draws restarted from its seed); null stops injecting. */
@@ -95,6 +115,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     options.viewerLogin ?? "yardstick-simulator",
   );
   let requests = 0;
+  let restRequests = 0;
+  const restListeners = new Set<(count: number) => void>();
+  const restStats = emptyFaultStats();
+  const clockOf = options.clock ?? (() => new Date());
+  const rest = new RestEndpoint(options.dataset, options.teams ?? [], clockOf, options.rateLimit?.limit);
   let requestSerial = 0;
   const requestPrefix = randomBytes(2).toString("hex").toUpperCase();
   let faults = options.faults ? new FaultInjector(options.faults) : null;
@@ -111,6 +136,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const requestId = `${requestPrefix}:${requestSerial.toString(16).toUpperCase().padStart(6, "0")}`;
     res.setHeader("x-github-request-id", requestId);
     const path = (req.url ?? "/").split("?")[0];
+    const restRoute = matchRestRoute(req.url ?? "/");
+    if (restRoute) {
+      restRequests += 1;
+      for (const listener of restListeners) listener(restRequests);
+      return serveRest(req, res, restRoute, requestId);
+    }
     if (path !== "/graphql" && path !== "/api/graphql") {
       return sendJson(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
     }
@@ -183,6 +214,48 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       });
   });
 
+  function serveRest(req: IncomingMessage, res: ServerResponse, route: RestRequest, requestId: string) {
+    const docs = "https://docs.github.com/rest";
+    if (req.method !== "GET")
+      return sendRest(res, 404, { message: "Not Found", documentation_url: docs, status: "404" });
+    const token = bearerToken(req.headers.authorization);
+    if (!token)
+      return sendRest(res, 401, {
+        message: "Requires authentication",
+        documentation_url: docs,
+        status: "401",
+      });
+    if (accepted && !accepted.has(token))
+      return sendRest(res, 401, { message: "Bad credentials", documentation_url: docs, status: "401" });
+    const host = req.headers.host ?? "127.0.0.1";
+    const base = `http://${host}${(req.url ?? "/").split("?")[0]}`;
+    const fault = faults?.next({
+      query: `query ${REST_COPILOT_OPERATION}`,
+      variables: { org: route.organization, team_slug: route.team },
+    });
+    if (fault && faults) {
+      stats[fault] += 1;
+      restStats[fault] += 1;
+      void serveRestFault(fault, {
+        req,
+        res,
+        requestId,
+        token,
+        rateLimit: rest.limiter.peek(token),
+        execute: () => rest.handle(token, route, base, false),
+        now: clock,
+        timeoutMs: faults.timeoutMs,
+        hold: (timer) => held.add(timer),
+        release: (timer) => held.delete(timer),
+        occurrence: stats[fault],
+      });
+      for (const listener of faultListeners) listener(fault);
+      return;
+    }
+    const answer = rest.handle(token, route, base);
+    sendRest(res, answer.status, answer.body, answer.headers);
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
@@ -196,7 +269,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   return {
     url: `http://${host}:${address.port}/graphql`,
     requestCount: () => requests,
-    setDataset: (dataset) => endpoint.setIndex(new DatasetIndex(dataset)),
+    restRequestCount: () => restRequests,
+    restFaultStats: () => ({ ...restStats }),
+    onRestRequest: (listener) => {
+      restListeners.add(listener);
+      return () => restListeners.delete(listener);
+    },
+    setDataset: (dataset) => {
+      endpoint.setIndex(new DatasetIndex(dataset));
+      rest.setDataset(dataset);
+    },
     setFaults: (plan) => {
       faults = plan ? new FaultInjector(plan) : null;
     },

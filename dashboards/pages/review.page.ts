@@ -259,6 +259,18 @@ function adoption(s: ReviewSnapshot): string {
       ),
     );
   }
+  if (a.copilot && a.copilot.length > 0) {
+    parts.push(
+      table(
+        "GitHub Copilot usage this month, organisation-wide (GitHub's own daily figures, kept past its 28 days)",
+        ["Figure", "Value"],
+        a.copilot.map((f) => [
+          `<th scope="row">${escapeHtml(labelOf(s, f.metric))}</th>`,
+          figureCell(f, measureIn(s, f.metric), { "data-metric": f.metric }),
+        ]),
+      ),
+    );
+  }
   if (a.ai_reviewed) {
     const m = measureIn(s, a.ai_reviewed.metric);
     parts.push(

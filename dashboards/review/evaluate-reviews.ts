@@ -18,6 +18,7 @@ import {
   AI_CLASSES,
   AI_REVIEWED_METRIC,
   BESIDE_DURATIONS,
+  COPILOT_METRICS,
   DELIVERY,
   GOVERNANCE,
   GOVERNED_CLASS,
@@ -90,6 +91,7 @@ export async function evaluateReviews(options: EvaluateReviewsOptions): Promise<
     ...SHARE_METRICS,
     ...DELIVERY,
     AI_REVIEWED_METRIC,
+    ...COPILOT_METRICS,
     MERGED_METRIC,
     ...AGENT_METRICS,
     ...GOVERNANCE.filter((n) => !findMetric(metrics, n)?.dimensions.includes(CLASS_DIMENSION)),
@@ -130,7 +132,9 @@ export async function evaluateReviews(options: EvaluateReviewsOptions): Promise<
     incident_lookahead_days: metrics.definitions.incident_lookahead_days,
   };
   const classificationHash = hashOf(metrics.definitions.ai_signals);
-  const definitions = definitionsOf(metrics, reviewMetricNames().filter(has));
+  // Copilot's definitions only where the warehouse has its figures (see COPILOT_METRICS).
+  const copilotShown = COPILOT_METRICS.filter((m) => org.some((r) => r.metric === m));
+  const definitions = definitionsOf(metrics, [...reviewMetricNames().filter(has), ...copilotShown]);
 
   const snapshots = months.map((month) => {
     const period = monthStart(month);
@@ -242,6 +246,10 @@ export async function evaluateReviews(options: EvaluateReviewsOptions): Promise<
         team_matrix: teamMatrix,
         agent_work: agentWork,
         ai_reviewed: figure(org, AI_REVIEWED_METRIC, period),
+        // A key only when there is a figure: reviews without Copilot figures stay as they were.
+        ...((copilot) => (copilot.length > 0 ? { copilot } : {}))(
+          COPILOT_METRICS.map((m) => figure(org, m, period)).filter((f): f is Figure => f !== null),
+        ),
       },
       impact: {
         month: impactRows(impactMonth, period),

@@ -34,6 +34,18 @@ export const AGENT_METRICS = [
 ] as const;
 export const AI_REVIEWED_METRIC = "ai_reviewed_share";
 
+/**
+ * GitHub's own Copilot figures (github.copilot in yardstick.yaml), organisation-wide for the month. Optional:
+ * shown when metrics.yaml defines them and the warehouse has figures, never listed as missing.
+ */
+export const COPILOT_METRICS = [
+  "copilot_daily_active_users",
+  "copilot_weekly_active_users",
+  "copilot_daily_engaged_users",
+  "copilot_active_share",
+  "copilot_engaged_share",
+] as const;
+
 /** The AI-against-unmarked table: cycle time and its phases, rework and outcomes. */
 export const IMPACT = [
   "cycle_time_p50",

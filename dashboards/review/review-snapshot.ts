@@ -157,6 +157,8 @@ export interface ReviewSnapshot {
     /** The organisation (team null) first, then each team that asked agents for work. */
     agent_work: { team: string | null; figures: Record<string, Figure | null> }[];
     ai_reviewed: Figure | null;
+    /** GitHub's Copilot figures for the month, organisation-wide; absent when there are none. */
+    copilot?: Figure[];
   };
   impact: { month: ImpactRow[]; quarter: ImpactRow[]; quarter_from: string };
   governance: Figure[];
