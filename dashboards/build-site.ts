@@ -326,7 +326,7 @@ async function teamTrends(
 
 /**
  * Each source's freshness from the ledger, with the newest extraction its rows in the warehouse carry
- * (pull requests are GitHub's; deployments and incidents say their source).
+ * (pull requests are GitHub's; deployments and incidents say their source; Copilot usage, its newest day).
  */
 async function freshnessWithNewest(
   warehousePath: string,
@@ -340,6 +340,10 @@ async function freshnessWithNewest(
     ...["fct_deployments", "fct_incidents"]
       .filter((t) => tables.has(t))
       .map((t) => `select source, max(extracted_at) as newest_at from ${t} group by source`),
+    // Copilot usage comes by day: its newest day is how current it is.
+    tables.has("fct_copilot_usage_daily")
+      ? "select 'github_copilot' as source, max(day)::TIMESTAMP as newest_at from fct_copilot_usage_daily"
+      : "",
   ].filter(Boolean);
   const rows =
     parts.length === 0

@@ -78,7 +78,7 @@ export const dataPage: PageModule = {
   render: (site, page, nav) => {
     const freshness = `<section id="freshness" aria-labelledby="freshness-h"><h2 id="freshness-h">Freshness</h2>
 <div class="table-wrap" tabindex="0"><table><caption>Every source and its last reading (an extraction, or for imported files an import)</caption>
-<thead><tr><th scope="col">Source</th><th scope="col">Last read whole</th><th scope="col">Last reading</th><th scope="col">Newest extraction in the data</th></tr></thead>
+<thead><tr><th scope="col">Source</th><th scope="col">Last read whole</th><th scope="col">Last reading</th><th scope="col">Newest data (extraction; for Copilot usage, day)</th></tr></thead>
 <tbody>${site.sources
       .map(
         (s) =>
