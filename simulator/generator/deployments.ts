@@ -159,7 +159,8 @@ export function generateDeployments(
       prod.finishedMs +
       (prod.success ? longTail(rng, 2 * MINUTE, 0.5, HOUR) : longTail(rng, 30 * MINUTE, 0.6, 4 * HOUR));
     if (prod.success) deployedIndex = tip.index;
-    if (prod.success && rng.chance(OFF_BRANCH_CHANCE)) {
+    // A repository that deploys only from a workflow on its default branch has no branch deployments.
+    if (prod.success && repo.deployVia !== "workflow" && rng.chance(OFF_BRANCH_CHANCE)) {
       const done = offBranchFix(free, tip);
       if (done !== null) free = done + longTail(rng, 10 * MINUTE, 0.5, HOUR);
     }
