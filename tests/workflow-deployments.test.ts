@@ -274,11 +274,6 @@ describe("deployments from GitHub Actions workflow runs", () => {
 
   it("re-derives deployments from a changed pattern on the next build, with no request to GitHub", async () => {
     const ledgerBefore = ledgerLines();
-    // Every run of the workflow, staging included, is now a production deployment.
-    const asProduction = await build(
-      "wf-build-2",
-      definitions([{ workflow: "Deploy", environment: "production" }]),
-    );
     const production = async (path: string, repo: string) =>
       (
         await withDb(path, "read_only", (db) =>
@@ -289,8 +284,14 @@ describe("deployments from GitHub Actions workflow runs", () => {
         )
       )[0]!.n;
     const workflowTruth = org.truth.deployments.filter((d) => d.repository === WORKFLOW_ONLY);
+    // Each build publishes over the same warehouse file: read it before building again.
     expect(await production(warehouse, WORKFLOW_ONLY)).toBe(
       workflowTruth.filter(successfulProduction).length,
+    );
+    // Every run of the workflow, staging included, is now a production deployment.
+    const asProduction = await build(
+      "wf-build-2",
+      definitions([{ workflow: "Deploy", environment: "production" }]),
     );
     expect(await production(asProduction, WORKFLOW_ONLY)).toBe(workflowTruth.filter((d) => d.success).length);
     expect(workflowTruth.filter((d) => d.success).length).toBeGreaterThan(
