@@ -2,7 +2,8 @@
  * Pull requests changed since each scope's cursor, found with search across whole organisations, landed
  * with their commits and the workflow runs of each push, reviews and head-commit CI (all in the same page),
  * then the rare overflow — more commits, reviews or check suites than one page holds — read by batched
- * follow-up queries before the cursor moves. With `github.discovery: scan`, each repository is paged newest-first instead.
+ * follow-up queries before the cursor moves. With `github.discovery: scan`, each repository is paged
+ * newest-first instead.
  */
 import { defineLakeStream } from "../../lake-stream.ts";
 import { definePartitionedStream } from "../../source.ts";
