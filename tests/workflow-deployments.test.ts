@@ -272,40 +272,49 @@ describe("deployments from GitHub Actions workflow runs", () => {
     expect(fixedLater.length).toBeGreaterThan(5);
   });
 
-  it("re-derives deployments from a changed pattern on the next build, with no request to GitHub", async () => {
-    const ledgerBefore = ledgerLines();
-    const production = async (path: string, repo: string) =>
+  describe("after the pattern in metrics.yaml changes", () => {
+    const production = async (path: string, repo: string, source?: string) =>
       (
         await withDb(path, "read_only", (db) =>
           db.all<{ n: number }>(
-            "select count(*)::integer as n from fct_deployments where repository = $repo and is_production and is_success",
-            { repo },
+            `select count(*)::integer as n from fct_deployments
+             where repository = $repo and is_production and is_success and source = coalesce($source, source)`,
+            { repo, source: source ?? null },
           ),
         )
       )[0]!.n;
     const workflowTruth = org.truth.deployments.filter((d) => d.repository === WORKFLOW_ONLY);
-    // Each build publishes over the same warehouse file: read it before building again.
-    expect(await production(warehouse, WORKFLOW_ONLY)).toBe(
-      workflowTruth.filter(successfulProduction).length,
-    );
-    // Every run of the workflow, staging included, is now a production deployment.
-    const asProduction = await build(
-      "wf-build-2",
-      definitions([{ workflow: "Deploy", environment: "production" }]),
-    );
-    expect(await production(asProduction, WORKFLOW_ONLY)).toBe(workflowTruth.filter((d) => d.success).length);
-    expect(workflowTruth.filter((d) => d.success).length).toBeGreaterThan(
-      workflowTruth.filter(successfulProduction).length,
-    );
-    // No workflow named: the workflow-only repository has no deployments; the others keep GitHub's.
-    const none = await build("wf-build-3", definitions([]));
-    const bySource = await withDb(none, "read_only", (db) =>
-      db.all<{ source: string; n: number }>(
-        "select source, count(*)::integer as n from fct_deployments group by source order by source",
-      ),
-    );
-    expect(bySource).toEqual([{ source: "github", n: org.dataset.deployments.length }]);
-    expect(ledgerLines()).toBe(ledgerBefore);
-    expect(sim.requestCount()).toBe(requestsAfterExtraction);
+    let ledgerBefore: number;
+    let productionBefore: number;
+    let asProduction: string;
+
+    beforeAll(async () => {
+      ledgerBefore = ledgerLines();
+      // Each build publishes over the same warehouse file: read it before building again.
+      productionBefore = await production(warehouse, WORKFLOW_ONLY);
+      // Every run of the workflow, staging included, is now a production deployment.
+      asProduction = await build(
+        "wf-build-2",
+        definitions([{ workflow: "Deploy", environment: "production" }]),
+      );
+    });
+
+    it("re-derives every deployment on the next build, with no request to GitHub", async () => {
+      expect(productionBefore).toBe(workflowTruth.filter(successfulProduction).length);
+      expect(await production(asProduction, WORKFLOW_ONLY)).toBe(
+        workflowTruth.filter((d) => d.success).length,
+      );
+      expect(workflowTruth.filter((d) => d.success).length).toBeGreaterThan(productionBefore);
+      // The other repository's staging runs are production deployments of their own now, not its Deployments.
+      expect(await production(asProduction, BOTH, "workflow")).toBe(
+        org.truth.deployments.filter(
+          (d) =>
+            d.repository === BOTH && d.success && d.workflowRunUrl !== null && d.environment === "staging",
+        ).length,
+      );
+      expect(await production(asProduction, API_ONLY, "workflow")).toBe(0);
+      expect(ledgerLines()).toBe(ledgerBefore);
+      expect(sim.requestCount()).toBe(requestsAfterExtraction);
+    });
   });
 });
