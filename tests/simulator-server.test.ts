@@ -1577,18 +1577,19 @@ describe("cost and limits of the extractors' documents", () => {
   });
 
   it("spends each token's budget on search pages and refuses once it is spent", async () => {
-    const tight = await startSimulator({ dataset, rateLimit: { limit: 10 } });
+    // A search page of 25 costs 19 points.
+    const tight = await startSimulator({ dataset, rateLimit: { limit: 25 } });
     try {
       const vars = { q: "org:acme is:pr", after: null, pageSize: 25 };
       const first = await gql(tight, SEARCH_PULL_REQUESTS_QUERY, vars, "a");
-      expect(first.data.rateLimit.remaining).toBe(3);
+      expect(first.data.rateLimit.remaining).toBe(6);
       const second = await gql(tight, SEARCH_PULL_REQUESTS_QUERY, vars, "a");
-      expect(second.headers.get("x-ratelimit-remaining")).toBe("0"); // charged in full: 14 used of 10
-      expect(second.headers.get("x-ratelimit-used")).toBe("14");
+      expect(second.headers.get("x-ratelimit-remaining")).toBe("0"); // charged in full: 38 used of 25
+      expect(second.headers.get("x-ratelimit-used")).toBe("38");
       const refused = await gql(tight, SEARCH_PULL_REQUESTS_QUERY, vars, "a");
       expect(refused.errors?.[0]).toMatchObject({ type: "RATE_LIMITED" });
       const other = await gql(tight, SEARCH_PULL_REQUESTS_QUERY, vars, "b");
-      expect(other.data.rateLimit.remaining).toBe(3);
+      expect(other.data.rateLimit.remaining).toBe(6);
     } finally {
       await tight.close();
     }
