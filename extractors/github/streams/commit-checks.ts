@@ -45,6 +45,31 @@ export const checkSuitesStream = defineLakeStream<CheckSuiteRecord>({
   toPayload: (r) => r.suite,
 });
 
+/**
+ * Check suites of the commits pushed to a pull request other than its head, as the pull request page holds
+ * them: without their jobs (check runs). A lake stream of its own, so that no key lands in one run with two
+ * payload shapes (the same suite may also land in check_suites, with its jobs, from the default branch);
+ * staging reads both.
+ */
+export const pushCheckSuitesStream = defineLakeStream<CheckSuiteRecord>({
+  source: "github",
+  name: "push_check_suites",
+  primaryKey: ["check_suite_id"],
+  columns: [
+    { name: "check_suite_id", type: "VARCHAR" },
+    { name: "repository", type: "VARCHAR" },
+    { name: "commit_oid", type: "VARCHAR" },
+    { name: "commit_context", type: "VARCHAR" },
+  ],
+  toRow: (r) => ({
+    check_suite_id: r.suite.id,
+    repository: r.repository,
+    commit_oid: r.commitOid,
+    commit_context: r.context,
+  }),
+  toPayload: (r) => r.suite,
+});
+
 export interface CommitStatusRecord {
   repository: string;
   commitOid: string;

@@ -15,7 +15,13 @@ import { PULL_REQUEST_COMMITS_PAGE_QUERY } from "../queries/pull-request-commits
 import { PULL_REQUEST_REVIEWS_PAGE_QUERY } from "../queries/pull-request-reviews.query.ts";
 import { REPO_PULL_REQUESTS_QUERY } from "../queries/pull-requests.query.ts";
 import { SEARCH_PULL_REQUESTS_QUERY } from "../queries/search-pull-requests.query.ts";
-import { checkSuitesStream, commitStatusesStream, landChecks, readCommitChecks } from "./commit-checks.ts";
+import {
+  checkSuitesStream,
+  commitStatusesStream,
+  landChecks,
+  pushCheckSuitesStream,
+  readCommitChecks,
+} from "./commit-checks.ts";
 import type {
   CheckSuiteNode,
   CommitNode,
@@ -125,6 +131,7 @@ export const PULL_REQUESTS = definePartitionedStream<GitHubContext, PullRequestP
     pullRequestCommitsStream,
     pullRequestReviewsStream,
     checkSuitesStream,
+    pushCheckSuitesStream,
     commitStatusesStream,
   ],
   cursor: CURSOR,
@@ -259,8 +266,9 @@ async function landPullRequests(ctx: GitHubContext, prs: readonly PullRequestNod
 
 /**
  * The workflow runs of one push to a pull request (its commit's check suites, without their jobs), so that a
- * push that failed CI and was then fixed still counts its failure. The head commit's suites land with their
- * jobs from headCommit instead; a commit with more suites than the page holds is read by id afterwards.
+ * push that failed CI and was then fixed still counts its failure, into push_check_suites. The head commit's
+ * suites land with their jobs from headCommit instead; a commit with more suites than the page holds is read
+ * by id afterwards (with their jobs, into check_suites).
  */
 async function landPushChecks(
   ctx: GitHubContext,
@@ -275,5 +283,12 @@ async function landPushChecks(
     overflow.push({ repository, commitId: commit.id, oid: commit.oid });
     return;
   }
-  await landChecks(ctx, repository, commit.oid, "pull_request_commit", suites.nodes, null);
+  for (const suite of suites.nodes) {
+    await ctx.sink.add(pushCheckSuitesStream, {
+      repository,
+      commitOid: commit.oid,
+      context: "pull_request_commit",
+      suite,
+    });
+  }
 }

@@ -1,6 +1,10 @@
+-- Suites with their jobs (check_suites) and, for commits pushed to a pull request other than its head,
+-- without them (push_check_suites): one row per suite per extraction either way.
 with source as (
 
     select * from {{ lake_source('github', 'check_suites') }}
+    union all by name
+    select * from {{ lake_source('github', 'push_check_suites') }}
 
 ),
 
