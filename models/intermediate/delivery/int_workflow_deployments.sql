@@ -10,8 +10,8 @@
     entry's `jobs` glob matches) to the environment named like the job. SUCCESS deployed; FAILURE, TIMED_OUT
     and STARTUP_FAILURE failed (outcome 'failure'); a run that completed otherwise (cancelled, skipped,
     neutral, …) deployed nothing and failed nothing (outcome 'cancelled', no finish); a run still going is
-    'in_progress'. A run read before it
-    finished stays in progress until its commit's checks are read again.
+    'in_progress'. A run read before it finished stays in progress until its commit's checks are read again
+    (the extractor re-reads a pushed repository's recent default-branch CI: github.deploymentLookbackDays).
 #}
 with suites as (
 
