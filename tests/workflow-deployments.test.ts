@@ -8,7 +8,7 @@
  * (never from the warehouse). Rebuilding with other patterns re-derives the deployments with no request to
  * GitHub. The same extraction holds the CI of every push to a pull request, counted as the truth counts it.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -146,6 +146,7 @@ describe("deployments from GitHub Actions workflow runs", () => {
 
   afterAll(async () => {
     await sim?.close();
+    if (config) rmSync(config.dataDir, { recursive: true, force: true });
   });
 
   it("serves each way of recording deployments", () => {

@@ -5,7 +5,7 @@
  * the first sees a repository's last deploy runs missing (not started yet), the second, after a push, finds
  * them; a repository not pushed since costs nothing.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -65,6 +65,7 @@ describe("deploy workflow runs that start after their commit was read", () => {
   });
   afterAll(async () => {
     await sim.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("reads the runs that started since on the next night its repository is pushed", async () => {
