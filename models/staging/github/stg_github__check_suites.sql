@@ -48,8 +48,14 @@ renamed as (
         {{ json_text('payload', 'conclusion') }} as conclusion,
         {{ utc_timestamp(json_text('payload', 'createdAt')) }} as created_at,
         {{ utc_timestamp(json_text('payload', 'updatedAt')) }} as updated_at,
-        {{ json_text('payload', 'workflowRun.databaseId') }} is not null as is_workflow_run,
-        cast({{ json_text('payload', 'workflowRun.databaseId') }} as bigint) as workflow_run_database_id,
+        -- GraphQL's Int is 32 bits and GitHub's run ids have outgrown it: a run is known by its URL too, and
+        -- its id read from the URL when databaseId is null.
+        coalesce({{ json_text('payload', 'workflowRun.databaseId') }}, {{ json_text('payload', 'workflowRun.url') }}) is not null
+            as is_workflow_run,
+        coalesce(
+            cast({{ json_text('payload', 'workflowRun.databaseId') }} as bigint),
+            try_cast(regexp_extract({{ json_text('payload', 'workflowRun.url') }}, '/actions/runs/([0-9]+)', 1) as bigint)
+        ) as workflow_run_database_id,
         cast({{ json_text('payload', 'workflowRun.runNumber') }} as integer) as workflow_run_number,
         {{ json_text('payload', 'workflowRun.event') }} as workflow_run_event,
         {{ json_text('payload', 'workflowRun.url') }} as workflow_run_url,
