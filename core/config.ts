@@ -132,7 +132,7 @@ export const configSchema = z
           .max(90)
           .default(7)
           .describe(
-            "Deployments created this many days before the previous run are re-read, so later statuses land",
+            "Deployments created this many days before the previous run are re-read, so later statuses land; so is the CI (workflow runs) of a pushed repository's default-branch commits of those days",
           ),
         requestIntervalMs: z
           .number()

@@ -38,6 +38,18 @@ export function hashedDefinition(metric: MetricDefinition): Record<string, unkno
   }
 }
 
+/**
+ * Definitions added after metrics had hashes, whose empty value (the default) changes no number: left out of
+ * the hash while empty, so that adding them kept every hash, and in the hash once they say something.
+ * `deploy_workflows: []` names no workflow, so no run is a deployment, as before the key existed.
+ */
+const OMITTED_WHEN_EMPTY: readonly string[] = ["deploy_workflows"];
+
+function omittedWhenEmpty(definitions: Definitions, key: string): boolean {
+  const value = definitions[key as keyof Definitions];
+  return OMITTED_WHEN_EMPTY.includes(key) && Array.isArray(value) && value.length === 0;
+}
+
 /** The contract a simple metric reads: its model's columns named by its SQL, and the definitions the model uses. */
 export function contractRead(metric: MetricDefinition, definitions: Definitions): Record<string, unknown> {
   if (metric.type !== "simple") return {};
@@ -54,7 +66,7 @@ export function contractRead(metric: MetricDefinition, definitions: Definitions)
   );
   const used = Object.fromEntries(
     model.definitions
-      .filter((key) => Object.hasOwn(definitions, key))
+      .filter((key) => Object.hasOwn(definitions, key) && !omittedWhenEmpty(definitions, key))
       .map((key) => [key, definitions[key as keyof Definitions]]),
   );
   return { model: metric.model, columns, definitions: used };

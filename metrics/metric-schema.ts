@@ -17,6 +17,7 @@ import {
 } from "./default-definitions.ts";
 import { re2PatternProblem } from "./re2-pattern.ts";
 import { findModel, isCategorical, isTemporal } from "./warehouse-contract.ts";
+import { workflowGlobProblem } from "./workflow-glob.ts";
 
 export const AGGREGATIONS = [
   "count",
@@ -197,6 +198,65 @@ const aiSignalSchema = z
     if (problem) ctx.addIssue({ code: "custom", path: ["pattern"], message: problem });
   });
 
+const workflowGlob = z
+  .string()
+  .min(1, "must not be empty")
+  .superRefine((pattern, ctx) => {
+    const problem = workflowGlobProblem(pattern);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** The environment placeholders of a deploy workflow: the workflow's name, or each job's name. */
+export const DEPLOY_ENVIRONMENT_PLACEHOLDERS = ["{workflow}", "{job}"] as const;
+
+const deployWorkflowSchema = z
+  .object({
+    workflow: workflowGlob.describe(
+      "The workflows that deploy: a name or file name glob (Deploy*, deploy*.yml), or a path glob (.github/workflows/release-*.yml)",
+    ),
+    environment: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .refine((e) => !/[{}]/.test(e) || (DEPLOY_ENVIRONMENT_PLACEHOLDERS as readonly string[]).includes(e), {
+        message: `must be an environment name, or exactly one of ${DEPLOY_ENVIRONMENT_PLACEHOLDERS.join(", ")}`,
+      })
+      .refine((e) => !e.includes(","), { message: "must not contain a comma" })
+      .default("production")
+      .describe(
+        "The environment deployed to: a fixed name (production), {workflow} (the workflow's name) or {job} (one deployment per job, to the environment named like the job)",
+      ),
+    jobs: workflowGlob
+      .optional()
+      .describe("With environment {job}: only jobs whose name matches this glob deploy (default: every job)"),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    if (entry.jobs !== undefined && entry.environment !== "{job}") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["jobs"],
+        message: 'is only read with environment "{job}" (one deployment per job)',
+      });
+    }
+  });
+
+function checkUniqueWorkflows(entries: z.output<typeof deployWorkflowSchema>[], ctx: Ctx): void {
+  const first = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    const key = entry.workflow.toLowerCase();
+    const at = first.get(key);
+    if (at === undefined) first.set(key, i);
+    else {
+      ctx.addIssue({
+        code: "custom",
+        path: [i, "workflow"],
+        message: `"${entry.workflow}" is already deploy_workflows[${at}]: the first matching entry wins, so this one would never apply`,
+      });
+    }
+  });
+}
+
 const sizeBucketSchema = z
   .object({
     bucket: z.string().trim().min(1).describe("Name of the bucket as pages show it, e.g. 11-100"),
@@ -280,6 +340,13 @@ export const definitionsSchema = z
       .default("person_first")
       .describe(
         "The team a pull request counts for: person_first = the author's team (agent work: the team of the person who asked the agent), else the repository's; repository_first = the repository's team, else the person's",
+      ),
+    deploy_workflows: z
+      .array(deployWorkflowSchema)
+      .default(() => [])
+      .superRefine(checkUniqueWorkflows)
+      .describe(
+        "GitHub Actions workflows whose runs on the default branch are deployments: SUCCESS deployed, FAILURE failed; the first matching entry wins",
       ),
     ai_signals: z
       .array(aiSignalSchema)

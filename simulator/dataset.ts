@@ -142,6 +142,10 @@ export interface DatasetCheckSuite {
   app: string;
   /** Workflow name; null for suites of apps that are not Actions. */
   workflowName: string | null;
+  /** The workflow's file (default `.github/workflows/<workflowName>.yml`). */
+  workflowPath?: string;
+  /** The workflow run's id, in its URL `/<owner>/<name>/actions/runs/<id>` (default: derived from the suite). */
+  runDatabaseId?: number;
   /** Event that triggered the run: pull_request, push, schedule, workflow_dispatch… */
   event: string;
   runNumber: number;
@@ -361,6 +365,8 @@ const checkSuiteSchema = z
     commitOid: oid,
     app: z.string().min(1).default("github-actions"),
     workflowName: z.string().nullable().default(null),
+    workflowPath: z.string().min(1).optional(),
+    runDatabaseId: z.number().int().min(1).optional(),
     event: z.string().min(1).default("push"),
     runNumber: z.number().int().min(1).default(1),
     branch: z.string().nullable().default(null),

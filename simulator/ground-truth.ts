@@ -33,6 +33,16 @@ export type MergeStrategy = "squash" | "merge" | "rebase";
 /** `continuous`: a deployment starts shortly after each landing; `train`: at 10:00 and 15:00 UTC on weekdays. */
 export type DeployStyle = "continuous" | "train";
 
+/**
+ * How a repository's deployments are recorded. `deployments_api`: a GitHub Deployment (with its statuses)
+ * only. `workflow`: a run of the Actions workflow "Deploy" (`.github/workflows/deploy.yml`, one job named
+ * after the environment) on the default branch only, no Deployment; such a repository never deploys from a
+ * hotfix or release branch. `both`: the workflow run creates the Deployment, seconds after it starts, with
+ * the run's URL as the Deployment's log URL; a deployment from a hotfix or release branch is a Deployment
+ * only (its run is not on the default branch).
+ */
+export type DeployVia = "deployments_api" | "workflow" | "both";
+
 export interface TruthRepository {
   /** "owner/name" */
   repository: string;
@@ -43,6 +53,7 @@ export interface TruthRepository {
   ciJobs: string[];
   /** The repository also has legacy Jenkins commit statuses. */
   legacyStatuses: boolean;
+  deployVia: DeployVia;
 }
 
 export interface TruthPullRequest {
@@ -142,8 +153,19 @@ export type IncidentLink =
 
 export interface TruthDeployment {
   repository: string;
-  /** The dataset's per-repository deployment number. */
+  /**
+   * The dataset's per-repository deployment number; for a deployment recorded by a workflow run only (no
+   * Deployment), the number it would have had: the generator's order of creation.
+   */
   number: number;
+  /** Recorded as a GitHub Deployment (the dataset's `deployments`). */
+  deploymentsApi: boolean;
+  /**
+   * The "Deploy" workflow run on the default branch that made it (the dataset's check suite of workflow
+   * "Deploy", one job named after the environment), by its URL; null when no run on the default branch made
+   * it. With both set, the warehouse must count it once.
+   */
+  workflowRunUrl: string | null;
   environment: string;
   commitOid: string;
   createdAt: string;

@@ -203,6 +203,8 @@ class EvolveState {
       truth = {
         repository: deployment.repository,
         number: deployment.number,
+        deploymentsApi: true,
+        workflowRunUrl: null,
         environment: deployment.environment,
         commitOid: deployment.commitOid,
         createdAt: deployment.createdAt,
@@ -585,6 +587,8 @@ class EvolveState {
           this.truth.deployments.push({
             repository,
             number: run.record.number,
+            deploymentsApi: true,
+            workflowRunUrl: null,
             environment,
             commitOid: tip.oid,
             createdAt: run.record.createdAt,

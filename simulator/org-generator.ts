@@ -67,6 +67,13 @@ export interface GenerateOrgOptions {
    * every team is `unassigned`).
    */
   everyRepositoryOwned?: boolean;
+  /**
+   * Record deployments the ways teams do (default false: every repository uses the Deployments API only):
+   * by turns, repository 0, 3, 6… through the Deployments API only, 1, 4, 7… through the Actions workflow
+   * "Deploy" only, 2, 5, 8… through both (the run creates the Deployment). See DeployVia. Everything else
+   * the seed makes stays the same, except that a workflow-only repository never deploys from a branch.
+   */
+  workflowDeployments?: boolean;
 }
 
 export { COPILOT_AGENT, COPILOT_REVIEWER, DEPENDABOT } from "./generator/pull-requests.ts";
@@ -107,6 +114,10 @@ export function generateOrg(options: GenerateOrgOptions = {}): GeneratedOrg {
     repositoryNames: options.repositoryNames,
     everyRepositoryOwned: options.everyRepositoryOwned ?? false,
   });
+  if (options.workflowDeployments) {
+    const ways = ["deployments_api", "workflow", "both"] as const;
+    for (const repo of org.repos) repo.deployVia = ways[repo.index % 3] as (typeof ways)[number];
+  }
   const generate = () => generateActivity(rng, org, prCount, options.lite ?? false);
   return prCount >= INTERN_TIMESTAMPS_FROM ? withInternedTimestamps(generate) : generate();
 }

@@ -31,6 +31,9 @@ const BASE = `version: 1
 definitions:
   privacy_floor: 5
   production_environment_pattern: '^(prod|production)([-_ ].*)?$'
+  deploy_workflows:
+    - { workflow: "deploy*.yml", environment: production }
+    - { workflow: ".github/workflows/release.yml", environment: "{job}", jobs: "deploy-*" }
   size_buckets:
     - { bucket: "0-10", max_lines: 10 }
     - { bucket: "11-100", max_lines: 100 }
@@ -648,6 +651,52 @@ const KINDS: BadKind[] = [
     field: "metrics[1].bands",
     at: "{ elite: 168",
     message: "must go best first for lower_is_better: elite <= high <= medium (got 168, 24, 720)",
+  },
+  {
+    what: "a deploy workflow environment with an unknown placeholder",
+    text: edit(BASE, 'environment: "{job}", jobs', 'environment: "{service}", jobs'),
+    field: "definitions.deploy_workflows[1].environment",
+    at: '"{service}"',
+    message: "must be an environment name, or exactly one of {workflow}, {job}",
+  },
+  {
+    what: "a deploy workflow glob with braces",
+    text: edit(BASE, '"deploy*.yml"', '"deploy{,-prod}.yml"'),
+    field: "definitions.deploy_workflows[0].workflow",
+    at: '"deploy{,-prod}.yml"',
+    message: "uses { }, which workflow patterns do not support",
+  },
+  {
+    what: "deploy workflow jobs without the {job} environment",
+    text: edit(BASE, 'environment: "{job}", jobs', "environment: production, jobs"),
+    field: "definitions.deploy_workflows[1].jobs",
+    at: '"deploy-*"',
+    message: 'is only read with environment "{job}"',
+  },
+  {
+    what: "a deploy workflow pattern that matches every workflow",
+    text: edit(BASE, '"deploy*.yml"', '"*"'),
+    field: "definitions.deploy_workflows[0].workflow",
+    at: '"*"',
+    message: "matches every workflow",
+  },
+  {
+    what: "the same deploy workflow twice",
+    text: edit(BASE, '".github/workflows/release.yml"', '"Deploy*.yml"'),
+    field: "definitions.deploy_workflows[1].workflow",
+    at: '"Deploy*.yml"',
+    message: '"Deploy*.yml" is already deploy_workflows[0]',
+  },
+  {
+    what: "an unknown key in a deploy workflow",
+    text: edit(
+      BASE,
+      '{ workflow: "deploy*.yml", environment: production }',
+      '{ workflow: "deploy*.yml", environments: production }',
+    ),
+    field: "definitions.deploy_workflows[0].environments",
+    at: "environments",
+    message: 'unknown key "environments"',
   },
   {
     what: "an unknown definition",

@@ -4,8 +4,8 @@
  * by repository, by authorship class, by team and class, by author type, by class and size bucket, as each
  * metric allows; the primary AI tool has no counterpart in the truth) and compare value, n, the
  * "insufficient data" and privacy suppressions and the DORA band with the same definition computed here in
- * plain TypeScript from what the generator knows it made (simulator/ground-truth.ts). Sizes, reviews and CI
- * runs, which the truth does not record the way the lake holds them, come from the generated dataset itself
+ * plain TypeScript from what the generator knows it made (simulator/ground-truth.ts). Sizes and reviews,
+ * which the truth does not record the way the lake holds them, come from the generated dataset itself
  * (never from the warehouse). The metric list is read from metrics.yaml: a new default metric without an
  * independent check here fails the suite.
  */
@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateMetrics, type MetricRow } from "../metrics/metric-evaluator.ts";
 import { loadMetricsFile } from "../metrics/metrics-file.ts";
-import type { DatasetCheckSuite, DatasetPullRequest } from "../simulator/dataset.ts";
+import type { DatasetPullRequest } from "../simulator/dataset.ts";
 import { teamFor } from "../simulator/ground-truth.ts";
 import { generateOrg } from "../simulator/org-generator.ts";
 import { buildSimulatedWarehouse } from "./helpers/simulated-warehouse.ts";
@@ -116,13 +116,6 @@ const key = (repository: string, number: number) => `${repository}#${number}`;
 const datasetPrs = new Map<string, DatasetPullRequest>(
   org.dataset.pullRequests.map((p) => [key(p.repository, p.number), p]),
 );
-const suitesByCommit = new Map<string, DatasetCheckSuite[]>();
-for (const suite of org.dataset.checkSuites) {
-  if (suite.workflowName === null) continue; // another App's suite: not a workflow run
-  const k = `${suite.repository}@${suite.commitOid}`;
-  suitesByCommit.set(k, [...(suitesByCommit.get(k) ?? []), suite]);
-}
-const FAILED = new Set(["FAILURE", "TIMED_OUT", "STARTUP_FAILURE"]);
 
 /**
  * Reviews by people other than the author, from the dataset: submitted, not pending, not by a bot (AI
@@ -139,26 +132,6 @@ function humanReviews(pr: DatasetPullRequest): number {
   ).length;
 }
 
-const onDefaultBranch = new Set(org.dataset.defaultBranchCommits.map((c) => `${c.repository}@${c.oid}`));
-
-/**
- * Completed workflow runs on the commits whose CI the lake holds: the pull request's head (the extractor reads
- * checks for a pull request's current head only, a known gap: truth.ciRuns counts every push) and its own
- * commits that are on the default branch (a merge commit brings them there, and default-branch CI is read).
- */
-function extractedRuns(pr: DatasetPullRequest): DatasetCheckSuite[] {
-  const head = pr.commits[pr.commits.length - 1]?.oid ?? pr.mergeCommitOid;
-  const oids = new Set(
-    pr.commits
-      .map((c) => c.oid)
-      .filter((oid) => oid === head || onDefaultBranch.has(`${pr.repository}@${oid}`)),
-  );
-  if (head !== null) oids.add(head);
-  return [...oids]
-    .flatMap((oid) => suitesByCommit.get(`${pr.repository}@${oid}`) ?? [])
-    .filter((s) => s.status === "COMPLETED");
-}
-
 /** The default size buckets of metrics.yaml, written out: changed lines up to 10, 100, 500, and the rest. */
 function sizeBucket(lines: number): string {
   return lines <= 10 ? "0-10" : lines <= 100 ? "11-100" : lines <= 500 ? "101-500" : "501+";
@@ -168,7 +141,6 @@ const revertWindowMs = DEFINITIONS.revert_window_days * 24 * HOUR;
 const pullRequests: PullRequestFact[] = org.truth.pullRequests.map((t) => {
   const pr = datasetPrs.get(key(t.repository, t.number));
   if (!pr) throw new Error(`no dataset pull request for ${key(t.repository, t.number)}`);
-  const runs = extractedRuns(pr);
   return {
     team: t.team,
     repository: t.repository,
@@ -197,8 +169,9 @@ const pullRequests: PullRequestFact[] = org.truth.pullRequests.map((t) => {
     review_rounds: t.reviewRounds,
     commits_after_first_review: t.commitsAfterFirstReview,
     human_reviews: humanReviews(pr),
-    ci_runs: runs.length,
-    ci_failures: runs.filter((s) => s.conclusion !== null && FAILED.has(s.conclusion)).length,
+    // Every push's workflow runs, re-runs included, as the generator counted them while it made them.
+    ci_runs: t.ciRuns,
+    ci_failures: t.ciFailures,
     created_at: t.createdAt,
     agent_opened: t.agentOpened,
     ai_reviewed: t.aiReviewed,

@@ -619,7 +619,10 @@ describe("the simulator serves the extractors' documents", () => {
         date: "2026-06-01T08:00:00Z",
         user: { login: "ada" },
       },
+      // The CI of each push comes with its commit (none ran on this one).
+      checkSuites: { totalCount: 0, nodes: [] },
     });
+    expect(c3.checkSuites.totalCount).toBe(2);
     expect(c3.committer).toEqual({
       name: "GitHub",
       email: "noreply@github.com",
@@ -659,6 +662,7 @@ describe("the simulator serves the extractors' documents", () => {
         createdAt: "2026-06-03T09:01:00Z",
         updatedAt: "2026-06-03T09:20:00Z",
         url: expect.stringMatching(/^https:\/\/github\.com\/acme\/api\/actions\/runs\/\d+$/),
+        file: { path: ".github/workflows/ci.yml" },
         workflow: { name: "ci", databaseId: expect.any(Number) },
       },
       checkRuns: {
@@ -1481,20 +1485,21 @@ describe("cost and limits of the extractors' documents", () => {
    * that every `first`/`last` fills (N parents → N requests), summed, ÷100, rounded, at least 1.
    */
   it.each([
-    // Per pull request: labels, timelineItems, commits(50), headCommit commits(last 1), its checkSuites(10),
-    // their checkRuns(20) ×10, reviews(10), their comments ×10 = 26 requests. 1 + 25×26 = 651 → 7.
+    // Per pull request: labels, timelineItems, commits(50), each commit's checkSuites(10) ×50, headCommit
+    // commits(last 1), its checkSuites(10), their checkRuns(20) ×10, reviews(10), their comments ×10 = 76
+    // requests. 1 + 25×76 = 1,901 → 19.
     [
       "a search page of 25 pull requests",
       SEARCH_PULL_REQUESTS_QUERY,
       { q: "org:acme is:pr", after: null, pageSize: 25 },
-      7,
+      19,
     ],
-    // 1 + 10×26 = 261 → 3.
+    // 1 + 10×76 = 761 → 8.
     [
       "a repository page of 10 pull requests",
       REPO_PULL_REQUESTS_QUERY,
       { owner: "acme", name: "api", after: null, pageSize: 10 },
-      3,
+      8,
     ],
     ["a search count", SEARCH_COUNT_QUERY, { q: "org:acme is:pr" }, 1],
     // 50 commits as 50 parents: checkSuites 50 + checkRuns 50×20 = 1,050 → 11.
@@ -1517,6 +1522,7 @@ describe("cost and limits of the extractors' documents", () => {
     ["50 deployments by id", DEPLOYMENTS_BY_ID_QUERY, { ids: fakeIds(50, "DE") }, 1],
     // reviews 1 + comments 100 = 101 → 1.
     ["a page of 100 reviews", PULL_REQUEST_REVIEWS_PAGE_QUERY, { id: "PR_x", after: null }, 1],
+    // commits 1 + their checkSuites 100 = 101 → 1.
     ["a page of 100 commits", PULL_REQUEST_COMMITS_PAGE_QUERY, { id: "PR_x", after: null, pageSize: 100 }, 1],
     // search 1 + labels 100 = 101 → 1.
     [
@@ -1571,18 +1577,19 @@ describe("cost and limits of the extractors' documents", () => {
   });
 
   it("spends each token's budget on search pages and refuses once it is spent", async () => {
-    const tight = await startSimulator({ dataset, rateLimit: { limit: 10 } });
+    // A search page of 25 costs 19 points.
+    const tight = await startSimulator({ dataset, rateLimit: { limit: 25 } });
     try {
       const vars = { q: "org:acme is:pr", after: null, pageSize: 25 };
       const first = await gql(tight, SEARCH_PULL_REQUESTS_QUERY, vars, "a");
-      expect(first.data.rateLimit.remaining).toBe(3);
+      expect(first.data.rateLimit.remaining).toBe(6);
       const second = await gql(tight, SEARCH_PULL_REQUESTS_QUERY, vars, "a");
-      expect(second.headers.get("x-ratelimit-remaining")).toBe("0"); // charged in full: 14 used of 10
-      expect(second.headers.get("x-ratelimit-used")).toBe("14");
+      expect(second.headers.get("x-ratelimit-remaining")).toBe("0"); // charged in full: 38 used of 25
+      expect(second.headers.get("x-ratelimit-used")).toBe("38");
       const refused = await gql(tight, SEARCH_PULL_REQUESTS_QUERY, vars, "a");
       expect(refused.errors?.[0]).toMatchObject({ type: "RATE_LIMITED" });
       const other = await gql(tight, SEARCH_PULL_REQUESTS_QUERY, vars, "b");
-      expect(other.data.rateLimit.remaining).toBe(3);
+      expect(other.data.rateLimit.remaining).toBe(6);
     } finally {
       await tight.close();
     }

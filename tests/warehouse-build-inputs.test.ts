@@ -53,6 +53,7 @@ describe("writeBuildInputs", () => {
     expect(readdirSync(dir).sort()).toEqual([
       "ai_signals.parquet",
       "definitions.parquet",
+      "deploy_workflows.parquet",
       "size_buckets.parquet",
       "team_members.parquet",
       "team_repos.parquet",

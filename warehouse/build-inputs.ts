@@ -15,6 +15,7 @@ import { InputError, type InputProblem } from "../core/errors.ts";
 import { LITERAL_SIGNAL_KINDS } from "../metrics/default-definitions.ts";
 import { DEFAULT_DEFINITIONS, type Definitions } from "../metrics/metric-schema.ts";
 import { requiredLiteral } from "../metrics/re2-pattern.ts";
+import { isPathGlob, workflowGlobRegex } from "../metrics/workflow-glob.ts";
 import { type Db, sqlLiteral, withDb } from "./duckdb.ts";
 
 export interface BuildInputFiles {
@@ -25,6 +26,8 @@ export interface BuildInputFiles {
   /** One row per AI signal, automation accounts included (kind automation_login). */
   aiSignals: string;
   sizeBuckets: string;
+  /** One row per `deploy_workflows` entry, in order, with its glob compiled to a regular expression. */
+  deployWorkflows: string;
 }
 
 export interface BuildInputRows {
@@ -32,6 +35,7 @@ export interface BuildInputRows {
   teamRepos: number;
   aiSignals: number;
   sizeBuckets: number;
+  deployWorkflows: number;
 }
 
 /** Where the inputs live under `<data>/build/inputs`. */
@@ -42,6 +46,7 @@ export function buildInputPaths(inputsDir: string): BuildInputFiles {
     definitions: join(inputsDir, "definitions.parquet"),
     aiSignals: join(inputsDir, "ai_signals.parquet"),
     sizeBuckets: join(inputsDir, "size_buckets.parquet"),
+    deployWorkflows: join(inputsDir, "deploy_workflows.parquet"),
   };
 }
 
@@ -86,9 +91,38 @@ export function aiSignalRows(
   return [...signals, ...automation];
 }
 
+/** One row of deploy_workflows.parquet. */
+export interface DeployWorkflowRow {
+  position: number;
+  /** The glob as written in metrics.yaml. */
+  workflow: string;
+  /** `path`: matched against the workflow file's path; `name`: against its name and its file name. */
+  match_on: "path" | "name";
+  workflow_regex: string;
+  /** A fixed environment, `{workflow}` or `{job}`. */
+  environment: string;
+  jobs_regex: string | null;
+}
+
+/**
+ * The deploy workflows as dbt reads them. Example: `{ workflow: "deploy*.yml", environment: "production" }` →
+ * `{ position: 0, match_on: "name", workflow_regex: "^deploy.*\\.yml$", environment: "production", … }`.
+ */
+export function deployWorkflowRows(definitions: Pick<Definitions, "deploy_workflows">): DeployWorkflowRow[] {
+  return definitions.deploy_workflows.map((entry, position) => ({
+    position,
+    workflow: entry.workflow,
+    match_on: isPathGlob(entry.workflow) ? "path" : "name",
+    workflow_regex: workflowGlobRegex(entry.workflow),
+    environment: entry.environment,
+    jobs_regex: entry.jobs === undefined ? null : workflowGlobRegex(entry.jobs),
+  }));
+}
+
 /**
  * Writes team_members.parquet (team, login) and team_repos.parquet (team, repository) from the teams in
- * `config`, and definitions.parquet, ai_signals.parquet and size_buckets.parquet from `definitions`
+ * `config`, and definitions.parquet, ai_signals.parquet, size_buckets.parquet and deploy_workflows.parquet
+ * from `definitions`
  * (metrics.yaml; Yardstick's defaults when absent). Each file is replaced atomically. Throws an InputError
  * when a pattern does not compile in the warehouse's regular-expression engine.
  */
@@ -104,6 +138,7 @@ export async function writeBuildInputs(
     team.repos.map((repository) => [team.name, repository] as const),
   );
   const signals = aiSignalRows(definitions);
+  const deployWorkflows = deployWorkflowRows(definitions);
   let previousMax = -1;
   const buckets = definitions.size_buckets.map((b) => {
     const row = { bucket: b.bucket, min_lines: previousMax + 1, max_lines: b.max_lines ?? null };
@@ -128,6 +163,20 @@ export async function writeBuildInputs(
       "bucket varchar, min_lines integer, max_lines integer",
       buckets.map((b) => [b.bucket, b.min_lines, b.max_lines]),
     );
+    await writeRows(
+      db,
+      files.deployWorkflows,
+      "position integer, workflow varchar, match_on varchar, workflow_regex varchar, environment varchar, jobs_regex varchar",
+      deployWorkflows.map((w) => [
+        w.position,
+        w.workflow,
+        w.match_on,
+        w.workflow_regex,
+        w.environment,
+        w.jobs_regex,
+      ]),
+      "position",
+    );
   });
   return {
     files,
@@ -136,6 +185,7 @@ export async function writeBuildInputs(
       teamRepos: repos.length,
       aiSignals: signals.length,
       sizeBuckets: buckets.length,
+      deployWorkflows: deployWorkflows.length,
     },
   };
 }

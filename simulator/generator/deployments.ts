@@ -76,7 +76,10 @@ export function generateDeployments(
   const production: GeneratedDeployment[] = [];
   const lastSuccess = new Map<string, GeneratedDeployment>();
   const shippedUpTo = new Map<string, number>();
-  let runId = 7_000_000_000 + repo.index * 1_000_000 + rng.int(0, 9999) * 10;
+  // Run ids in log URLs. A repository that deploys from a workflow gets ids GraphQL's Int (32 bits) can
+  // carry, as its workflow runs' databaseId; the others keep the ids they always had.
+  const runBase = repo.deployVia === "deployments_api" ? 7_000_000_000 : 1_700_000_000;
+  let runId = runBase + repo.index * 1_000_000 + rng.int(0, 9999) * 10;
   const base = `https://github.com/${repo.full}`;
   const host = serviceHost(repo.name, org.login);
   // One creator object for all the repository's deployments only where memory matters more than editing.
@@ -159,7 +162,8 @@ export function generateDeployments(
       prod.finishedMs +
       (prod.success ? longTail(rng, 2 * MINUTE, 0.5, HOUR) : longTail(rng, 30 * MINUTE, 0.6, 4 * HOUR));
     if (prod.success) deployedIndex = tip.index;
-    if (prod.success && rng.chance(OFF_BRANCH_CHANCE)) {
+    // A repository that deploys only from a workflow on its default branch has no branch deployments.
+    if (prod.success && repo.deployVia !== "workflow" && rng.chance(OFF_BRANCH_CHANCE)) {
       const done = offBranchFix(free, tip);
       if (done !== null) free = done + longTail(rng, 10 * MINUTE, 0.5, HOUR);
     }

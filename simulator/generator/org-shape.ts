@@ -5,7 +5,7 @@
  * drawn against this shape.
  */
 import { InputError } from "../../core/errors.ts";
-import type { AiTool, DeployStyle, MergeStrategy, TeamDefinition } from "../ground-truth.ts";
+import type { AiTool, DeployStyle, DeployVia, MergeStrategy, TeamDefinition } from "../ground-truth.ts";
 import { FIRST_NAMES, LAST_NAMES, LOOK_ALIKE_PEOPLE, loginFor, type Person, personFor } from "../people.ts";
 import type { Rng } from "../prng.ts";
 import { DAY, floorSecond } from "./time.ts";
@@ -67,6 +67,8 @@ export interface RepoShape {
   legacyStatuses: boolean;
   /** How much wait a production deployment has for its approval gate (median). */
   approvalWaitMs: number;
+  /** How its deployments are recorded (the Deployments API unless the organisation asks for workflows). */
+  deployVia: DeployVia;
 }
 
 export interface Human {
@@ -276,6 +278,7 @@ export function buildOrgShape(
       ciJobs: own.pick(CI_TEMPLATES),
       legacyStatuses: i === legacyIndex,
       approvalWaitMs: own.chance(0.3) ? own.int(10, 40) * 60_000 : own.int(1, 4) * 60_000,
+      deployVia: "deployments_api",
     };
   });
   const dayWeights = Array.from({ length: days }, (_, d) => {

@@ -17,6 +17,7 @@ import type { TruthDeployment, TruthIncident, TruthRepository } from "../ground-
 import { pullRequestNodeId } from "../node-ids.ts";
 import type { Rng } from "../prng.ts";
 import { generateCi } from "./ci.ts";
+import { deployWorkflowRuns } from "./deploy-workflow.ts";
 import { generateDeployments } from "./deployments.ts";
 import { buildHistory } from "./history.ts";
 import { type GeneratedIssue, generateIncidents, generateIssues } from "./incidents.ts";
@@ -55,6 +56,13 @@ export function generateRepositoryActivity(
     history.tips,
     options.shareObjects,
   );
+  const workflow = deployWorkflowRuns(
+    rng.fork("deploy-workflow"),
+    repo.full,
+    repo.deployVia,
+    deployments,
+    org.endMs,
+  );
   const incidents = generateIncidents(rng.fork("incidents"), org, repo, production);
   const issues = [...incidents, ...generateIssues(rng.fork("issues"), org, repo, drafts.length)];
 
@@ -75,6 +83,8 @@ export function generateRepositoryActivity(
   const truthDeployments: TruthDeployment[] = deployments.map((d) => ({
     repository: repo.full,
     number: d.record.number,
+    deploymentsApi: repo.deployVia !== "workflow",
+    workflowRunUrl: workflow.runUrls.get(d) ?? null,
     environment: d.record.environment,
     commitOid: d.record.commitOid,
     createdAt: d.record.createdAt,
@@ -123,9 +133,9 @@ export function generateRepositoryActivity(
     },
     defaultBranchCommits: history.commits,
     otherBranchCommits: branchCommits,
-    checkSuites: ci.suites,
+    checkSuites: workflow.suites.length > 0 ? [...ci.suites, ...workflow.suites] : ci.suites,
     commitStatuses: ci.statuses,
-    deployments: deployments.map((d) => d.record),
+    deployments: repo.deployVia === "workflow" ? [] : deployments.map((d) => d.record),
     issues: issues.map((i) => i.record),
     truth: {
       repository: {
@@ -135,6 +145,7 @@ export function generateRepositoryActivity(
         deployStyle: repo.deployStyle,
         ciJobs: repo.ciJobs.map((j) => j.name),
         legacyStatuses: repo.legacyStatuses,
+        deployVia: repo.deployVia,
       },
       deployments: truthDeployments,
       incidents: truthIncidents,

@@ -180,7 +180,8 @@ function appObject(slug: string): Obj {
 function checkSuiteObject(view: DatasetView, c: IndexedCommit, suite: DatasetCheckSuite, index: number): Obj {
   const nwo = c.repo.nameWithOwner;
   const suiteIds = ids.checkSuite(nwo, c.oid, index);
-  const runIds = ids.workflowRun(nwo, c.oid, index);
+  const derived = ids.workflowRun(nwo, c.oid, index);
+  const runIds = suite.runDatabaseId ? { ...derived, databaseId: suite.runDatabaseId } : derived;
   const self = (): Obj => checkSuiteObject(view, c, suite, index);
   return {
     __typename: "CheckSuite",
@@ -210,7 +211,20 @@ function checkSuiteObject(view: DatasetView, c: IndexedCommit, suite: DatasetChe
             updatedAt: suite.updatedAt,
             ...urlFields(`/${nwo}/actions/runs/${runIds.databaseId}`),
             checkSuite: self,
-            file: null,
+            file: () => {
+              const path = suite.workflowPath ?? `.github/workflows/${suite.workflowName}.yml`;
+              const filePath = `/${nwo}/actions/runs/${runIds.databaseId}/workflow`;
+              return {
+                __typename: "WorkflowRunFile",
+                id: runIds.nodeId.replace(/^WFR_/, "WFRF_"),
+                path,
+                ...urlFields(filePath),
+                repositoryFileUrl: `${WEB}/${nwo}/blob/main/${path}`,
+                repositoryName: `${WEB}/${nwo}`,
+                viewerCanPushRepository: false,
+                viewerCanReadRepository: true,
+              };
+            },
             workflow: () => {
               const workflowIds = ids.workflow(nwo, suite.workflowName ?? "");
               return {

@@ -39,6 +39,29 @@ query DefaultBranchCommits($owner: String!, $name: String!, $since: GitTimestamp
 ${HISTORY_COMMIT_FIELDS}`;
 
 /**
+ * The default branch's commits of a past window, ids only: their CI is read again, because a workflow run can
+ * start after its commit was read (a deploy workflow run by a release train or by hand) or still be running
+ * then. Cost: one point per 100 commits.
+ */
+export const DEFAULT_BRANCH_RECENT_COMMITS_QUERY = /* GraphQL */ `
+query DefaultBranchRecentCommits($owner: String!, $name: String!, $since: GitTimestamp!, $until: GitTimestamp!, $after: String, $pageSize: Int!) {
+  repository(owner: $owner, name: $name) {
+    nameWithOwner
+    defaultBranchRef {
+      target {
+        ... on Commit {
+          history(first: $pageSize, since: $since, until: $until, after: $after) {
+            pageInfo { hasNextPage endCursor }
+            nodes { id oid }
+          }
+        }
+      }
+    }
+  }
+  rateLimit { cost remaining resetAt limit }
+}`;
+
+/**
  * The newest ancestors of a deployed commit that is not on the default branch (a hotfix or release
  * branch): its own commits down to where the branch was cut, so the warehouse can tell by ancestry what
  * that deployment shipped. `depth` is fixed (not an adaptive page size) so that what is read does not

@@ -1,8 +1,9 @@
 /**
  * Commits of pull requests whose first page (50, in PullRequestFields) did not hold them all: by node id,
- * batched, then paged per pull request. Full messages carry the co-author trailers.
+ * batched, then paged per pull request. Full messages carry the co-author trailers; each commit comes with
+ * the workflow runs of its push.
  */
-import { COMMIT_FIELDS } from "./pull-request-fields.ts";
+import { CHECK_SUITE_SUMMARY_FIELDS, COMMIT_FIELDS } from "./pull-request-fields.ts";
 
 export const PULL_REQUEST_COMMITS_PAGE_QUERY = /* GraphQL */ `
 query PullRequestCommitsPage($id: ID!, $after: String, $pageSize: Int!) {
@@ -18,4 +19,4 @@ query PullRequestCommitsPage($id: ID!, $after: String, $pageSize: Int!) {
   }
   rateLimit { cost remaining resetAt limit }
 }
-${COMMIT_FIELDS}`;
+${COMMIT_FIELDS}${CHECK_SUITE_SUMMARY_FIELDS}`;

@@ -1,13 +1,14 @@
 /**
  * The pull request fields every pull request query selects (through search or per repository), so that a
  * pull request lands with the same payload however it was found. One page carries what the metrics need
- * for almost every pull request — its commits with full messages, its first reviews, its head commit's CI
- * — so that N changed pull requests cost about N/25 requests. The rare overflow (more than 50 commits, 10
- * reviews or 10 check suites) is read by the batched follow-up queries.
+ * for almost every pull request — its commits with full messages and the workflow runs of each push, its
+ * first reviews, its head commit's CI with its jobs — so that N changed pull requests cost about N/25
+ * requests. The rare overflow (more than 50 commits, 10 reviews or 10 check suites on a commit) is read by
+ * the batched follow-up queries.
  *
- * Cost (GitHub charges as if every connection were full; per page of 25): commits 25 + head commit 25 +
- * its check suites 25 + their check runs 250 + reviews 25 + review comments 250 + labels 25 + timeline 25
- * ≈ 650 requests → about 7 points.
+ * Cost (GitHub charges as if every connection were full; per page of 25): commits 25 + their check suites
+ * 1,250 + head commit 25 + its check suites 25 + their check runs 250 + reviews 25 + review comments 250 +
+ * labels 25 + timeline 25 ≈ 1,900 requests → about 19 points.
  */
 export const COMMIT_FIELDS = /* GraphQL */ `
 fragment CommitFields on Commit {
@@ -20,11 +21,18 @@ fragment CommitFields on Commit {
   deletions
   author { name email date user { login } }
   committer { name email date user { login } }
+  checkSuites(first: 10) { totalCount nodes { ...CheckSuiteSummaryFields } }
 }
 `;
 
-export const CHECK_SUITE_FIELDS = /* GraphQL */ `
-fragment CheckSuiteFields on CheckSuite {
+/**
+ * A check suite without its check runs: what the CI of every push to a pull request needs (the run, its
+ * workflow and file, its outcome and times). Nested under a page of commits, check runs would cost a
+ * request per suite (25 pull requests × 50 commits × 10 suites = 12,500 per page); without them the commits'
+ * suites cost 1,250 requests, about 13 points per page.
+ */
+export const CHECK_SUITE_SUMMARY_FIELDS = /* GraphQL */ `
+fragment CheckSuiteSummaryFields on CheckSuite {
   id
   databaseId
   status
@@ -33,10 +41,17 @@ fragment CheckSuiteFields on CheckSuite {
   updatedAt
   app { slug }
   branch { name }
-  workflowRun { databaseId runNumber event createdAt updatedAt url workflow { name databaseId } }
-  checkRuns(first: 20) { totalCount nodes { databaseId name status conclusion startedAt completedAt } }
+  workflowRun { databaseId runNumber event createdAt updatedAt url file { path } workflow { name databaseId } }
 }
 `;
+
+/** A check suite with its check runs (jobs): for head and default-branch commits. Includes the summary. */
+export const CHECK_SUITE_FIELDS = /* GraphQL */ `
+fragment CheckSuiteFields on CheckSuite {
+  ...CheckSuiteSummaryFields
+  checkRuns(first: 20) { totalCount nodes { databaseId name status conclusion startedAt completedAt } }
+}
+${CHECK_SUITE_SUMMARY_FIELDS}`;
 
 export const REVIEW_FIELDS = /* GraphQL */ `
 fragment ReviewFields on PullRequestReview {

@@ -1,7 +1,8 @@
 /**
  * The CI of commits — check suites and commit statuses — as two lake streams, and the batched reading of
- * it by commit id. The pull_requests stream lands it for head commits (read within its page, or here when a
- * head has more suites than the page holds); the default_branch stream for the default branch's commits.
+ * it by commit id. The pull_requests stream lands it for every commit pushed to a pull request (read within
+ * its page — jobs only for the head — or here when a commit has more suites than the page holds); the
+ * default_branch stream for the default branch's commits.
  */
 import { defineLakeStream } from "../../lake-stream.ts";
 import { chunk } from "../../stream-context.ts";
@@ -12,8 +13,11 @@ import type { CheckSuiteNode, RateLimitFields, StatusNode } from "./records.ts";
 /** Commits per CommitChecks request: 50 × 20 suites ≈ 11 points. */
 const CHECKS_BATCH = 50;
 
-/** Where a commit's CI was found: on a pull request's head commit, or on the default branch. */
-export type CommitContext = "pull_request_head" | "default_branch";
+/**
+ * Where a commit's CI was found: on a pull request's head commit (suites with their jobs), on another commit
+ * pushed to a pull request (suites without their jobs), or on the default branch (with their jobs).
+ */
+export type CommitContext = "pull_request_head" | "pull_request_commit" | "default_branch";
 
 export interface CheckSuiteRecord {
   repository: string;
@@ -25,6 +29,31 @@ export interface CheckSuiteRecord {
 export const checkSuitesStream = defineLakeStream<CheckSuiteRecord>({
   source: "github",
   name: "check_suites",
+  primaryKey: ["check_suite_id"],
+  columns: [
+    { name: "check_suite_id", type: "VARCHAR" },
+    { name: "repository", type: "VARCHAR" },
+    { name: "commit_oid", type: "VARCHAR" },
+    { name: "commit_context", type: "VARCHAR" },
+  ],
+  toRow: (r) => ({
+    check_suite_id: r.suite.id,
+    repository: r.repository,
+    commit_oid: r.commitOid,
+    commit_context: r.context,
+  }),
+  toPayload: (r) => r.suite,
+});
+
+/**
+ * Check suites of the commits pushed to a pull request other than its head, as the pull request page holds
+ * them: without their jobs (check runs). A lake stream of its own, so that no key lands in one run with two
+ * payload shapes (the same suite may also land in check_suites, with its jobs, from the default branch);
+ * staging reads both.
+ */
+export const pushCheckSuitesStream = defineLakeStream<CheckSuiteRecord>({
+  source: "github",
+  name: "push_check_suites",
   primaryKey: ["check_suite_id"],
   columns: [
     { name: "check_suite_id", type: "VARCHAR" },

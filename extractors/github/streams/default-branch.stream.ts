@@ -1,6 +1,9 @@
 /**
- * Default-branch history since each repository's cursor, with the CI of those commits. A repository whose
- * last push is older than its cursor costs nothing: nothing can have landed on its default branch.
+ * Default-branch history since each repository's cursor, with the CI of those commits, and again the CI of
+ * the commits of the `github.deploymentLookbackDays` before the cursor: a workflow run (a deployment, when
+ * metrics.yaml names its workflow) may start after its commit was read, or still be running then. A
+ * repository whose last push is older than its cursor costs nothing: nothing can have landed on its default
+ * branch (a run started since on an older commit waits for the next push).
  */
 import { defineLakeStream } from "../../lake-stream.ts";
 import { definePartitionedStream } from "../../source.ts";
@@ -8,13 +11,17 @@ import { advanceCursor, cursorKey, nextWatermark, type StreamCursor, startOf } f
 import { ask, type GitHubContext, isoSeconds, partitionOf } from "../github-context.ts";
 import { pages } from "../paginate.ts";
 import { COMMIT_CHECKS_QUERY } from "../queries/commit-checks.query.ts";
-import { DEFAULT_BRANCH_COMMITS_QUERY } from "../queries/default-branch-commits.query.ts";
+import {
+  DEFAULT_BRANCH_COMMITS_QUERY,
+  DEFAULT_BRANCH_RECENT_COMMITS_QUERY,
+} from "../queries/default-branch-commits.query.ts";
 import { checkSuitesStream, commitStatusesStream, readCommitChecks } from "./commit-checks.ts";
 import type { CommitNode, PageInfo } from "./records.ts";
 import type { RepositoryInfo } from "./repositories.stream.ts";
 
 const PHASE = "default_branch";
 const PAGE_SIZE = 100;
+const DAY_MS = 24 * 60 * 60 * 1000;
 const CURSOR: StreamCursor = { name: "default_branch_commits", field: "committedDate" };
 
 export interface BranchCommitRecord {
@@ -52,7 +59,7 @@ interface RepositoryPartition {
 
 export const DEFAULT_BRANCH = definePartitionedStream<GitHubContext, RepositoryPartition>({
   name: PHASE,
-  requests: [DEFAULT_BRANCH_COMMITS_QUERY, COMMIT_CHECKS_QUERY],
+  requests: [DEFAULT_BRANCH_COMMITS_QUERY, DEFAULT_BRANCH_RECENT_COMMITS_QUERY, COMMIT_CHECKS_QUERY],
   lands: [defaultBranchCommitsStream, checkSuitesStream, commitStatusesStream],
   cursor: CURSOR,
   partitionedBy: "repository",
@@ -88,6 +95,27 @@ async function readDefaultBranch(ctx: GitHubContext, repo: RepositoryInfo): Prom
     for (const commit of page.nodes) {
       await ctx.sink.add(defaultBranchCommitsStream, { repository: repo.fullName, branch, commit });
       commits.push({ repository: repo.fullName, commitId: commit.id, oid: commit.oid });
+    }
+  }
+  if (ctx.cursors.get(key) && !ctx.full && !ctx.since) {
+    const from = new Date(since.getTime() - ctx.config.github.deploymentLookbackDays * DAY_MS);
+    const read = new Set(commits.map((c) => c.oid));
+    const none = { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] as CommitNode[] };
+    for await (const page of pages<CommitNode>(`recent CI of ${repo.fullName}`, async (after) => {
+      const data = await ask<HistoryAnswer>(
+        ctx,
+        PHASE,
+        DEFAULT_BRANCH_RECENT_COMMITS_QUERY,
+        { owner, name, since: isoSeconds(from), until: isoSeconds(since), after, pageSize: PAGE_SIZE },
+        { repository: repo.fullName },
+      );
+      if (!data.repository) return null;
+      return data.repository.defaultBranchRef?.target.history ?? none;
+    })) {
+      for (const commit of page.nodes) {
+        if (!read.has(commit.oid))
+          commits.push({ repository: repo.fullName, commitId: commit.id, oid: commit.oid });
+      }
     }
   }
   await readCommitChecks(ctx, commits, "default_branch", PHASE);

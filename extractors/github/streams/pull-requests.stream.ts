@@ -1,8 +1,9 @@
 /**
  * Pull requests changed since each scope's cursor, found with search across whole organisations, landed
- * with their commits, reviews and head-commit CI (all in the same page), then the rare overflow — more
- * commits, reviews or check suites than one page holds — read by batched follow-up queries before the
- * cursor moves. With `github.discovery: scan`, each repository is paged newest-first instead.
+ * with their commits and the workflow runs of each push, reviews and head-commit CI (all in the same page),
+ * then the rare overflow — more commits, reviews or check suites than one page holds — read by batched
+ * follow-up queries before the cursor moves. With `github.discovery: scan`, each repository is paged
+ * newest-first instead.
  */
 import { defineLakeStream } from "../../lake-stream.ts";
 import { definePartitionedStream } from "../../source.ts";
@@ -14,8 +15,21 @@ import { PULL_REQUEST_COMMITS_PAGE_QUERY } from "../queries/pull-request-commits
 import { PULL_REQUEST_REVIEWS_PAGE_QUERY } from "../queries/pull-request-reviews.query.ts";
 import { REPO_PULL_REQUESTS_QUERY } from "../queries/pull-requests.query.ts";
 import { SEARCH_PULL_REQUESTS_QUERY } from "../queries/search-pull-requests.query.ts";
-import { checkSuitesStream, commitStatusesStream, landChecks, readCommitChecks } from "./commit-checks.ts";
-import type { CommitNode, PageInfo, PullRequestNode, RateLimitFields, ReviewNode } from "./records.ts";
+import {
+  checkSuitesStream,
+  commitStatusesStream,
+  landChecks,
+  pushCheckSuitesStream,
+  readCommitChecks,
+} from "./commit-checks.ts";
+import type {
+  CheckSuiteNode,
+  CommitNode,
+  PageInfo,
+  PullRequestNode,
+  RateLimitFields,
+  ReviewNode,
+} from "./records.ts";
 import type { RepositoryInfo } from "./repositories.stream.ts";
 import { searchScopes } from "./search-scopes.ts";
 import { advanceSearchCursor, windowedSearch } from "./windowed-search.ts";
@@ -71,7 +85,11 @@ export const pullRequestCommitsStream = defineLakeStream<PullRequestCommitRecord
     { name: "repository", type: "VARCHAR" },
   ],
   toRow: (r) => ({ pull_request_id: r.pullRequestId, commit_oid: r.commit.oid, repository: r.repository }),
-  toPayload: (r) => r.commit,
+  // The commit's check suites land in check_suites, once per suite.
+  toPayload: (r) => {
+    const { checkSuites: _suites, ...commit } = r.commit;
+    return commit;
+  },
 });
 
 export interface ReviewRecord {
@@ -113,6 +131,7 @@ export const PULL_REQUESTS = definePartitionedStream<GitHubContext, PullRequestP
     pullRequestCommitsStream,
     pullRequestReviewsStream,
     checkSuitesStream,
+    pushCheckSuitesStream,
     commitStatusesStream,
   ],
   cursor: CURSOR,
@@ -173,11 +192,14 @@ async function landPullRequests(ctx: GitHubContext, prs: readonly PullRequestNod
   const moreCommits: { pr: PullRequestNode; after: string }[] = [];
   const moreReviews: { pr: PullRequestNode; after: string }[] = [];
   const moreChecks: { repository: string; commitId: string; oid: string }[] = [];
+  const morePushChecks: { repository: string; commitId: string; oid: string }[] = [];
   for (const pr of prs) {
     const repository = pr.repository.nameWithOwner;
+    const headOid = pr.headCommit.nodes[0]?.commit.oid;
     await ctx.sink.add(pullRequestsStream, pr);
     for (const { commit } of pr.commits.nodes) {
       await ctx.sink.add(pullRequestCommitsStream, { pullRequestId: pr.id, repository, commit });
+      await landPushChecks(ctx, repository, commit, headOid, morePushChecks);
     }
     if (pr.commits.pageInfo.hasNextPage && pr.commits.pageInfo.endCursor) {
       moreCommits.push({ pr, after: pr.commits.pageInfo.endCursor });
@@ -209,12 +231,11 @@ async function landPullRequests(ctx: GitHubContext, prs: readonly PullRequestNod
       },
       after,
     )) {
+      const headOid = pr.headCommit.nodes[0]?.commit.oid;
       for (const { commit } of page.nodes) {
-        await ctx.sink.add(pullRequestCommitsStream, {
-          pullRequestId: pr.id,
-          repository: pr.repository.nameWithOwner,
-          commit,
-        });
+        const repository = pr.repository.nameWithOwner;
+        await ctx.sink.add(pullRequestCommitsStream, { pullRequestId: pr.id, repository, commit });
+        await landPushChecks(ctx, repository, commit, headOid, morePushChecks);
       }
     }
   }
@@ -240,4 +261,34 @@ async function landPullRequests(ctx: GitHubContext, prs: readonly PullRequestNod
     }
   }
   await readCommitChecks(ctx, moreChecks, "pull_request_head", OVERFLOW);
+  await readCommitChecks(ctx, morePushChecks, "pull_request_commit", OVERFLOW);
+}
+
+/**
+ * The workflow runs of one push to a pull request (its commit's check suites, without their jobs), so that a
+ * push that failed CI and was then fixed still counts its failure, into push_check_suites. The head commit's
+ * suites land with their jobs from headCommit instead; a commit with more suites than the page holds is read
+ * by id afterwards (with their jobs, into check_suites).
+ */
+async function landPushChecks(
+  ctx: GitHubContext,
+  repository: string,
+  commit: CommitNode,
+  headOid: string | undefined,
+  overflow: { repository: string; commitId: string; oid: string }[],
+): Promise<void> {
+  const suites = commit.checkSuites as { totalCount: number; nodes: CheckSuiteNode[] } | undefined;
+  if (!suites || commit.oid === headOid) return;
+  if (suites.totalCount > suites.nodes.length) {
+    overflow.push({ repository, commitId: commit.id, oid: commit.oid });
+    return;
+  }
+  for (const suite of suites.nodes) {
+    await ctx.sink.add(pushCheckSuitesStream, {
+      repository,
+      commitOid: commit.oid,
+      context: "pull_request_commit",
+      suite,
+    });
+  }
 }

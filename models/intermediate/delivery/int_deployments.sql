@@ -115,9 +115,47 @@ file_deployments as (
 
 ),
 
+-- Deployments made by the workflow runs metrics.yaml names (definitions.deploy_workflows).
+workflow_deployments as (
+
+    select * from {{ ref('int_workflow_deployments') }}
+
+),
+
+-- A workflow run that also created a GitHub Deployment is that deployment, counted once (as GitHub's): same
+-- repository, same commit, same environment (ignoring case), and either the Deployment's log URL is the
+-- run's URL (or a page under it, such as a job's), or the Deployment was created while the run went on —
+-- from a minute before the run was created (clocks differ) to the run's end (for a run still going, any time
+-- after its start).
+workflow_duplicates as (
+
+    select distinct workflow_deployments.deployment_id
+    from workflow_deployments
+    inner join github_deployments
+        on workflow_deployments.repository = github_deployments.repository
+        and workflow_deployments.commit_oid = github_deployments.commit_oid
+        and lower(workflow_deployments.environment) = lower(github_deployments.environment)
+    where starts_with(
+            rtrim(coalesce(github_deployments.log_url, ''), '/') || '/',
+            rtrim(workflow_deployments.log_url, '/') || '/'
+        )
+        or (
+            github_deployments.created_at >= workflow_deployments.created_at - interval 1 minute
+            and github_deployments.created_at <= coalesce(workflow_deployments.last_status_at, github_deployments.created_at)
+        )
+
+),
+
 final as (
 
     select * from github_deployments
+    union all
+    select
+        deployment_id, repository, database_id, environment, is_production, commit_oid, ref_name, task,
+        creator_login, creator_type, created_at, outcome, is_success, is_failed, finished_at,
+        latest_status_state, last_status_at, log_url, extracted_at, source, external_id
+    from workflow_deployments
+    where deployment_id not in (select deployment_id from workflow_duplicates)
     union all
     select
         deployment_id, repository, database_id, environment, is_production, commit_oid, ref_name, task,

@@ -292,12 +292,12 @@ by_deployment as (
         union all
         select deployment_id, deployment_id as reference from deployments
         union all
-        -- An imported deployment: its id in its own system, and its url.
+        -- An imported deployment: its id in its own system, and its url; a workflow run's deployment: its url.
         select deployment_id, external_id as reference from deployments
         where source = 'file'
         union all
         select deployment_id, rtrim(log_url, '/') as reference from deployments
-        where source = 'file' and log_url is not null
+        where source in ('file', 'workflow') and log_url is not null
     ) as deployment_references
         on coalesce(classified.root_cause_url, classified.root_cause) = deployment_references.reference
     inner join deployments
