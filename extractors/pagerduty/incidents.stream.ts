@@ -16,13 +16,11 @@ import {
   type StreamCursor,
   startOf,
 } from "../stream-context.ts";
-import { pagesOf } from "./paginate.ts";
+import { pagesOf, WINDOW_DAYS } from "./paginate.ts";
 import type { PagerDutyIncident } from "./records.ts";
 
 export const PAGERDUTY_INCIDENTS = "pagerduty_incidents";
 const CURSOR: StreamCursor = { name: "incidents", field: "created_at" };
-/** PagerDuty's longest `since`..`until` span is six months. */
-export const WINDOW_DAYS = 180;
 
 export const pagerDutyIncidentsLake = defineLakeStream<PagerDutyIncident>({
   source: "pagerduty",
@@ -53,6 +51,7 @@ export const INCIDENTS = defineStream<RestContext>({
         items: "incidents",
         query: { "service_ids[]": serviceIdsOf(ctx), sort_by: "created_at:asc", time_zone: "UTC" },
         window,
+        order: "oldest_first",
         timeOf: (i) => i.created_at,
       })) {
         for (const incident of page) await ctx.sink.add(pagerDutyIncidentsLake, incident);

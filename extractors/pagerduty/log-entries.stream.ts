@@ -43,6 +43,7 @@ export const LOG_ENTRIES = defineStream<RestContext>({
         items: "log_entries",
         query: { is_overview: true, time_zone: "UTC" },
         window,
+        order: "newest_first",
         timeOf: (e) => e.created_at,
       })) {
         for (const entry of page)

@@ -1,15 +1,20 @@
 /**
- * PagerDuty's classic pagination over a window of time: `limit`/`offset` while `more`, oldest first. Its
- * offset stops at 10,000 (`offset + limit` may not pass it): a window with more than that goes on as a new
- * window from the last item's time (an item at that very second may come twice: delivery is at-least-once).
+ * PagerDuty's classic pagination over a window of time: `limit`/`offset` while `more`. Its offset stops at
+ * 10,000 (`offset + limit` may not pass it): a window with more than that goes on as a narrower window from
+ * the last item's time — after it when the list is oldest first (incidents, `sort_by=created_at:asc`),
+ * before it when newest first (log entries) — so an item at that very second may come twice (delivery is
+ * at-least-once).
  */
-import { askRest, type RestContext } from "../rest-source.ts";
+import { askRest, type RestContext, windowsOf } from "../rest-source.ts";
+import { BEGINNING_OF_TIME } from "../stream-context.ts";
 import type { PagerDutyPage } from "./records.ts";
 
 /** PagerDuty's largest page. */
 export const PAGE_LIMIT = 100;
 /** The furthest `offset + limit` may reach. */
 export const OFFSET_CAP = 10_000;
+/** PagerDuty's longest `since`..`until` span is six months. */
+export const WINDOW_DAYS = 180;
 
 export interface WindowRead<I> {
   stream: string;
@@ -22,11 +27,14 @@ export interface WindowRead<I> {
   window: [Date, Date] | null;
   /** The time an item is ordered by. */
   timeOf: (item: I) => string;
+  /** The order the API lists items in. */
+  order: "oldest_first" | "newest_first";
 }
 
-/** Yields each page's items, oldest first, over the window. */
+/** Yields each page's items over the window, in the API's order. */
 export async function* pagesOf<I>(ctx: RestContext, read: WindowRead<I>): AsyncGenerator<I[]> {
   let since = read.window?.[0] ?? null;
+  let until = read.window?.[1] ?? ctx.runStartedAt;
   for (;;) {
     let offset = 0;
     let last: string | null = null;
@@ -51,7 +59,17 @@ export async function* pagesOf<I>(ctx: RestContext, read: WindowRead<I>): AsyncG
       offset += items.length;
       if (offset + PAGE_LIMIT > OFFSET_CAP) break;
     }
-    // Past PagerDuty's offset cap: go on from the last item's time.
-    since = new Date(last as string);
+    // Past PagerDuty's offset cap: go on from the last item's time, in windows PagerDuty accepts (at most
+    // six months) when the read was of everything.
+    if (read.window === null && since === null && until === ctx.runStartedAt) {
+      const [from, to] =
+        read.order === "oldest_first"
+          ? [new Date(last as string), ctx.runStartedAt]
+          : [BEGINNING_OF_TIME, new Date(Date.parse(last as string) + 1000)];
+      for (const window of windowsOf(from, to, WINDOW_DAYS)) yield* pagesOf(ctx, { ...read, window });
+      return;
+    }
+    if (read.order === "oldest_first") since = new Date(last as string);
+    else until = new Date(Date.parse(last as string) + 1000);
   }
 }
