@@ -202,6 +202,13 @@ const configBase = z
           .max(60_000)
           .default(100)
           .describe("Pause between requests (PagerDuty allows 960 a minute per key)"),
+        pageSize: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .default(100)
+          .describe("Incidents and log entries per request (PagerDuty's largest page: 100)"),
       })
       .strict()
       .optional()
@@ -243,6 +250,13 @@ const configBase = z
           .max(60_000)
           .default(100)
           .describe("Pause between requests (incident.io allows 1,200 a minute per key)"),
+        pageSize: z
+          .number()
+          .int()
+          .min(1)
+          .max(250)
+          .default(250)
+          .describe("Incidents per request (incident.io's largest page: 250)"),
       })
       .strict()
       .optional()
@@ -519,6 +533,7 @@ export interface PagerDutyConfig {
   tokenEnv: string;
   services: ({ id: string } & IncidentTargets)[];
   requestIntervalMs: number;
+  pageSize: number;
 }
 
 export interface IncidentIoConfig {
@@ -527,6 +542,7 @@ export interface IncidentIoConfig {
   referenceField: string;
   mappings: ({ customField?: string; incidentType?: string; value?: string } & IncidentTargets)[];
   requestIntervalMs: number;
+  pageSize: number;
 }
 
 export interface NotifyConfig {

@@ -9,8 +9,6 @@ import { askRest, type RestContext, windowsOf } from "../rest-source.ts";
 import { BEGINNING_OF_TIME } from "../stream-context.ts";
 import type { PagerDutyPage } from "./records.ts";
 
-/** PagerDuty's largest page. */
-export const PAGE_LIMIT = 100;
 /** The furthest `offset + limit` may reach. */
 export const OFFSET_CAP = 10_000;
 /** PagerDuty's longest `since`..`until` span is six months. */
@@ -35,6 +33,7 @@ export interface WindowRead<I> {
 export async function* pagesOf<I>(ctx: RestContext, read: WindowRead<I>): AsyncGenerator<I[]> {
   let since = read.window?.[0] ?? null;
   let until = read.window?.[1] ?? ctx.runStartedAt;
+  const limit = ctx.config.pagerduty?.pageSize ?? 100;
   for (;;) {
     let offset = 0;
     let last: string | null = null;
@@ -50,14 +49,14 @@ export async function* pagesOf<I>(ctx: RestContext, read: WindowRead<I>): AsyncG
         operation: read.operation,
         path: read.path,
         stream: read.stream,
-        query: { ...read.query, ...range, limit: PAGE_LIMIT, offset, total: false },
+        query: { ...read.query, ...range, limit, offset, total: false },
       });
       const items = (page[read.items] as I[] | undefined) ?? [];
       yield items;
       if (items.length > 0) last = read.timeOf(items[items.length - 1] as I);
       if (!page.more || items.length === 0) return;
       offset += items.length;
-      if (offset + PAGE_LIMIT > OFFSET_CAP) break;
+      if (offset + limit > OFFSET_CAP) break;
     }
     // Past PagerDuty's offset cap: go on from the last item's time, in windows PagerDuty accepts (at most
     // six months) when the read was of everything.
