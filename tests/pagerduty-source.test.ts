@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { type Config, configFromObject } from "../core/config.ts";
+import { type Config, configFromObject, loadConfig } from "../core/config.ts";
+import { InputError } from "../core/errors.ts";
 import { createMemoryLogger } from "../core/logger.ts";
 import { pagerDutySource } from "../extractors/pagerduty/source.ts";
 import { runExtractStage } from "../jobs/extract-stage.ts";
@@ -374,24 +375,39 @@ describe("bad PagerDuty configuration", () => {
     },
   ];
 
-  it.each(cases)(
-    "refuses $name: exit 2, the file, line and field named, nothing written",
-    ({ pagerduty, field, says }) => {
-      const dir = mkdtempSync(join(tmpdir(), "ys-pd-bad-"));
-      const file = join(dir, "yardstick.yaml");
-      writeFileSync(file, stringify({ ...base, pagerduty }));
-      const result = yardstick(["extract", "--config", file], {
-        env: { GITHUB_TOKEN: "x", PAGERDUTY_TOKEN: "y" },
-      });
-      expect(result.code).toBe(2);
-      expect(result.stderr).toContain(`${field} (${file}:`);
-      expect(result.stderr).toContain(says);
-      expect(result.stderr).not.toContain("y_NbAkKc66ryYTWUXYEu");
-      expect(result.stderr).not.toContain("secret@");
-      expect(result.stderr).not.toMatch(/\n\s+at /);
-      expect(existsSync(join(dir, "data"))).toBe(false);
-    },
-  );
+  it.each(cases)("refuses $name, naming the file, line and field", ({ pagerduty, field, says }) => {
+    const dir = mkdtempSync(join(tmpdir(), "ys-pd-bad-"));
+    const file = join(dir, "yardstick.yaml");
+    writeFileSync(file, stringify({ ...base, pagerduty }));
+    let error: unknown;
+    try {
+      loadConfig(file);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const report = (error as InputError).report();
+    expect((error as InputError).exitCode).toBe(2);
+    expect(report).toContain(`${field} (${file}:`);
+    expect(report).toContain(says);
+    expect(report).not.toContain("y_NbAkKc66ryYTWUXYEu");
+    expect(report).not.toContain("secret@");
+  });
+
+  it("exits 2 from the command line with nothing written, for a mapping to a repository that is not read", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ys-pd-bad-cli-"));
+    const file = join(dir, "yardstick.yaml");
+    writeFileSync(file, stringify({ ...base, pagerduty: cases[0]!.pagerduty }));
+    const result = yardstick(["extract", "--config", file], {
+      env: { GITHUB_TOKEN: "x", PAGERDUTY_TOKEN: "y" },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /pagerduty\.services\[0\]\.repos\[0\] \(.*yardstick\.yaml:\d+:\d+\): repository "elsewhere\/api" is not read/,
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, "data"))).toBe(false);
+  });
 
   it("stops before writing anything when the key's variable is not set, naming it", () => {
     const dir = mkdtempSync(join(tmpdir(), "ys-pd-nokey-"));

@@ -33,7 +33,7 @@ reference_field as (
 
 ),
 
-references as (
+named_causes as (
 
     select keys.incident_id, min(keys.value) as reference
     from {{ ref('stg_incident_io__incident_keys') }} as keys
@@ -73,12 +73,12 @@ final as (
         renamed.*,
         -- The cause a responder named: the reference field, else `root cause: <ref>` in the summary.
         coalesce(
-            trim(references.reference),
+            trim(named_causes.reference),
             {{ regexp_capture('renamed.summary', '(?i)root[ _-]?cause[*_]*\\s*:[*_]*\\s*([^\\s,;)\\]]+?)[.]?(?:\\s|$|[,;)\\]])', 1) }}
         ) as reference
     from renamed
-    left join references
-        on renamed.incident_id = references.incident_id
+    left join named_causes
+        on renamed.incident_id = named_causes.incident_id
 
 )
 
