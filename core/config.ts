@@ -35,8 +35,12 @@ function checkTokenEnv(value: unknown, ctx: z.RefinementCtx, example = "GITHUB_T
     refuse(
       `must be the NAME of an environment variable, e.g. ${example}: letters, digits and _, not starting with a digit (the value is not shown, in case it is a secret)`,
     );
-  } else if (/[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value) && value.length >= 16) {
-    // Incident tools' keys (PagerDuty's are 20 characters of mixed case and digits) pass for names.
+  } else if (
+    (/[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value) && value.length >= 16) ||
+    value.split("_").some((part) => part.length >= 16 && /\d/.test(part) && /[A-Za-z]/.test(part))
+  ) {
+    // Incident tools' keys (PagerDuty's: 20 characters of mixed case and digits; others: long runs of
+    // letters and digits after a prefix) pass for names.
     refuse(
       `looks like an API key, not the name of an environment variable (the value is not shown): variable names are upper case by convention, e.g. ${example}; put the key in a variable and write its name here; the key has been in this file, so consider revoking it`,
     );

@@ -89,14 +89,16 @@ export class RestFaultInjector {
     };
     switch (kind) {
       case "rate_limited_429":
-        return json(429, errorBody(429, "Too many requests"), {
+        json(429, errorBody(429, "Too many requests"), {
           "retry-after": String(this.plan?.retryAfterSeconds ?? 1),
           "ratelimit-limit": "960",
           "ratelimit-remaining": "0",
           "ratelimit-reset": String(this.plan?.retryAfterSeconds ?? 1),
         });
+        return;
       case "server_error_500":
-        return json(500, errorBody(500, "Internal server error"));
+        json(500, errorBody(500, "Internal server error"));
+        return;
       case "bad_gateway_502":
         res.writeHead(502, { "content-type": "text/html" });
         res.end("<html><body><h1>502 Bad Gateway</h1></body></html>");
