@@ -82,7 +82,7 @@ function incidentIoConfig(
 const configOf = (input: Record<string, unknown>, dataDir: string): Config =>
   configFromObject(input as never, join(dataDir, "yardstick.yaml"));
 
-async function extractOnce(config: Config, runId: string) {
+async function extractOnce(config: Config, runId: string, now?: () => Date) {
   return runExtractStage({
     config,
     token: "github-token",
@@ -90,8 +90,17 @@ async function extractOnce(config: Config, runId: string) {
     logger: createMemoryLogger(),
     runId,
     tuning: TUNING,
+    ...(now ? { now } : {}),
   });
 }
+
+/**
+ * A night within the generated history: a first run then sees some incidents open that are resolved by the
+ * second run, which reads only what changed since.
+ */
+const MIDWAY = new Date(
+  Date.parse(org.truth.start) + Math.floor((Date.parse(org.truth.end) - Date.parse(org.truth.start)) * 0.6),
+);
 
 const incidentIoLake = (dataDir: string) => dedupedLake(dataDir, incidentIoSource.lakeStreams);
 
@@ -220,12 +229,16 @@ describe("DORA from incident.io's incidents", () => {
       dataset: withoutGitHubIncidents(org.dataset),
       rateLimit: { limit: 1_000_000 },
     });
-    const io = await startIncidentIoServer({ org, tokens: [TOKEN] });
+    // The tool as it was on a night within the history, then as it is now.
+    let toolNow: Date | null = MIDWAY;
+    const io = await startIncidentIoServer({ org, tokens: [TOKEN], now: () => toolNow ?? new Date() });
     try {
       const dir = mkdtempSync(join(tmpdir(), "ys-io-dora-"));
       const input = incidentIoConfig(dir, github.url, io);
       (input.incidentIo as { pageSize: number }).pageSize = 250;
       const config = configOf(input, dir);
+      await extractOnce(config, "dora-midway", () => MIDWAY);
+      toolNow = null;
       await extractOnce(config, "dora");
       warehouse = (await buildWarehouse({ config, root: ROOT, logger: createMemoryLogger(), runId: "dora" }))
         .warehousePath;

@@ -72,7 +72,7 @@ function pagerDutyConfig(
 const configOf = (input: Record<string, unknown>, dataDir: string): Config =>
   configFromObject(input as never, join(dataDir, "yardstick.yaml"));
 
-async function extractOnce(config: Config, runId: string) {
+async function extractOnce(config: Config, runId: string, now?: () => Date) {
   return runExtractStage({
     config,
     token: "github-token",
@@ -80,8 +80,17 @@ async function extractOnce(config: Config, runId: string) {
     logger: createMemoryLogger(),
     runId,
     tuning: TUNING,
+    ...(now ? { now } : {}),
   });
 }
+
+/**
+ * A night within the generated history: a first run then sees some incidents open that are resolved by the
+ * second run, which reads only what changed since.
+ */
+const MIDWAY = new Date(
+  Date.parse(org.truth.start) + Math.floor((Date.parse(org.truth.end) - Date.parse(org.truth.start)) * 0.6),
+);
 
 const pagerDutyLake = (dataDir: string) => dedupedLake(dataDir, pagerDutySource.lakeStreams);
 
@@ -110,10 +119,11 @@ describe("the PagerDuty source against its stand-in", () => {
     await pd?.close();
   });
 
-  it("lands every incident and every resolution the stand-in serves, over several pages", () => {
+  it("lands every incident the stand-in serves, over several pages, and no log entry on a first run", () => {
     const served = pd.incidents;
     expect(reference.pagerduty_incidents).toHaveLength(served.length);
-    expect(reference.pagerduty_resolutions).toHaveLength(served.filter((i) => i.resolvedAt !== null).length);
+    // A first run's incidents carry their state: resolutions are read from this run on.
+    expect(reference.pagerduty_resolutions).toEqual([]);
     expect(served.length).toBeGreaterThan(15);
   });
 
@@ -167,9 +177,9 @@ describe("the PagerDuty source against its stand-in", () => {
   }
 
   it("gives the same deduplicated lake after a SIGKILL mid-extraction and a rerun, with no partial file", async () => {
-    // Pages of five: incidents take several requests, then the log entries take more.
+    // Pages of five: incidents take several requests, then the log entries one.
     const pages = Math.ceil(pd.incidents.length / 5);
-    for (const killAt of [Math.max(2, Math.floor(pages / 2)), pages + 2]) {
+    for (const killAt of [Math.max(2, Math.floor(pages / 2)), pages + 1]) {
       const dir = newDataDir(`kill-${killAt}`);
       const killed = await runCli(dir, killAt);
       expect(killed.signal).toBe("SIGKILL");
@@ -219,18 +229,46 @@ describe("DORA from PagerDuty's incidents", () => {
       dataset: withoutGitHubIncidents(org.dataset),
       rateLimit: { limit: 1_000_000 },
     });
-    const pd = await startPagerDutyServer({ org, tokens: [TOKEN] });
+    // The tool as it was on a night within the history, then as it is now.
+    let toolNow: Date | null = MIDWAY;
+    const pd = await startPagerDutyServer({ org, tokens: [TOKEN], now: () => toolNow ?? new Date() });
     try {
       const dir = mkdtempSync(join(tmpdir(), "ys-pd-dora-"));
       const input = pagerDutyConfig(dir, github.url, pd);
       (input.pagerduty as { pageSize: number }).pageSize = 100;
       const config = configOf(input, dir);
+      await extractOnce(config, "dora-midway", () => MIDWAY);
+      toolNow = null;
       await extractOnce(config, "dora");
       warehouse = (await buildWarehouse({ config, root: ROOT, logger: createMemoryLogger(), runId: "dora" }))
         .warehousePath;
     } finally {
       await github.close();
       await pd.close();
+    }
+  });
+
+  it("takes the resolution of incidents resolved after the night they were read from the log entries", async () => {
+    const cutoff = MIDWAY.getTime() - 3_600_000;
+    const later = org.truth.incidents.filter(
+      (i) =>
+        Date.parse(i.startedAt) < cutoff &&
+        i.resolvedAt !== null &&
+        Date.parse(i.resolvedAt) > MIDWAY.getTime(),
+    );
+    expect(later.length).toBeGreaterThan(0);
+    const rows = await withDb(warehouse, "read_only", (db) =>
+      db.all<{ status: string; resolved_at: string | null; started_at: string }>(
+        `select s.status, strftime(f.resolved_at, '%Y-%m-%dT%H:%M:%SZ') as resolved_at,
+                strftime(f.started_at, '%Y-%m-%dT%H:%M:%SZ') as started_at
+           from fct_incidents f join stg_pagerduty__incidents s using (incident_id)`,
+      ),
+    );
+    for (const incident of later) {
+      const row = rows.find((r) => r.started_at === incident.startedAt);
+      // Read while open (the incident as landed still says so), resolved by its log entry.
+      expect(row?.status, incident.startedAt).not.toBe("resolved");
+      expect(row?.resolved_at, incident.startedAt).toBe(incident.resolvedAt);
     }
   });
 

@@ -63,16 +63,20 @@ export const INCIDENTS = defineStream<RestContext>({
 /**
  * Reads a stream window by window from its cursor to this run's start, moving the cursor to the end of each
  * window once its pages are durable, and to the next watermark at the end. A window whose request fails for
- * good costs this stream only (its cursor stays; the next run reads it again).
+ * good costs this stream only (its cursor stays; the next run reads it again). Without a cursor (or with
+ * --full) it reads everything, unless `firstRun` says where a first run starts (log entries: now, since
+ * the incidents read in the same run carry their state).
  */
 export async function readWindows(
   ctx: RestContext,
   stream: string,
   cursor: StreamCursor,
   readWindow: (window: [Date, Date] | null) => Promise<void>,
+  firstRun?: Date,
 ): Promise<void> {
   const key = cursorKey(ctx, cursor, scopeOf("services", serviceIdsOf(ctx)));
-  const from = startOf(ctx, key);
+  const known = ctx.cursors.get(key) !== undefined && !ctx.full;
+  const from = firstRun && !known && !ctx.since ? firstRun : startOf(ctx, key);
   const windows: ([Date, Date] | null)[] =
     from.getTime() <= BEGINNING_OF_TIME.getTime() ? [null] : windowsOf(from, ctx.runStartedAt, WINDOW_DAYS);
   Object.assign(ctx.current, { phase: stream, partition: "services" });
