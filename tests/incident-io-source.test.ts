@@ -95,12 +95,20 @@ async function extractOnce(config: Config, runId: string, now?: () => Date) {
 }
 
 /**
- * A night within the generated history: a first run then sees some incidents open that are resolved by the
- * second run, which reads only what changed since.
+ * A night within the generated history while an incident is open (the first past 40% of the history open
+ * for more than four hours, halfway through it): a first run then sees it open, and the second run, which
+ * reads only what changed since, must still learn when it was resolved.
  */
-const MIDWAY = new Date(
-  Date.parse(org.truth.start) + Math.floor((Date.parse(org.truth.end) - Date.parse(org.truth.start)) * 0.6),
-);
+const MIDWAY = (() => {
+  const start = Date.parse(org.truth.start);
+  const after = start + (Date.parse(org.truth.end) - start) * 0.4;
+  const open = org.truth.incidents
+    .filter((i) => i.resolvedAt !== null && Date.parse(i.startedAt) > after)
+    .filter((i) => Date.parse(i.resolvedAt!) - Date.parse(i.startedAt) > 4 * 3_600_000)
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt))[0]!;
+  const started = Date.parse(open.startedAt);
+  return new Date(Math.floor((started + (Date.parse(open.resolvedAt!) - started) / 2) / 1000) * 1000);
+})();
 
 const incidentIoLake = (dataDir: string) => dedupedLake(dataDir, incidentIoSource.lakeStreams);
 
@@ -246,6 +254,27 @@ describe("DORA from incident.io's incidents", () => {
       await github.close();
       await io.close();
     }
+  });
+
+  it("reads an incident again once it changes: those open on the first night end resolved", async () => {
+    const later = org.truth.incidents.filter(
+      (i) =>
+        Date.parse(i.startedAt) < MIDWAY.getTime() &&
+        i.resolvedAt !== null &&
+        Date.parse(i.resolvedAt) > MIDWAY.getTime(),
+    );
+    expect(later.length).toBeGreaterThan(0);
+    const rows = await withDb(warehouse, "read_only", (db) =>
+      db.all<{ resolved_at: string | null; started_at: string }>(
+        `select strftime(resolved_at, '%Y-%m-%dT%H:%M:%SZ') as resolved_at,
+                strftime(started_at, '%Y-%m-%dT%H:%M:%SZ') as started_at
+           from fct_incidents`,
+      ),
+    );
+    for (const incident of later)
+      expect(rows.find((r) => r.started_at === incident.startedAt)?.resolved_at, incident.startedAt).toBe(
+        incident.resolvedAt,
+      );
   });
 
   it("has every incident from incident.io, none from GitHub, linked as the generator's rule says", async () => {

@@ -85,12 +85,20 @@ async function extractOnce(config: Config, runId: string, now?: () => Date) {
 }
 
 /**
- * A night within the generated history: a first run then sees some incidents open that are resolved by the
- * second run, which reads only what changed since.
+ * A night within the generated history while an incident is open (the first past 40% of the history open
+ * for more than four hours, halfway through it): a first run then sees it open, and the second run, which
+ * reads only what changed since, must still learn when it was resolved.
  */
-const MIDWAY = new Date(
-  Date.parse(org.truth.start) + Math.floor((Date.parse(org.truth.end) - Date.parse(org.truth.start)) * 0.6),
-);
+const MIDWAY = (() => {
+  const start = Date.parse(org.truth.start);
+  const after = start + (Date.parse(org.truth.end) - start) * 0.4;
+  const open = org.truth.incidents
+    .filter((i) => i.resolvedAt !== null && Date.parse(i.startedAt) > after)
+    .filter((i) => Date.parse(i.resolvedAt!) - Date.parse(i.startedAt) > 4 * 3_600_000)
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt))[0]!;
+  const started = Date.parse(open.startedAt);
+  return new Date(Math.floor((started + (Date.parse(open.resolvedAt!) - started) / 2) / 1000) * 1000);
+})();
 
 const pagerDutyLake = (dataDir: string) => dedupedLake(dataDir, pagerDutySource.lakeStreams);
 

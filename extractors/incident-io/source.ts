@@ -17,7 +17,7 @@ const STREAMS = [INCIDENTS];
 export const incidentIoSource: Source<RestContext, RestClient, RestTuning> = {
   name: "incident_io",
   label: "incident.io",
-  configured: (config) => config.incidentIo !== null,
+  configured: (config) => Boolean(config.incidentIo),
   token: (config) => ({
     variable: config.incidentIo?.tokenEnv ?? "INCIDENT_IO_TOKEN",
     field: "incidentIo.tokenEnv",

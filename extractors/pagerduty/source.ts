@@ -21,7 +21,7 @@ const STREAMS = [INCIDENTS, LOG_ENTRIES];
 export const pagerDutySource: Source<RestContext, RestClient, RestTuning> = {
   name: "pagerduty",
   label: "PagerDuty",
-  configured: (config) => config.pagerduty !== null,
+  configured: (config) => Boolean(config.pagerduty),
   token: (config) => ({
     variable: config.pagerduty?.tokenEnv ?? "PAGERDUTY_TOKEN",
     field: "pagerduty.tokenEnv",
