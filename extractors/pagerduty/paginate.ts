@@ -41,10 +41,7 @@ export async function* pagesOf<I>(ctx: RestContext, read: WindowRead<I>): AsyncG
       const range =
         read.window === null && since === null
           ? { date_range: "all" }
-          : {
-              since: (since as Date).toISOString(),
-              until: (read.window?.[1] ?? ctx.runStartedAt).toISOString(),
-            };
+          : { since: (since ?? BEGINNING_OF_TIME).toISOString(), until: until.toISOString() };
       const page = await askRest<PagerDutyPage & Record<string, unknown>>(ctx, {
         operation: read.operation,
         path: read.path,
