@@ -24,21 +24,67 @@ const CONTROL = /\p{Cc}/u;
  * github.tokenEnv must be a variable's name. A token pasted there is refused without being echoed: the
  * messages these issues carry are shown as they are (`secret`), never followed by the value.
  */
-function checkTokenEnv(value: unknown, ctx: z.RefinementCtx): void {
+function checkTokenEnv(value: unknown, ctx: z.RefinementCtx, example = "GITHUB_TOKEN"): void {
   if (value === undefined) return;
   const refuse = (message: string) => ctx.addIssue({ code: "custom", message, params: { secret: true } });
   if (typeof value === "string" && looksLikeToken(value)) {
     refuse(
-      "looks like a token, not the name of an environment variable (the value is not shown): put the token in a variable (e.g. export GITHUB_TOKEN=…) and write the variable's name here; the token has been in this file, so consider revoking it",
+      `looks like a token, not the name of an environment variable (the value is not shown): put the token in a variable (e.g. export ${example}=…) and write the variable's name here; the token has been in this file, so consider revoking it`,
     );
   } else if (typeof value !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
     refuse(
-      "must be the NAME of an environment variable, e.g. GITHUB_TOKEN: letters, digits and _, not starting with a digit (the value is not shown, in case it is a secret)",
+      `must be the NAME of an environment variable, e.g. ${example}: letters, digits and _, not starting with a digit (the value is not shown, in case it is a secret)`,
+    );
+  } else if (
+    (/[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value) && value.length >= 16) ||
+    value.split("_").some((part) => part.length >= 16 && /\d/.test(part) && /[A-Za-z]/.test(part))
+  ) {
+    // Incident tools' keys (PagerDuty's: 20 characters of mixed case and digits; others: long runs of
+    // letters and digits after a prefix) pass for names.
+    refuse(
+      `looks like an API key, not the name of an environment variable (the value is not shown): variable names are upper case by convention, e.g. ${example}; put the key in a variable and write its name here; the key has been in this file, so consider revoking it`,
     );
   }
 }
 
+/** `tokenEnv` of a source: the NAME of the variable holding its token, `fallback` when left out. */
+function tokenEnvField(fallback: string) {
+  return z
+    .unknown()
+    .optional()
+    .superRefine((value, ctx) => checkTokenEnv(value, ctx, fallback))
+    .transform((name) => (name === undefined ? fallback : (name as string)))
+    .describe(
+      `Name of the environment variable that holds the token, default ${fallback} (never the token itself)`,
+    );
+}
+
+/** An http(s) API address without credentials in it (the token comes from tokenEnv). */
+function apiUrl(fallback: string, what: string) {
+  return z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url), {
+      message:
+        "must not carry a user name or password (https://user:password@…): the token comes from the variable tokenEnv names",
+    })
+    .default(fallback)
+    .describe(what);
+}
+
 const repoName = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"');
+
+/** Where incidents of one service, field value or type belong: repositories and/or teams of this file. */
+const incidentTargets = {
+  repos: z
+    .array(repoName)
+    .default([])
+    .describe("Repositories its incidents belong to (read by the github section)"),
+  teams: z
+    .array(z.string().min(1))
+    .default([])
+    .describe("Teams its incidents belong to (teams[].name): every repository of the team"),
+};
+
 const login = z.string().regex(/^[A-Za-z0-9_.\-[\]]+$/, "must be a GitHub login");
 /** A GitHub team's slug as its URLs write it: lower case letters, digits, - and _. */
 const TEAM_SLUG = /^[a-z0-9][a-z0-9_-]*$/;
@@ -91,7 +137,7 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the NAME o
 export const NOTIFY_EVENTS = ["failure", "partial", "stale"] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
-export const configSchema = z
+const configBase = z
   .object({
     dataDir: z
       .string()
@@ -182,6 +228,95 @@ export const configSchema = z
       )
       .default([])
       .describe("Teams: a pull request belongs to its author's team, else to its repository's team"),
+    pagerduty: z
+      .object({
+        url: apiUrl("https://api.pagerduty.com", "PagerDuty's REST API (v2), or its stand-in"),
+        tokenEnv: tokenEnvField("PAGERDUTY_TOKEN"),
+        services: z
+          .array(
+            z
+              .object({
+                id: z
+                  .string()
+                  .regex(
+                    /^[A-Z0-9]{2,32}$/,
+                    "must be a PagerDuty service id, e.g. PX1234A (upper-case letters and digits)",
+                  )
+                  .describe(
+                    "The service's id, as in its address https://<you>.pagerduty.com/service-directory/<id>",
+                  ),
+                ...incidentTargets,
+              })
+              .strict(),
+          )
+          .min(1, "must name at least one service: only the services listed here are read")
+          .describe("PagerDuty services whose incidents are read, and the repositories or teams they map to"),
+        requestIntervalMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(60_000)
+          .default(100)
+          .describe("Pause between requests (PagerDuty allows 960 a minute per key)"),
+        pageSize: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .default(100)
+          .describe("Incidents and log entries per request (PagerDuty's largest page: 100)"),
+      })
+      .strict()
+      .optional()
+      .describe("PagerDuty incidents (absent: not read)"),
+    incidentIo: z
+      .object({
+        url: apiUrl("https://api.incident.io", "incident.io's public API (v2), or its stand-in"),
+        tokenEnv: tokenEnvField("INCIDENT_IO_TOKEN"),
+        referenceField: z
+          .string()
+          .min(1)
+          .default("Root cause")
+          .describe(
+            "Custom field whose text names the cause (a pull request, a commit SHA, a deployment); the summary's `root cause: <ref>` counts too",
+          ),
+        mappings: z
+          .array(
+            z
+              .object({
+                customField: z
+                  .string()
+                  .min(1)
+                  .optional()
+                  .describe("A custom field's name, e.g. Affected service"),
+                incidentType: z.string().min(1).optional().describe("An incident type's name, e.g. Platform"),
+                value: z.string().min(1).optional().describe("The custom field's value (with customField)"),
+                ...incidentTargets,
+              })
+              .strict(),
+          )
+          .min(1, "must map at least one custom field value or incident type to repositories or teams")
+          .describe(
+            "Which incidents belong to which repositories or teams, by a custom field's value or the incident type",
+          ),
+        requestIntervalMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(60_000)
+          .default(100)
+          .describe("Pause between requests (incident.io allows 1,200 a minute per key)"),
+        pageSize: z
+          .number()
+          .int()
+          .min(1)
+          .max(250)
+          .default(250)
+          .describe("Incidents per request (incident.io's largest page: 250)"),
+      })
+      .strict()
+      .optional()
+      .describe("incident.io incidents (absent: not read)"),
     schedule: z
       .object({
         cron: z
@@ -287,56 +422,134 @@ export const configSchema = z
       .strict()
       .default({}),
   })
-  .strict()
-  .superRefine((cfg, ctx) => {
-    if (cfg.notify) {
-      const { webhook, webhookEnv, command } = cfg.notify;
-      if (webhook !== undefined && webhookEnv !== undefined)
-        ctx.addIssue({
-          code: "custom",
-          path: ["notify", "webhookEnv"],
-          message: "give webhook or webhookEnv, not both",
-        });
-      if (webhook === undefined && webhookEnv === undefined && command === undefined)
-        ctx.addIssue({
-          code: "custom",
-          path: ["notify"],
-          message: "names no webhook, webhookEnv or command: nothing would be notified",
-        });
-    }
-    const copilot = cfg.github.copilot as boolean | { teams?: boolean | string[] } | undefined;
-    if (copilot && cfg.github.orgs.length === 0)
+  .strict();
+
+export const configSchema = configBase.superRefine((cfg, ctx) => {
+  if (cfg.notify) {
+    const { webhook, webhookEnv, command } = cfg.notify;
+    if (webhook !== undefined && webhookEnv !== undefined)
       ctx.addIssue({
         code: "custom",
-        path: ["github", "copilot"],
-        message:
-          "Copilot metrics are read per organisation, and github.orgs names none: list the organisations (or set copilot: false)",
+        path: ["notify", "webhookEnv"],
+        message: "give webhook or webhookEnv, not both",
       });
-    if (typeof copilot === "object" && copilot.teams === true && cfg.teams.length === 0)
+    if (webhook === undefined && webhookEnv === undefined && command === undefined)
       ctx.addIssue({
         code: "custom",
-        path: ["github", "copilot", "teams"],
-        message:
-          "is true, which reads the Copilot metrics of the teams of yardstick.yaml, but teams: names none: list the GitHub team slugs instead, or leave teams out",
+        path: ["notify"],
+        message: "names no webhook, webhookEnv or command: nothing would be notified",
       });
-    if (cfg.github.orgs.length === 0 && cfg.github.repos.length === 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["github"],
-        message: "names no organisation (orgs) and no repository (repos): nothing to read",
-      });
-    }
-    const seen = new Set<string>();
-    cfg.teams.forEach((team, i) => {
-      if (seen.has(team.name))
-        ctx.addIssue({
-          code: "custom",
-          path: ["teams", i, "name"],
-          message: `team "${team.name}" is defined twice`,
-        });
-      seen.add(team.name);
+  }
+  const copilot = cfg.github.copilot as boolean | { teams?: boolean | string[] } | undefined;
+  if (copilot && cfg.github.orgs.length === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["github", "copilot"],
+      message:
+        "Copilot metrics are read per organisation, and github.orgs names none: list the organisations (or set copilot: false)",
     });
+  if (typeof copilot === "object" && copilot.teams === true && cfg.teams.length === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["github", "copilot", "teams"],
+      message:
+        "is true, which reads the Copilot metrics of the teams of yardstick.yaml, but teams: names none: list the GitHub team slugs instead, or leave teams out",
+    });
+  if (cfg.github.orgs.length === 0 && cfg.github.repos.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["github"],
+      message: "names no organisation (orgs) and no repository (repos): nothing to read",
+    });
+  }
+  checkIncidentMappings(cfg, ctx);
+  const seen = new Set<string>();
+  cfg.teams.forEach((team, i) => {
+    if (seen.has(team.name))
+      ctx.addIssue({
+        code: "custom",
+        path: ["teams", i, "name"],
+        message: `team "${team.name}" is defined twice`,
+      });
+    seen.add(team.name);
   });
+});
+
+/**
+ * Every repository an incident source maps to is one this file reads (github.repos, or owned by one of
+ * github.orgs), every team one it defines; a mapping names at least one of either; a service is listed once.
+ */
+function checkIncidentMappings(cfg: z.infer<typeof configBase>, ctx: z.RefinementCtx): void {
+  const orgs = new Set(cfg.github.orgs.map((o) => o.toLowerCase()));
+  const repos = new Set(cfg.github.repos.map((r) => r.toLowerCase()));
+  const teams = new Set(cfg.teams.map((t) => t.name));
+  const check = (path: (string | number)[], target: { repos: string[]; teams: string[] }, what: string) => {
+    if (target.repos.length === 0 && target.teams.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `${what} maps to no repository (repos) and no team (teams): its incidents would belong nowhere`,
+      });
+    target.repos.forEach((repo, i) => {
+      const owner = repo.split("/")[0]!.toLowerCase();
+      if (!repos.has(repo.toLowerCase()) && !orgs.has(owner))
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "repos", i],
+          message: `repository "${repo}" is not read: add it to github.repos, or its organisation to github.orgs`,
+        });
+    });
+    target.teams.forEach((team, i) => {
+      if (!teams.has(team))
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "teams", i],
+          message: `team "${team}" is not defined under teams:`,
+        });
+    });
+  };
+  const services = new Set<string>();
+  cfg.pagerduty?.services.forEach((service, i) => {
+    if (services.has(service.id))
+      ctx.addIssue({
+        code: "custom",
+        path: ["pagerduty", "services", i, "id"],
+        message: `service ${service.id} is listed twice`,
+      });
+    services.add(service.id);
+    check(["pagerduty", "services", i], service, `service ${service.id}`);
+  });
+  const mappings = new Set<string>();
+  cfg.incidentIo?.mappings.forEach((mapping, i) => {
+    const path = ["incidentIo", "mappings", i];
+    const { customField, incidentType, value } = mapping;
+    if ((customField === undefined) === (incidentType === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: "must name either customField (with value) or incidentType, not both and not neither",
+      });
+      return;
+    }
+    if (customField !== undefined && value === undefined)
+      ctx.addIssue({ code: "custom", path: [...path, "value"], message: "is required with customField" });
+    if (incidentType !== undefined && value !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, "value"],
+        message: "goes with customField only: an incidentType mapping matches the type's name",
+      });
+    const key = customField !== undefined ? `field:${customField}=${value}` : `type:${incidentType}`;
+    if (mappings.has(key))
+      ctx.addIssue({ code: "custom", path, message: "maps the same field value or incident type twice" });
+    mappings.add(key);
+    check(
+      path,
+      mapping,
+      customField !== undefined ? `${customField} = ${value}` : `incident type ${incidentType}`,
+    );
+  });
+}
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -370,6 +583,10 @@ export interface Config {
     copilot: { teams: string[] } | null;
   };
   teams: { name: string; members: string[]; repos: string[] }[];
+  /** PagerDuty incidents; null when `pagerduty:` is absent (not read). */
+  pagerduty: PagerDutyConfig | null;
+  /** incident.io incidents; null when `incidentIo:` is absent (not read). */
+  incidentIo: IncidentIoConfig | null;
   schedule: { cron: string; timezone: string };
   /** Absolute path of the notes folder. */
   reviews: { notesDir: string };
@@ -379,6 +596,29 @@ export interface Config {
   lake: { compactAfterFiles: number };
   /** DuckDB's memory limit, threads and spill folder (absolute), for every DuckDB the run opens. */
   duckdb: DuckDbResources;
+}
+
+/** Where an incident source's incidents belong. */
+export interface IncidentTargets {
+  repos: string[];
+  teams: string[];
+}
+
+export interface PagerDutyConfig {
+  url: string;
+  tokenEnv: string;
+  services: ({ id: string } & IncidentTargets)[];
+  requestIntervalMs: number;
+  pageSize: number;
+}
+
+export interface IncidentIoConfig {
+  url: string;
+  tokenEnv: string;
+  referenceField: string;
+  mappings: ({ customField?: string; incidentType?: string; value?: string } & IncidentTargets)[];
+  requestIntervalMs: number;
+  pageSize: number;
 }
 
 export interface NotifyConfig {
@@ -438,6 +678,12 @@ export function normaliseConfig(source: YamlSource): Config {
       copilot: copilotOf(parsed.github.copilot, parsed.teams),
     },
     teams: parsed.teams,
+    pagerduty: parsed.pagerduty
+      ? { ...parsed.pagerduty, url: parsed.pagerduty.url.replace(/\/$/, "") }
+      : null,
+    incidentIo: parsed.incidentIo
+      ? { ...parsed.incidentIo, url: parsed.incidentIo.url.replace(/\/$/, "") }
+      : null,
     schedule: parsed.schedule,
     reviews: {
       notesDir: isAbsolute(parsed.reviews.notesDir)

@@ -7,13 +7,20 @@ import type { Config } from "../core/config.ts";
 import { InputError } from "../core/errors.ts";
 import { githubSource } from "./github/source.ts";
 import { githubCopilotSource } from "./github-copilot/source.ts";
+import { incidentIoSource } from "./incident-io/source.ts";
 import type { LakeStream } from "./lake-stream.ts";
+import { pagerDutySource } from "./pagerduty/source.ts";
 import type { Source } from "./source.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: every source has its own context, client and tuning.
 export type AnySource = Source<any, any, any>;
 
-export const SOURCES: readonly AnySource[] = [githubSource, githubCopilotSource];
+export const SOURCES: readonly AnySource[] = [
+  githubSource,
+  githubCopilotSource,
+  pagerDutySource,
+  incidentIoSource,
+];
 
 /** Every lake stream of every source (the build's fingerprint keys them, the runner sweeps them). */
 // biome-ignore lint/suspicious/noExplicitAny: lake streams of every record type.

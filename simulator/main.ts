@@ -5,12 +5,16 @@
  *   node --import tsx simulator/main.ts --seed 7 [--dataset f.json] [--port 8787]
  *
  * Prints the GraphQL URL and a yardstick.yaml snippet that points at it, then serves until interrupted.
+ * `--pagerduty-port` and `--incident-io-port` also serve the generated organisation's incidents as
+ * PagerDuty's REST API and incident.io's API do (simulator/incidents/), and add their sections to the snippet.
  */
 import { Command, InvalidArgumentError } from "commander";
 import { InputError, YardstickError } from "../core/errors.ts";
 import { type Dataset, loadDataset, saveDataset } from "./dataset.ts";
 import { FAULT_KINDS, type FaultPlan, parseFaultKinds, validateFaultPlan } from "./faults.ts";
 import type { TeamDefinition } from "./ground-truth.ts";
+import { type IncidentIoServer, startIncidentIoServer } from "./incidents/incident-io-server.ts";
+import { type PagerDutyServer, startPagerDutyServer } from "./incidents/pagerduty-server.ts";
 import { generateOrg } from "./org-generator.ts";
 import { startSimulator } from "./server.ts";
 
@@ -78,9 +82,20 @@ const program = new Command("simulator")
     integer("--fault-timeout"),
     15000,
   )
+  .option(
+    "--pagerduty-port <n>",
+    "also serve the organisation's incidents as PagerDuty's REST API v2 on this port (0 picks a free one)",
+    integer("--pagerduty-port"),
+  )
+  .option(
+    "--incident-io-port <n>",
+    "also serve the organisation's incidents as incident.io's API v2 on this port (0 picks a free one)",
+    integer("--incident-io-port"),
+  )
   .action(async (opts, command: Command) => {
     let dataset: Dataset;
     let teams: TeamDefinition[] = [];
+    let org: ReturnType<typeof generateOrg> | null = null;
     if (opts.dataset) {
       // A dataset is served as it is: options that shape a generated organisation would be ignored.
       const ignored = GENERATOR_OPTIONS.filter((name) => command.getOptionValueSource(name) === "cli");
@@ -90,6 +105,10 @@ const program = new Command("simulator")
           `${flags.join(", ")} shape${flags.length === 1 ? "s" : ""} a generated organisation and cannot apply with --dataset (a dataset is served as written; edit its timestamps to move it in time)`,
         );
       }
+      if (opts.pagerdutyPort !== undefined || opts.incidentIoPort !== undefined)
+        throw new InputError(
+          "--pagerduty-port and --incident-io-port serve a generated organisation's incidents and cannot apply with --dataset",
+        );
       dataset = loadDataset(opts.dataset);
     } else {
       const end =
@@ -98,7 +117,7 @@ const program = new Command("simulator")
           : new Date(opts.end);
       if (Number.isNaN(end.getTime()))
         throw new InputError(`--end must be "today" or an ISO date, got ${opts.end}`);
-      const org = generateOrg({
+      org = generateOrg({
         seed: opts.seed,
         teams: opts.teams,
         repositories: opts.repositories,
@@ -142,9 +161,58 @@ const program = new Command("simulator")
       );
     }
     out.write(yamlSnippet(simulator.url, dataset, teams, opts.token));
+    let pagerduty: PagerDutyServer | null = null;
+    let incidentIo: IncidentIoServer | null = null;
+    const restFaults = faults
+      ? { rate: faults.rate, seed: faults.seed, timeoutMs: faults.timeoutMs }
+      : undefined;
+    if (org && opts.pagerdutyPort !== undefined) {
+      pagerduty = await startPagerDutyServer({
+        org,
+        host: opts.host,
+        port: opts.pagerdutyPort,
+        faults: restFaults,
+      });
+      out.write(
+        [
+          `# PagerDuty REST API stand-in on ${pagerduty.url} (export ${PAGERDUTY_TOKEN_ENV}=any-non-empty-value)`,
+          "pagerduty:",
+          `  url: ${pagerduty.url}`,
+          `  tokenEnv: ${PAGERDUTY_TOKEN_ENV}`,
+          "  requestIntervalMs: 0",
+          "  services:",
+          ...pagerduty.services.map((s) => `    - { id: ${s.id}, repos: [${s.repository}] }`),
+          "",
+        ].join("\n"),
+      );
+    }
+    if (org && opts.incidentIoPort !== undefined) {
+      incidentIo = await startIncidentIoServer({
+        org,
+        host: opts.host,
+        port: opts.incidentIoPort,
+        faults: restFaults,
+      });
+      out.write(
+        [
+          `# incident.io API stand-in on ${incidentIo.url} (export ${INCIDENT_IO_TOKEN_ENV}=any-non-empty-value)`,
+          "incidentIo:",
+          `  url: ${incidentIo.url}`,
+          `  tokenEnv: ${INCIDENT_IO_TOKEN_ENV}`,
+          "  requestIntervalMs: 0",
+          "  mappings:",
+          ...dataset.repositories.map(
+            (r) => `    - { customField: Affected service, value: ${r.name}, repos: [${r.owner}/${r.name}] }`,
+          ),
+          "# Incidents recorded in an incident tool are also GitHub issues labelled incident here: read one",
+          "# source at a time, or set definitions.incident_labels in metrics.yaml to a label no issue has.",
+          "",
+        ].join("\n"),
+      );
+    }
     out.write("\nPress Ctrl+C to stop.\n");
     const stop = () => {
-      simulator.close().then(
+      Promise.all([simulator.close(), pagerduty?.close(), incidentIo?.close()]).then(
         () => process.exit(0),
         () => process.exit(1),
       );
@@ -158,6 +226,8 @@ const GENERATOR_OPTIONS = ["seed", "teams", "repositories", "pullRequests", "day
 
 /** The variable the printed configuration reads the token from. */
 const TOKEN_ENV = "SIMULATOR_TOKEN";
+const PAGERDUTY_TOKEN_ENV = "SIMULATOR_PAGERDUTY_TOKEN";
+const INCIDENT_IO_TOKEN_ENV = "SIMULATOR_INCIDENT_IO_TOKEN";
 
 /**
  * The yardstick.yaml lines that point Yardstick at this simulator, ready to paste: no pause between

@@ -54,10 +54,50 @@ describe("writeBuildInputs", () => {
       "ai_signals.parquet",
       "definitions.parquet",
       "deploy_workflows.parquet",
+      "incident_mappings.parquet",
       "size_buckets.parquet",
       "team_members.parquet",
       "team_repos.parquet",
     ]);
+  });
+
+  it("writes where PagerDuty's services and incident.io's field values and types belong, values as written", async () => {
+    const written = await writeBuildInputs(
+      {
+        teams: [],
+        pagerduty: {
+          url: "https://api.pagerduty.com",
+          tokenEnv: "PAGERDUTY_TOKEN",
+          requestIntervalMs: 100,
+          pageSize: 100,
+          services: [{ id: "PX1", repos: ["acme/api", "acme/web"], teams: ["payments"] }],
+        },
+        incidentIo: {
+          url: "https://api.incident.io",
+          tokenEnv: "INCIDENT_IO_TOKEN",
+          requestIntervalMs: 100,
+          pageSize: 250,
+          referenceField: "Cause'; drop table x; --",
+          mappings: [
+            { customField: "Affected service", value: "api's", repos: ["acme/api"], teams: [] },
+            { incidentType: "Platform", repos: [], teams: ["platform"] },
+          ],
+        },
+      },
+      tempDir(),
+    );
+    const mappings = await readParquet(written.files.incidentMappings);
+    expect(written.rows.incidentMappings).toBe(6);
+    expect(mappings.rows.map((r) => Object.values(r).join("|")).sort()).toEqual(
+      [
+        "incident_io|custom_field:Affected service|api's|acme/api|",
+        "incident_io|incident_type|Platform||platform",
+        "incident_io|reference_field|Cause'; drop table x; --||",
+        "pagerduty|service|PX1|acme/api|",
+        "pagerduty|service|PX1|acme/web|",
+        "pagerduty|service|PX1||payments",
+      ].sort(),
+    );
   });
 
   it("writes typed files with no rows when yardstick.yaml names no teams", async () => {

@@ -21,6 +21,8 @@ import { type Db, sqlLiteral, withDb } from "./duckdb.ts";
 export interface BuildInputFiles {
   teamMembers: string;
   teamRepos: string;
+  /** Where incident tools' incidents belong: (source, field, value, repository, team). */
+  incidentMappings: string;
   /** One row: the scalar definitions (production pattern, revert window, incident labels, privacy floor, …). */
   definitions: string;
   /** One row per AI signal, automation accounts included (kind automation_login). */
@@ -33,6 +35,7 @@ export interface BuildInputFiles {
 export interface BuildInputRows {
   teamMembers: number;
   teamRepos: number;
+  incidentMappings: number;
   aiSignals: number;
   sizeBuckets: number;
   deployWorkflows: number;
@@ -43,6 +46,7 @@ export function buildInputPaths(inputsDir: string): BuildInputFiles {
   return {
     teamMembers: join(inputsDir, "team_members.parquet"),
     teamRepos: join(inputsDir, "team_repos.parquet"),
+    incidentMappings: join(inputsDir, "incident_mappings.parquet"),
     definitions: join(inputsDir, "definitions.parquet"),
     aiSignals: join(inputsDir, "ai_signals.parquet"),
     sizeBuckets: join(inputsDir, "size_buckets.parquet"),
@@ -119,15 +123,48 @@ export function deployWorkflowRows(definitions: Pick<Definitions, "deploy_workfl
   }));
 }
 
+type MappingRow = readonly [string, string, string, string | null, string | null];
+
+/**
+ * The rows of incident_mappings.parquet: each PagerDuty service (field `service`) and each incident.io
+ * custom field value (`custom_field:<name>`) or incident type (`incident_type`) with every repository and
+ * every team it maps to, one a row; and for incident.io the custom field naming root causes (field
+ * `reference_field`, neither repository nor team).
+ * Example: a service PX1 with repos [acme/api] → `["pagerduty", "service", "PX1", "acme/api", null]`.
+ */
+export function incidentMappingRows(config: Partial<Pick<Config, "pagerduty" | "incidentIo">>): MappingRow[] {
+  const rows: MappingRow[] = [];
+  const targets = (
+    source: string,
+    field: string,
+    value: string,
+    to: { repos: string[]; teams: string[] },
+  ) => {
+    for (const repository of to.repos) rows.push([source, field, value, repository, null]);
+    for (const team of to.teams) rows.push([source, field, value, null, team]);
+  };
+  for (const service of config.pagerduty?.services ?? [])
+    targets("pagerduty", "service", service.id, service);
+  if (config.incidentIo)
+    rows.push(["incident_io", "reference_field", config.incidentIo.referenceField, null, null]);
+  for (const mapping of config.incidentIo?.mappings ?? []) {
+    if (mapping.customField !== undefined)
+      targets("incident_io", `custom_field:${mapping.customField}`, mapping.value ?? "", mapping);
+    else if (mapping.incidentType !== undefined)
+      targets("incident_io", "incident_type", mapping.incidentType, mapping);
+  }
+  return rows;
+}
+
 /**
  * Writes team_members.parquet (team, login) and team_repos.parquet (team, repository) from the teams in
- * `config`, and definitions.parquet, ai_signals.parquet, size_buckets.parquet and deploy_workflows.parquet
- * from `definitions`
+ * `config`, incident_mappings.parquet from its incident sources, and definitions.parquet, ai_signals.parquet,
+ * size_buckets.parquet and deploy_workflows.parquet from `definitions`
  * (metrics.yaml; Yardstick's defaults when absent). Each file is replaced atomically. Throws an InputError
  * when a pattern does not compile in the warehouse's regular-expression engine.
  */
 export async function writeBuildInputs(
-  config: Pick<Config, "teams">,
+  config: Pick<Config, "teams"> & Partial<Pick<Config, "pagerduty" | "incidentIo">>,
   inputsDir: string,
   definitions: Definitions = DEFAULT_DEFINITIONS,
 ): Promise<{ files: BuildInputFiles; rows: BuildInputRows }> {
@@ -137,6 +174,7 @@ export async function writeBuildInputs(
   const repos = config.teams.flatMap((team) =>
     team.repos.map((repository) => [team.name, repository] as const),
   );
+  const mappings = incidentMappingRows(config);
   const signals = aiSignalRows(definitions);
   const deployWorkflows = deployWorkflowRows(definitions);
   let previousMax = -1;
@@ -150,6 +188,13 @@ export async function writeBuildInputs(
     await checkPatterns(db, definitions);
     await writePairs(db, files.teamMembers, "login", members);
     await writePairs(db, files.teamRepos, "repository", repos);
+    await writeRows(
+      db,
+      files.incidentMappings,
+      "source varchar, field varchar, value varchar, repository varchar, team varchar",
+      mappings,
+      "source, field, value, repository, team",
+    );
     await writeDefinitions(db, files.definitions, definitions);
     await writeRows(
       db,
@@ -183,6 +228,7 @@ export async function writeBuildInputs(
     rows: {
       teamMembers: members.length,
       teamRepos: repos.length,
+      incidentMappings: mappings.length,
       aiSignals: signals.length,
       sizeBuckets: buckets.length,
       deployWorkflows: deployWorkflows.length,

@@ -29,10 +29,10 @@ seen as (
     union
     select repository from {{ ref('stg_github__incidents') }}
     union
-    -- Imported deployments and incidents, in GitHub's spelling where the lake knows it.
+    -- Imported deployments, and incidents of files and incident tools, in GitHub's spelling where the lake knows it.
     select repository from {{ ref('int_file_deployments') }}
     union
-    select repository from {{ ref('int_file_incidents') }} where repository is not null
+    select repository from {{ ref('int_external_incidents') }} where repository is not null
     union
     select repository from {{ ref('stg_github__check_suites') }}
     union

@@ -10,9 +10,9 @@ github_incidents as (
 
 ),
 
-file_incidents as (
+external_incidents as (
 
-    select * from {{ ref('int_file_incidents') }}
+    select * from {{ ref('int_external_incidents') }}
 
 ),
 
@@ -42,7 +42,7 @@ incidents as (
 
     select
         incident_id,
-        'file' as source,
+        source,
         external_id,
         repository,
         team as named_team,
@@ -57,7 +57,7 @@ incidents as (
         created_at,
         resolved_at,
         extracted_at
-    from file_incidents
+    from external_incidents
 
 ),
 
@@ -81,7 +81,7 @@ final as (
         incidents.source,
         incidents.external_id,
         incidents.repository,
-        -- An imported incident naming its team keeps it; otherwise the team of its repository.
+        -- An incident naming its team (a file's, or the one team its mapping names) keeps it; otherwise its repository's.
         coalesce(incidents.named_team, repos.team, 'unassigned') as team,
         incidents.number,
         incidents.url,

@@ -48,11 +48,11 @@ export function filesContaining(dir: string, needle: string): string[] {
  */
 export async function dedupedLake(
   dataDir: string,
-  streams: readonly { name: string; primaryKey: readonly string[] }[],
+  streams: readonly { name: string; primaryKey: readonly string[]; source?: string }[],
 ): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const stream of streams) {
-    const dir = join(dataDir, "lake", "raw", "github", stream.name);
+    const dir = join(dataDir, "lake", "raw", stream.source ?? "github", stream.name);
     let files: string[] = [];
     try {
       files = readdirSync(dir).filter((f) => f.endsWith(".parquet") && !f.startsWith("."));

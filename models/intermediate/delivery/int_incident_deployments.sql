@@ -14,10 +14,11 @@
          incident started: 'latest_before'.
     A reference that names nothing known falls through to 2. No deployment at all: deployment_id is null.
 
-    Incidents imported from files (int_file_incidents) take the same path: their `reference` column is the
-    reference (an imported deployment is also named by its id in its own system, or its url), and "the same
-    repository" is the one the file names, else every repository of the team it names (a SHA is looked for
-    in each of them as well).
+    Incidents of every other source — imported from files, PagerDuty, incident.io (int_external_incidents) —
+    take the same path: their `reference` is the reference (an imported deployment is also named by its id in
+    its own system, or its url), and "the same repository" is each of their mapped repositories: the one a
+    file names, else every repository of the team it names; what yardstick.yaml maps a PagerDuty service or
+    an incident.io field value or type to (a SHA is looked for in each of them as well).
 #}
 with incidents as (
 
@@ -31,9 +32,9 @@ definitions as (
 
 ),
 
-file_incidents as (
+external_incidents as (
 
-    select * from {{ ref('int_file_incidents') }}
+    select * from {{ ref('int_external_incidents') }}
 
 ),
 
@@ -135,11 +136,11 @@ named_targets as (
     union all
 
     select incident_id, repository, created_at, reference as root_cause
-    from file_incidents
+    from external_incidents
 
 ),
 
--- The repositories an incident belongs to: a GitHub incident's own; an imported one's mapped repositories.
+-- The repositories an incident belongs to: a GitHub incident's own; another source's mapped repositories.
 incident_repositories as (
 
     select incident_id, repository, created_at
@@ -147,9 +148,9 @@ incident_repositories as (
 
     union all
 
-    select file_incidents.incident_id, mapped.repository, file_incidents.created_at
-    from file_incidents
-    cross join unnest(file_incidents.mapped_repositories) as mapped(repository)
+    select external_incidents.incident_id, mapped.repository, external_incidents.created_at
+    from external_incidents
+    cross join unnest(external_incidents.mapped_repositories) as mapped(repository)
 
 ),
 
