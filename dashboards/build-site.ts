@@ -33,7 +33,7 @@ import { TREND_MONTHS } from "./review/review-plan.ts";
 import { ReviewStore } from "./review/review-store.ts";
 import { gapLabel } from "./site/incomplete-note.ts";
 import { NAV, PAGES } from "./site/page-registry.ts";
-import type { CoverageRow, ReviewEntry, SiteData, TeamTrends } from "./site/site-data.ts";
+import type { CoverageRow, ReviewEntry, SiteData, SourceCoverageRow, TeamTrends } from "./site/site-data.ts";
 import { teamPath } from "./site/site-data.ts";
 import { ledgerSourceOf, sourceFreshness } from "./site/source-freshness.ts";
 
@@ -212,6 +212,9 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
         : (months[months.length - 1] ?? null),
     teams: watermark ? await teamTrends(options.warehousePath, metrics, monthOf(watermark)) : [],
     coverage: tables.has("rpt_link_coverage") ? await coverageRows(options.warehousePath) : [],
+    coverageBySource: tables.has("rpt_link_coverage_by_source")
+      ? await sourceCoverageRows(options.warehousePath)
+      : [],
     ledger,
     sources: await freshnessWithNewest(options.warehousePath, tables, ledger),
     gaps: openGaps(ledger),
@@ -368,6 +371,24 @@ async function freshnessWithNewest(
     const ms = newest.get(f.source);
     return { ...f, newest: ms === undefined ? null : new Date(ms).toISOString() };
   });
+}
+
+async function sourceCoverageRows(warehousePath: string): Promise<SourceCoverageRow[]> {
+  const rows = await withDb(warehousePath, "read_only", (db) =>
+    db.all<SourceCoverageRow>(
+      `select source, incidents, incidents_linked_to_deployment, incidents_linked_by_reference,
+              incidents_linked_latest_before, incidents_without_repository
+       from rpt_link_coverage_by_source order by source`,
+    ),
+  );
+  return rows.map((r) => ({
+    source: r.source,
+    incidents: Number(r.incidents),
+    incidents_linked_to_deployment: Number(r.incidents_linked_to_deployment),
+    incidents_linked_by_reference: Number(r.incidents_linked_by_reference),
+    incidents_linked_latest_before: Number(r.incidents_linked_latest_before),
+    incidents_without_repository: Number(r.incidents_without_repository),
+  }));
 }
 
 async function coverageRows(warehousePath: string): Promise<CoverageRow[]> {

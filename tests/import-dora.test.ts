@@ -16,6 +16,7 @@ import { dataPaths, loadConfig } from "../core/config.ts";
 import { createMemoryLogger } from "../core/logger.ts";
 import { buildDashboards } from "../dashboards/build-dashboards.ts";
 import { formatInstant } from "../dashboards/layout.ts";
+import { formatCount } from "../dashboards/units.ts";
 import { readLedger } from "../jobs/run-ledger.ts";
 import { evaluateMetrics, type MetricRow } from "../metrics/metric-evaluator.ts";
 import { loadMetricsFile } from "../metrics/metrics-file.ts";
@@ -593,6 +594,13 @@ describe("deployments and incidents imported from files", () => {
     expect(row).toContain(`ok, ${formatInstant(imported[2]!.endedAt)}`);
     expect(row).not.toContain("no data");
     expect(data).toContain('<tr data-source="github">');
+    // Incident links per source: every imported incident, linked as the generator's rule says.
+    const truth = expected(deployments, incidents);
+    const linked = [...truth.links.values()].filter((l) => l.method !== null).length;
+    const links = /<tr data-incident-source="file">(.*?)<\/tr>/.exec(data)?.[1] ?? "";
+    const cells = [...links.matchAll(/<td class="num">([^<]*)/g)].map((m) => m[1]!.trim());
+    expect(cells[0]).toBe(formatCount(incidents.length));
+    expect(links).toContain(`${formatCount(linked)} of ${formatCount(incidents.length)}`);
   });
 
   it("changes nothing in the lake when the same files are imported again", () => {

@@ -10,10 +10,10 @@ import { csvText } from "../site/csv-file.ts";
 import { shortHash } from "../site/figure-html.ts";
 import { gapWhen } from "../site/incomplete-note.ts";
 import type { PageModule } from "../site/page-registry.ts";
-import type { CoverageRow } from "../site/site-data.ts";
+import type { CoverageRow, SourceCoverageRow } from "../site/site-data.ts";
 import { siteFooter } from "../site/site-footer.ts";
 import { relative, renderSitePage } from "../site/site-layout.ts";
-import { sourceLabel } from "../site/source-freshness.ts";
+import { ledgerSourceOf, sourceLabel } from "../site/source-freshness.ts";
 import { formatCount, formatValue, type Measure } from "../units.ts";
 import { reviewPath } from "./review.page.ts";
 
@@ -70,6 +70,22 @@ export function coverageCsv(rows: readonly CoverageRow[]): string {
   );
 }
 
+/** How each source's incidents link to deployments: the whole source, whatever its repositories. */
+function sourceCoverage(rows: readonly SourceCoverageRow[]): string {
+  if (rows.length === 0) return "";
+  const pct = (a: number, b: number) => (b > 0 ? formatValue(a / b, SHARE) : "–");
+  const body = rows
+    .map(
+      (r) =>
+        `<tr data-incident-source="${escapeHtml(r.source)}"><th scope="row">${escapeHtml(sourceLabel(ledgerSourceOf(r.source)))}</th><td class="num">${escapeHtml(formatCount(r.incidents))}</td><td class="num">${escapeHtml(pct(r.incidents_linked_to_deployment, r.incidents))} <span class="n">${escapeHtml(`${formatCount(r.incidents_linked_to_deployment)} of ${formatCount(r.incidents)}`)}</span></td><td class="num">${escapeHtml(formatCount(r.incidents_linked_by_reference))}</td><td class="num">${escapeHtml(formatCount(r.incidents_linked_latest_before))}</td><td class="num">${escapeHtml(formatCount(r.incidents_without_repository))}</td></tr>`,
+    )
+    .join("\n");
+  return `<p class="note">Incidents link to the deployment their text or fields name (a pull request, commit or deployment), else to the latest successful production deployment of their repository before them.</p>
+<div class="table-wrap" tabindex="0"><table><caption>Incident links per source</caption>
+<thead><tr><th scope="col">Source</th><th scope="col">Incidents</th><th scope="col">Linked to a deployment</th><th scope="col">…by a reference</th><th scope="col">…by the latest deployment before</th><th scope="col">Without a repository</th></tr></thead>
+<tbody>${body}</tbody></table></div>`;
+}
+
 export const dataPage: PageModule = {
   name: "data",
   description: "Freshness of every source, link coverage per repository, provisional months, restatements",
@@ -117,7 +133,8 @@ ${
 ${coverageNote}
 <div class="table-wrap" tabindex="0"><table><caption>Link coverage per repository</caption>
 <thead><tr><th scope="col">Repository</th><th scope="col">Merged PRs linked to production</th><th scope="col">…by merge time</th><th scope="col">Incidents linked to a deployment</th><th scope="col">PRs with an AI signal</th></tr></thead>
-<tbody>${coverageRows.join("\n")}</tbody></table></div></section>`;
+<tbody>${coverageRows.join("\n")}</tbody></table></div>
+${sourceCoverage(site.coverageBySource)}</section>`;
     const provisional = site.reviews.filter((r) => r.snapshot.status === "provisional");
     const months = `<section id="provisional" aria-labelledby="provisional-h"><h2 id="provisional-h">Provisional months</h2>
 ${provisional.length > 0 ? `<ul>${provisional.map((r) => `<li><a href="${escapeHtml(relative(page.path, reviewPath(r.month)))}">${escapeHtml(monthLabel(r.month))}</a>: final with data from ${escapeHtml(r.snapshot.final_from)} on</li>`).join("\n")}</ul>` : "<p>None: every review is final.</p>"}</section>`;

@@ -33,6 +33,16 @@ export interface CoverageRow extends LinkCoverage {
   repository: string;
 }
 
+/** How one source's incidents link to deployments (rpt_link_coverage_by_source). */
+export interface SourceCoverageRow {
+  source: string;
+  incidents: number;
+  incidents_linked_to_deployment: number;
+  incidents_linked_by_reference: number;
+  incidents_linked_latest_before: number;
+  incidents_without_repository: number;
+}
+
 export interface SiteData {
   title: string;
   generatedAt: Date;
@@ -47,6 +57,8 @@ export interface SiteData {
   latest: string | null;
   teams: TeamTrends[];
   coverage: CoverageRow[];
+  /** Incident link coverage per source (GitHub issues, files, PagerDuty, incident.io). */
+  coverageBySource: SourceCoverageRow[];
   ledger: LedgerEntry[];
   /** Each source's freshness (source-freshness.ts), with the newest extraction its data holds. */
   sources: (SourceFreshness & { newest: string | null })[];
