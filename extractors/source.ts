@@ -9,6 +9,7 @@
  * partial runs, clean stops, sink flushes. See docs/extractors.md.
  */
 import type { Config } from "../core/config.ts";
+import { InputError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { RequestRecord } from "./http/request-record.ts";
 import type { LakeStream } from "./lake-stream.ts";
@@ -120,4 +121,18 @@ export function lakeStreamsOf<C>(streams: readonly Stream<C>[]): LakeStream<any>
   for (const stream of streams)
     for (const lake of stream.lands) if (!out.some((s) => s.name === lake.name)) out.push(lake);
   return out;
+}
+
+/** A source's token from `env`; a variable that is not set is bad input naming it and its field. */
+export function requireToken(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  { variable, field, what }: { variable: string; field: string; what: string },
+): string {
+  const value = env[variable];
+  if (!value)
+    throw new InputError(
+      `environment variable ${variable} is not set: it must hold ${what} (${field} in ${config.file})`,
+    );
+  return value;
 }

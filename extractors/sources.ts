@@ -4,13 +4,12 @@
  * opens every configured one with the client jobs/extract-stage.ts makes for it. See docs/extractors.md.
  */
 import type { Config } from "../core/config.ts";
-import { InputError } from "../core/errors.ts";
 import { githubSource } from "./github/source.ts";
 import { githubCopilotSource } from "./github-copilot/source.ts";
 import { incidentIoSource } from "./incident-io/source.ts";
 import type { LakeStream } from "./lake-stream.ts";
 import { pagerDutySource } from "./pagerduty/source.ts";
-import type { Source } from "./source.ts";
+import { requireToken, type Source } from "./source.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: every source has its own context, client and tuning.
 export type AnySource = Source<any, any, any>;
@@ -40,14 +39,7 @@ export function readSourceTokens(
   env: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
   const tokens: Record<string, string> = {};
-  for (const source of configuredSources(config)) {
-    const { variable, field, what } = source.token(config);
-    const value = env[variable];
-    if (!value)
-      throw new InputError(
-        `environment variable ${variable} is not set: it must hold ${what} (${field} in ${config.file})`,
-      );
-    tokens[variable] = value;
-  }
+  for (const source of configuredSources(config))
+    tokens[source.token(config).variable] = requireToken(config, env, source.token(config));
   return tokens;
 }

@@ -4,11 +4,10 @@
  * type, custom fields and timestamps. Which repositories and teams an incident belongs to (by its type or a
  * custom field's value) and which custom field names its cause are the configuration's, applied in dbt.
  */
-import { InputError } from "../../core/errors.ts";
 import { createRestClient, type RestClient } from "../http/rest-client.ts";
 import type { RestTuning } from "../pagerduty/source.ts";
 import type { RestContext } from "../rest-source.ts";
-import { lakeStreamsOf, type Source } from "../source.ts";
+import { lakeStreamsOf, requireToken, type Source } from "../source.ts";
 import { INCIDENTS } from "./incidents.stream.ts";
 import { incidentIoErrorMessage } from "./records.ts";
 
@@ -25,11 +24,7 @@ export const incidentIoSource: Source<RestContext, RestClient, RestTuning> = {
   }),
   async createClient(config, env, hooks, tuning) {
     const incidentIo = config.incidentIo!;
-    const token = env[incidentIo.tokenEnv];
-    if (!token)
-      throw new InputError(
-        `environment variable ${incidentIo.tokenEnv} is not set: it must hold an incident.io API key (incidentIo.tokenEnv in ${config.file})`,
-      );
+    const token = requireToken(config, env, this.token(config));
     return createRestClient({
       requestIntervalMs: incidentIo.requestIntervalMs,
       ...tuning,

@@ -4,11 +4,10 @@
  * `pagerduty.services` lists, and when they were resolved. Which repositories and teams a service's
  * incidents belong to is the configuration's (it reaches dbt as a build input), not the extractor's.
  */
-import { InputError } from "../../core/errors.ts";
 import { createRestClient, type RestClient } from "../http/rest-client.ts";
 import type { RequestPolicyOptions } from "../http/retry-policy.ts";
 import type { RestContext } from "../rest-source.ts";
-import { lakeStreamsOf, type Source } from "../source.ts";
+import { lakeStreamsOf, requireToken, type Source } from "../source.ts";
 import { INCIDENTS } from "./incidents.stream.ts";
 import { LOG_ENTRIES } from "./log-entries.stream.ts";
 import { pagerDutyErrorMessage } from "./records.ts";
@@ -29,11 +28,7 @@ export const pagerDutySource: Source<RestContext, RestClient, RestTuning> = {
   }),
   async createClient(config, env, hooks, tuning) {
     const pagerduty = config.pagerduty!;
-    const token = env[pagerduty.tokenEnv];
-    if (!token)
-      throw new InputError(
-        `environment variable ${pagerduty.tokenEnv} is not set: it must hold a PagerDuty REST API key (pagerduty.tokenEnv in ${config.file})`,
-      );
+    const token = requireToken(config, env, this.token(config));
     return createRestClient({
       requestIntervalMs: pagerduty.requestIntervalMs,
       ...tuning,

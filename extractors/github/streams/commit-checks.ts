@@ -26,24 +26,29 @@ export interface CheckSuiteRecord {
   suite: CheckSuiteNode;
 }
 
-export const checkSuitesStream = defineLakeStream<CheckSuiteRecord>({
-  source: "github",
-  name: "check_suites",
-  primaryKey: ["check_suite_id"],
-  columns: [
-    { name: "check_suite_id", type: "VARCHAR" },
-    { name: "repository", type: "VARCHAR" },
-    { name: "commit_oid", type: "VARCHAR" },
-    { name: "commit_context", type: "VARCHAR" },
-  ],
-  toRow: (r) => ({
-    check_suite_id: r.suite.id,
-    repository: r.repository,
-    commit_oid: r.commitOid,
-    commit_context: r.context,
-  }),
-  toPayload: (r) => r.suite,
-});
+/** A lake stream of check suites, keyed by suite, with the commit and repository they ran for. */
+function checkSuitesLake(name: string) {
+  return defineLakeStream<CheckSuiteRecord>({
+    source: "github",
+    name,
+    primaryKey: ["check_suite_id"],
+    columns: [
+      { name: "check_suite_id", type: "VARCHAR" },
+      { name: "repository", type: "VARCHAR" },
+      { name: "commit_oid", type: "VARCHAR" },
+      { name: "commit_context", type: "VARCHAR" },
+    ],
+    toRow: (r) => ({
+      check_suite_id: r.suite.id,
+      repository: r.repository,
+      commit_oid: r.commitOid,
+      commit_context: r.context,
+    }),
+    toPayload: (r) => r.suite,
+  });
+}
+
+export const checkSuitesStream = checkSuitesLake("check_suites");
 
 /**
  * Check suites of the commits pushed to a pull request other than its head, as the pull request page holds
@@ -51,24 +56,7 @@ export const checkSuitesStream = defineLakeStream<CheckSuiteRecord>({
  * payload shapes (the same suite may also land in check_suites, with its jobs, from the default branch);
  * staging reads both.
  */
-export const pushCheckSuitesStream = defineLakeStream<CheckSuiteRecord>({
-  source: "github",
-  name: "push_check_suites",
-  primaryKey: ["check_suite_id"],
-  columns: [
-    { name: "check_suite_id", type: "VARCHAR" },
-    { name: "repository", type: "VARCHAR" },
-    { name: "commit_oid", type: "VARCHAR" },
-    { name: "commit_context", type: "VARCHAR" },
-  ],
-  toRow: (r) => ({
-    check_suite_id: r.suite.id,
-    repository: r.repository,
-    commit_oid: r.commitOid,
-    commit_context: r.context,
-  }),
-  toPayload: (r) => r.suite,
-});
+export const pushCheckSuitesStream = checkSuitesLake("push_check_suites");
 
 export interface CommitStatusRecord {
   repository: string;
