@@ -601,6 +601,11 @@ describe("deployments and incidents imported from files", () => {
     const cells = [...links.matchAll(/<td class="num">([^<]*)/g)].map((m) => m[1]!.trim());
     expect(cells[0]).toBe(formatCount(incidents.length));
     expect(links).toContain(`${formatCount(linked)} of ${formatCount(incidents.length)}`);
+    // The review's data-trust section says the same, source by source.
+    const trust = /<section[^>]*id="data-trust"[\s\S]*?<\/section>/.exec(page)?.[0] ?? "";
+    const bySource = /Incidents linked to a deployment, by source[\s\S]*?<\/table>/.exec(trust)?.[0] ?? "";
+    expect(bySource).toContain("Imported files");
+    expect(bySource).toContain(`${formatCount(linked)} of ${formatCount(incidents.length)}`);
   });
 
   it("changes nothing in the lake when the same files are imported again", () => {

@@ -22,7 +22,7 @@ import {
 import { incompleteNoteHtml } from "../site/incomplete-note.ts";
 import type { PageModule } from "../site/page-registry.ts";
 import { type NavLink, relative, renderSitePage } from "../site/site-layout.ts";
-import { sourceLabel } from "../site/source-freshness.ts";
+import { ledgerSourceOf, sourceLabel } from "../site/source-freshness.ts";
 import { renderLineChartSvg } from "../svg-chart.ts";
 import { formatCount, formatValue } from "../units.ts";
 
@@ -576,10 +576,22 @@ function dataTrust(s: ReviewSnapshot): string {
         ],
       )
     : "";
+  const bySource = s.data_trust.coverage_by_source
+    ? table(
+        "Incidents linked to a deployment, by source",
+        ["Source", "Linked", "Share"],
+        s.data_trust.coverage_by_source.map((c) => [
+          `<th scope="row">${escapeHtml(sourceLabel(ledgerSourceOf(c.source)))}</th>`,
+          `<td class="num">${escapeHtml(formatCount(c.incidents_linked_to_deployment))} of ${escapeHtml(formatCount(c.incidents))}</td>`,
+          `<td class="num">${escapeHtml(pct(c.incidents_linked_to_deployment, c.incidents))}</td>`,
+        ]),
+      )
+    : "";
   return section(
     "data-trust",
     `${table("Freshness of every source", ["Source", "Last successful extraction", "Last run"], sources)}
 ${coverage}
+${bySource}
 <p class="note">This review is ${escapeHtml(s.status)}${s.status === "provisional" ? `; it becomes final with data from ${escapeHtml(s.final_from)} on` : ""}.</p>`,
   );
 }

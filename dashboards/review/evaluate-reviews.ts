@@ -43,6 +43,7 @@ import {
   type LinkCoverage,
   type ReviewSnapshot,
   SNAPSHOT_VERSION,
+  type SourceIncidentCoverage,
 } from "./review-snapshot.ts";
 
 export interface EvaluateReviewsOptions {
@@ -267,7 +268,13 @@ export async function evaluateReviews(options: EvaluateReviewsOptions): Promise<
       class_counts: facts.classCounts.get(month) ?? {},
       // Filled in below, once every month of the batch is evaluated.
       changes: changesSince(null, month, { ledger: options.ledger }),
-      data_trust: { sources: sourceFreshness(options.ledger), coverage: facts.coverage },
+      data_trust: {
+        sources: sourceFreshness(options.ledger),
+        coverage: facts.coverage,
+        ...(facts.coverageBySource.some((c) => c.source !== "github")
+          ? { coverage_by_source: facts.coverageBySource }
+          : {}),
+      },
       notes: {
         file: notes?.file ?? null,
         markdown: notes?.markdown ?? null,
@@ -555,6 +562,7 @@ interface Facts {
   classCounts: Map<string, ClassCounts>;
   followUps: (FollowUp & { month: string })[];
   coverage: LinkCoverage | null;
+  coverageBySource: SourceIncidentCoverage[];
 }
 
 async function readFacts(warehousePath: string, from: string, to: string): Promise<Facts> {
@@ -598,7 +606,22 @@ async function readFacts(warehousePath: string, from: string, to: string): Promi
               incidents_linked_to_deployment, pull_requests, pull_requests_with_ai_signal
        from rpt_link_coverage where repository = '(all)'`,
     );
+    const [bySourceTable] = await db.all<{ n: number }>(
+      "select count(*)::INTEGER as n from information_schema.tables where table_name = 'rpt_link_coverage_by_source'",
+    );
+    const coverageBySource =
+      Number(bySourceTable?.n ?? 0) > 0
+        ? await db.all<SourceIncidentCoverage>(
+            `select source, incidents, incidents_linked_to_deployment
+             from rpt_link_coverage_by_source order by source`,
+          )
+        : [];
     return {
+      coverageBySource: coverageBySource.map((c) => ({
+        source: c.source,
+        incidents: Number(c.incidents),
+        incidents_linked_to_deployment: Number(c.incidents_linked_to_deployment),
+      })),
       teams: teams.map((t) => t.team),
       repositories: repositories.map((r) => r.repository),
       classCounts,

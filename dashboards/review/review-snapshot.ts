@@ -118,6 +118,13 @@ export interface SourceFreshness {
   last_status: string | null;
 }
 
+export interface SourceIncidentCoverage {
+  /** As fct_incidents.source says it: `github`, `file`, `pagerduty`, `incident_io`. */
+  source: string;
+  incidents: number;
+  incidents_linked_to_deployment: number;
+}
+
 export interface LinkCoverage {
   merged_pull_requests: number;
   merged_linked_to_production: number;
@@ -167,7 +174,15 @@ export interface ReviewSnapshot {
   follow_ups: FollowUp[];
   class_counts: ClassCounts;
   changes: Changes;
-  data_trust: { sources: SourceFreshness[]; coverage: LinkCoverage | null };
+  data_trust: {
+    sources: SourceFreshness[];
+    coverage: LinkCoverage | null;
+    /**
+     * Incidents linked to a deployment, source by source: present when incidents come from more than GitHub
+     * (a GitHub-only organisation's snapshot is as before).
+     */
+    coverage_by_source?: SourceIncidentCoverage[];
+  };
   notes: { file: string | null; markdown: string | null; previous_actions: string[] };
   /** Metrics the review asks for that metrics.yaml does not define (shown, never silently dropped). */
   missing_metrics: string[];
