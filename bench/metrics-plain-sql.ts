@@ -38,6 +38,13 @@ const aiAuthoredMergedShare = (flag: string) => `
   where is_merged and authorship_class = 'ai_authored' and ${inWindow("merged_at")}
   group by ${truncMonth("merged_at")}, team`;
 
+/** An organisation-wide Copilot figure per month: `value` and `n` as SQL over its days. */
+const copilotOrg = (value: string, n: string, filter?: string) => `
+  select ${month("day")}, ${value} as value, ${n} as n, null as people
+  from fct_copilot_usage_daily
+  where scope = 'organization' and ${filter ? `${filter} and ` : ""}${inWindow("day")}
+  group by ${truncMonth("day")}`;
+
 /** Metric name → its hand-written query. */
 export const PLAIN_METRIC_SQL: Readonly<Record<string, string>> = {
   // ---- DORA ----
@@ -221,4 +228,25 @@ export const PLAIN_METRIC_SQL: Readonly<Record<string, string>> = {
   ai_independent_approval_share: aiAuthoredMergedShare("has_independent_approval"),
   ai_self_merged_share: aiAuthoredMergedShare("merged_by_initiator_without_review"),
   ai_merged_with_failing_ci_share: aiAuthoredMergedShare("merged_with_failing_ci"),
+  // ---- Copilot usage (organisation or team aggregates: the privacy floor is applied in the table) ----
+  copilot_active_user_days: copilotOrg("sum(active_users)", "count(active_users)"),
+  copilot_engaged_user_days: copilotOrg("sum(engaged_users)", "count(engaged_users)"),
+  copilot_reported_days: copilotOrg("count(distinct day)", "count(day)"),
+  copilot_people_days: copilotOrg("sum(people)", "count(people)", "people > 0"),
+  copilot_daily_active_users: copilotOrg("sum(active_users) / count(distinct day)", "count(day)"),
+  copilot_daily_engaged_users: copilotOrg("sum(engaged_users) / count(distinct day)", "count(day)"),
+  copilot_weekly_active_users: copilotOrg("max(active_users)", "count(active_users)"),
+  copilot_active_share: copilotOrg(
+    "sum(active_users) filter (where people > 0) / sum(people) filter (where people > 0)",
+    "count(people) filter (where people > 0)",
+  ),
+  copilot_engaged_share: copilotOrg(
+    "sum(engaged_users) filter (where people > 0) / sum(people) filter (where people > 0)",
+    "count(people) filter (where people > 0)",
+  ),
+  copilot_team_daily_active_users: `
+    select ${month("day")}, team, avg(active_users) as value, count(active_users) as n, null as people
+    from fct_copilot_usage_daily
+    where scope = 'team' and ${inWindow("day")}
+    group by ${truncMonth("day")}, team`,
 };

@@ -84,6 +84,8 @@ describe("plain SQL against the engine on a built warehouse", () => {
     const built = await buildSimulatedWarehouse(org, {
       name: "bench-metrics",
       definitions: METRICS.definitions,
+      // Every metric of metrics.yaml has rows to compare, the Copilot ones included.
+      copilot: true,
     });
     dataDir = built.dataDir;
     warehouse = built.warehousePath;
