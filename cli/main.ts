@@ -170,7 +170,7 @@ export function buildProgram(): Command {
     .option("--full", "ignore the cursors and re-read everything")
     .addHelpText("after", PARTIAL_HELP)
     .action(async (opts: FileOptions & { since?: string; full?: boolean }) => {
-      const { dataPaths, loadConfig, readToken } = await import("../core/config.ts");
+      const { dataPaths, loadConfig } = await import("../core/config.ts");
       const { loadCheckedMetricsFile } = await import("../metrics/metric-sql-check.ts");
       const { runExtractStage } = await import("../jobs/extract-stage.ts");
       const { newRunId } = await import("../jobs/pipeline.ts");
@@ -179,9 +179,9 @@ export function buildProgram(): Command {
       const cfg = loadConfig(opts.config);
       const since = parseDateFlag("--since", opts.since);
       const metrics = await loadCheckedMetricsFile(metricsPath(opts.metrics, opts.config));
-      const token = readToken(cfg);
       const { readSourceTokens } = await import("../extractors/sources.ts");
       const tokens = readSourceTokens(cfg);
+      const token = tokens[cfg.github.tokenEnv]!;
       await prepareData(cfg);
       const logger = loggerFor(globals());
       const progress = progressFor(globals(), logger);

@@ -39,7 +39,9 @@ export function readSourceTokens(
   env: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
   const tokens: Record<string, string> = {};
-  for (const source of configuredSources(config))
-    tokens[source.token(config).variable] = requireToken(config, env, source.token(config));
+  for (const source of configuredSources(config)) {
+    const token = source.token(config);
+    tokens[token.variable] = requireToken(config, env, token);
+  }
   return tokens;
 }

@@ -11,7 +11,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { type Config, dataPaths, readToken } from "../core/config.ts";
+import { type Config, dataPaths } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import { InterruptedError, onShutdown, stoppingSignal, throwIfStopping } from "../core/shutdown.ts";
 import { buildDashboards, dashboardRows } from "../dashboards/build-dashboards.ts";
@@ -100,8 +100,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   try {
     metrics = await loadCheckedMetricsFile(options.metricsFile);
     metricsHash = `sha256:${createHash("sha256").update(readFileSync(options.metricsFile)).digest("hex")}`;
-    token = readToken(config, options.env ?? process.env);
+    // Every configured source's token, GitHub's among them.
     tokens = readSourceTokens(config, options.env ?? process.env);
+    token = tokens[config.github.tokenEnv]!;
     // dbt's environment before any extraction: a machine that cannot build should not spend GitHub points.
     await ensurePythonEnv({ root: options.root, logger });
     throwIfStopping();

@@ -47,9 +47,7 @@ team_repos as (
 
 github_repositories as (
 
-    select lower(repository) as repository_key, min(repository) as repository
-    from {{ ref('stg_github__repositories') }}
-    group by lower(repository)
+    {{ github_repository_spellings() }}
 
 ),
 

@@ -18,9 +18,7 @@ definitions as (
 
 github_repositories as (
 
-    select lower(repository) as repository_key, min(repository) as repository
-    from {{ ref('stg_github__repositories') }}
-    group by lower(repository)
+    {{ github_repository_spellings() }}
 
 ),
 
